@@ -1,0 +1,99 @@
+#include "common/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+namespace accsim {
+
+std::string trim(std::string_view s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> split(std::string_view s, char sep, bool trim_parts) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        std::size_t pos = s.find(sep, start);
+        std::string_view part = s.substr(start, pos == std::string_view::npos ? s.size() - start : pos - start);
+        out.push_back(trim_parts ? trim(part) : std::string(part));
+        if (pos == std::string_view::npos) break;
+        start = pos + 1;
+    }
+    return out;
+}
+
+std::string to_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+    std::string t = trim(s);
+    if (t.empty()) return std::nullopt;
+    const char* b = t.data();
+    if (*b == '+') ++b;
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(b, t.data() + t.size(), v);
+    if (ec != std::errc() || p != t.data() + t.size()) return std::nullopt;
+    return v;
+}
+
+std::optional<double> parse_real(std::string_view s) {
+    std::string t = trim(s);
+    if (t.empty()) return std::nullopt;
+    char* end = nullptr;
+    double v = std::strtod(t.c_str(), &end);
+    if (end != t.c_str() + t.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+std::optional<bool> parse_bool(std::string_view s) {
+    std::string t = to_lower(trim(s));
+    if (t == "true" || t == "yes" || t == "on" || t == "1") return true;
+    if (t == "false" || t == "no" || t == "off" || t == "0") return false;
+    return std::nullopt;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    std::size_t best_d = 0;
+    for (const auto& c : candidates) {
+        std::size_t d = edit_distance(to_lower(word), to_lower(c));
+        if (!best || d < best_d) {
+            best = c;
+            best_d = d;
+        }
+    }
+    // A suggestion further than a third of the word away is noise, not help.
+    if (best && best_d <= std::max<std::size_t>(2, word.size() / 3)) return best;
+    return std::nullopt;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    auto c = closest(word, candidates);
+    return c ? " (did you mean '" + *c + "'?)" : std::string();
+}
+
+} // namespace accsim

@@ -1,0 +1,90 @@
+#include "tests/support.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <fstream>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace accsim::test {
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+struct TempFiles {
+    std::vector<std::string> paths;
+    ~TempFiles() {
+        for (const auto& p : paths) std::remove(p.c_str());
+    }
+};
+TempFiles temps;
+
+} // namespace
+
+nlohmann::json CommandResult::json() const {
+    try {
+        return nlohmann::json::parse(out);
+    } catch (const std::exception& e) {
+        FAIL("stdout is not JSON: " << e.what() << "\nstdout:\n" << out << "\nstderr:\n" << err);
+    }
+    return {};
+}
+
+std::string source_path(const std::string& relative) { return std::string(ACCSIM_SOURCE_DIR) + "/" + relative; }
+
+std::string temp_path(const std::string& suffix) {
+    std::string tmpl = "/tmp/accsim-test-XXXXXX" + suffix;
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    int fd = mkstemps(buf.data(), int(suffix.size()));
+    REQUIRE(fd >= 0);
+    close(fd);
+    temps.paths.emplace_back(buf.data());
+    return temps.paths.back();
+}
+
+std::string temp_file(const std::string& text, const std::string& suffix) {
+    std::string p = temp_path(suffix);
+    std::ofstream(p) << text;
+    return p;
+}
+
+CommandResult run_accsim(const std::vector<std::string>& args) {
+    std::string out_path = temp_path(".out"), err_path = temp_path(".err");
+    std::vector<std::string> argv_s{ACCSIM_BIN};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_TRUNC, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_TRUNC, 0);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, ACCSIM_BIN, &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    REQUIRE(rc == 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(out_path);
+    r.err = slurp(err_path);
+    return r;
+}
+
+} // namespace accsim::test

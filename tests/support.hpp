@@ -1,0 +1,28 @@
+// Helpers for tests that run the accsim binary as a user would.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace accsim::test {
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out; // stdout
+    std::string err; // stderr
+    nlohmann::json json() const; // stdout parsed as JSON (fails the test if it is not)
+};
+
+// Runs build/.../accsim with `args` from the source tree's root; never through a shell.
+CommandResult run_accsim(const std::vector<std::string>& args);
+
+// Path of a file in the source tree ("configs/roofline/resnet8.ini" -> absolute path).
+std::string source_path(const std::string& relative);
+
+// A fresh temporary file path with the given suffix; the file is removed at exit.
+std::string temp_path(const std::string& suffix);
+// Writes `text` to a fresh temporary file and returns its path.
+std::string temp_file(const std::string& text, const std::string& suffix = ".ini");
+
+} // namespace accsim::test

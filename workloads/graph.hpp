@@ -1,0 +1,91 @@
+// The workload graph shared by every architecture: a DAG of layers in topological order, with shapes,
+// strides, padding, bit widths, weight density and activation density.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace accsim {
+
+enum class Op {
+    conv,        // kernel_h x kernel_w convolution, stride, padding; weights kh*kw*in.c*out.c
+    dense,       // fully connected: in.elements() -> out.c (h = w = 1)
+    pool,        // kernel x kernel window, stride, max or average
+    global_pool, // average over h x w -> 1 x 1 x c
+    add,         // element-wise sum of two inputs of equal shape
+    sub,         // element-wise difference inputs[0] - inputs[1]
+    relu,        // stand-alone ReLU (most ReLUs are fused: Layer::activation)
+    flatten,     // h x w x c -> 1 x 1 x (h*w*c)
+    downsample,  // identity shortcut of ResNet-20 (option A): take every stride-th pixel and
+                 // zero-pad channels to out.c; no weights, no MACs
+};
+enum class Padding { same, valid };
+enum class PoolKind { max, avg };
+enum class Activation { linear, relu };
+
+const char* to_string(Op op);
+const char* to_string(Padding p);
+const char* to_string(PoolKind p);
+const char* to_string(Activation a);
+
+struct Shape {
+    int h = 1, w = 1, c = 1;
+    std::int64_t elements() const { return std::int64_t(h) * w * c; }
+    std::int64_t pixels() const { return std::int64_t(h) * w; }
+    bool operator==(const Shape& o) const { return h == o.h && w == o.w && c == o.c; }
+    bool operator!=(const Shape& o) const { return !(*this == o); }
+};
+
+// Output size along one axis: "same" -> ceil(in / stride); "valid" -> floor((in - k) / stride) + 1
+// (SCALE-Sim's ceil((H - R + S) / S) is the same number).
+int out_size(int in, int kernel, int stride, Padding padding);
+// Padding added before the first row/column for "same" (TensorFlow's rule: the smaller half first).
+int pad_before(int in, int kernel, int stride, Padding padding);
+
+struct Layer {
+    std::string name;
+    Op op = Op::conv;
+    std::vector<int> inputs; // indices of earlier layers; empty: reads the graph's input
+    Shape in;                // shape of the (first) input
+    Shape out;
+    int kernel_h = 1, kernel_w = 1;
+    int stride = 1;
+    Padding padding = Padding::same;
+    PoolKind pool = PoolKind::max;
+    Activation activation = Activation::linear; // applied to the output (fused)
+    int weight_bits = 8, act_bits = 8;
+    double weight_density = 1.0; // fraction of weights that are non-zero
+    double act_density = 1.0;    // fraction of input activations that are non-zero
+    bool skip_path = false;      // lies on a skip branch (e.g. a 1x1 projection)
+
+    bool has_weights() const { return op == Op::conv || op == Op::dense; }
+    // Dense counts (before pruning): weights kh*kw*Cin*Cout, MACs per output element times outputs.
+    std::uint64_t weights() const;
+    std::uint64_t macs() const;
+    // Non-zero weights, rounded to the nearest whole weight.
+    std::uint64_t nonzero_weights() const;
+};
+
+struct Graph {
+    std::string name;
+    Shape input;
+    std::vector<Layer> layers; // topological order: inputs always refer to earlier layers
+
+    std::uint64_t weights() const;
+    std::uint64_t macs() const;
+    int find(const std::string& layer_name) const; // -1 when absent
+    std::vector<int> consumers(int layer) const;
+    // Layers that no other layer reads: the graph's outputs.
+    std::vector<int> outputs() const;
+    int count(Op op) const;
+    // Throws InputError (prefixed by `where`) if names repeat, an input index is not earlier, or
+    // shapes do not agree with the op's rule.
+    void validate(const std::string& where) const;
+};
+
+// Recomputes `out` from `in` and the layer's parameters (for conv, pool, global_pool, flatten, dense
+// the rule of each op; add/sub/relu keep the shape; downsample keeps out.c).
+Shape infer_out(const Layer& l);
+
+} // namespace accsim
