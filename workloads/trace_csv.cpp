@@ -1,0 +1,269 @@
+// Readers and writer of workload files: accsim's native CSV trace (docs/workloads.md) and
+// SCALE-Sim's topology CSV.
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "workloads/workload.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <ostream>
+
+namespace accsim {
+
+namespace {
+
+// Column order of the native format; a reader accepts them in any order, by header name.
+const std::vector<std::string> columns = {
+    "name",       "op",          "inputs",   "in_h",           "in_w",        "in_c",     "out_h",
+    "out_w",      "out_c",       "kernel_h", "kernel_w",       "stride",      "padding",  "pool",
+    "activation", "weight_bits", "act_bits", "weight_density", "act_density", "skip_path"};
+
+// Columns a row must fill; the others fall back to Layer's defaults when empty.
+const std::vector<std::string> required = {"name", "op",    "in_h",  "in_w",
+                                           "in_c", "out_h", "out_w", "out_c"};
+
+std::string file_stem(const std::string& path) {
+    return std::filesystem::path(path).stem().string();
+}
+
+std::ifstream open_or_throw(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw InputError(fmt::format("{}: cannot open file", path));
+    return in;
+}
+
+// Parses an enum column against its words.
+template <typename E>
+E parse_word(const std::string& text, const std::vector<std::pair<std::string, E>>& words,
+             const std::string& where) {
+    std::vector<std::string> names;
+    for (const auto& [w, e] : words) {
+        if (text == w) return e;
+        names.push_back(w);
+    }
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw InputError(
+        fmt::format("{}: '{}' is not one of {}{}", where, text, list, did_you_mean(text, names)));
+}
+
+const std::vector<std::pair<std::string, Op>> op_words = {{"conv", Op::conv},
+                                                          {"dense", Op::dense},
+                                                          {"pool", Op::pool},
+                                                          {"global_pool", Op::global_pool},
+                                                          {"add", Op::add},
+                                                          {"sub", Op::sub},
+                                                          {"relu", Op::relu},
+                                                          {"flatten", Op::flatten},
+                                                          {"downsample", Op::downsample}};
+
+} // namespace
+
+Graph read_trace_csv(const std::string& path) {
+    std::ifstream in = open_or_throw(path);
+    Graph g;
+    g.name = file_stem(path);
+    std::map<std::string, std::size_t> col; // column name -> position
+    bool first_comment = true, have_input = false;
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::string t = trim(line);
+        if (t.empty()) continue;
+        if (t[0] == '#') {
+            std::string c = trim(t.substr(1));
+            if (first_comment && c.rfind("name:", 0) == 0) g.name = trim(c.substr(5));
+            first_comment = false;
+            continue;
+        }
+        first_comment = false;
+        auto cells = split(line, ',');
+        if (col.empty()) { // the header row
+            for (std::size_t i = 0; i < cells.size(); ++i) {
+                if (std::find(columns.begin(), columns.end(), cells[i]) == columns.end())
+                    throw InputError(fmt::format("{}:{}: column '{}': unknown column{}", path, n,
+                                                 cells[i], did_you_mean(cells[i], columns)));
+                if (!col.emplace(cells[i], i).second)
+                    throw InputError(
+                        fmt::format("{}:{}: column '{}': given twice", path, n, cells[i]));
+            }
+            for (const auto& c : columns)
+                if (!col.count(c))
+                    throw InputError(
+                        fmt::format("{}:{}: column '{}': missing from the header", path, n, c));
+            continue;
+        }
+        if (cells.size() != col.size())
+            throw InputError(fmt::format("{}:{}: expected {} columns, found {}", path, n,
+                                         col.size(), cells.size()));
+        auto cell = [&](const std::string& c) -> const std::string& { return cells[col.at(c)]; };
+        auto where = [&](const std::string& c) {
+            return fmt::format("{}:{}: column '{}'", path, n, c);
+        };
+        for (const auto& c : required)
+            if (cell(c).empty()) throw InputError(where(c) + ": missing value");
+        auto integer = [&](const std::string& c, int fallback) {
+            if (cell(c).empty()) return fallback;
+            auto v = parse_int(cell(c));
+            if (!v) throw InputError(fmt::format("{}: '{}' is not an integer", where(c), cell(c)));
+            if (*v <= 0 || *v > (1 << 30))
+                throw InputError(fmt::format("{}: {} must be a positive integer", where(c), *v));
+            return int(*v);
+        };
+        auto density = [&](const std::string& c) {
+            if (cell(c).empty()) return 1.0;
+            auto v = parse_real(cell(c));
+            if (!v) throw InputError(fmt::format("{}: '{}' is not a number", where(c), cell(c)));
+            if (!(*v > 0 && *v <= 1))
+                throw InputError(fmt::format("{}: {} is not in (0, 1]", where(c), cell(c)));
+            return *v;
+        };
+
+        Layer l;
+        l.name = cell("name");
+        if (l.name.find('|') != std::string::npos)
+            throw InputError(where("name") + ": a layer name cannot contain '|'");
+        l.op = parse_word(cell("op"), op_words, where("op"));
+        if (!cell("inputs").empty())
+            for (const auto& src : split(cell("inputs"), '|')) {
+                int i = g.find(src);
+                if (i < 0) {
+                    std::vector<std::string> names;
+                    for (const auto& e : g.layers) names.push_back(e.name);
+                    throw InputError(fmt::format(
+                        "{}: unknown layer '{}' (inputs must be defined on earlier lines){}",
+                        where("inputs"), src, did_you_mean(src, names)));
+                }
+                l.inputs.push_back(i);
+            }
+        l.in = {integer("in_h", 0), integer("in_w", 0), integer("in_c", 0)};
+        l.out = {integer("out_h", 0), integer("out_w", 0), integer("out_c", 0)};
+        l.kernel_h = integer("kernel_h", 1);
+        l.kernel_w = integer("kernel_w", 1);
+        l.stride = integer("stride", 1);
+        if (!cell("padding").empty())
+            l.padding = parse_word<Padding>(cell("padding"),
+                                            {{"same", Padding::same}, {"valid", Padding::valid}},
+                                            where("padding"));
+        if (!cell("pool").empty())
+            l.pool = parse_word<PoolKind>(
+                cell("pool"), {{"max", PoolKind::max}, {"avg", PoolKind::avg}}, where("pool"));
+        if (!cell("activation").empty())
+            l.activation = parse_word<Activation>(
+                cell("activation"), {{"linear", Activation::linear}, {"relu", Activation::relu}},
+                where("activation"));
+        l.weight_bits = integer("weight_bits", 8);
+        l.act_bits = integer("act_bits", 8);
+        l.weight_density = density("weight_density");
+        l.act_density = density("act_density");
+        if (!cell("skip_path").empty()) {
+            auto b = parse_bool(cell("skip_path"));
+            if (!b)
+                throw InputError(fmt::format("{}: '{}' is not 0/1 or true/false",
+                                             where("skip_path"), cell("skip_path")));
+            l.skip_path = *b;
+        }
+        // The graph input is the input shape of the first layer that reads it.
+        if (l.inputs.empty() && !have_input) {
+            g.input = l.in;
+            have_input = true;
+        }
+        g.layers.push_back(std::move(l));
+        // Checking as rows arrive names the line of the first inconsistent layer; the layers
+        // before it have passed already, so only the new one can fail.
+        g.validate(fmt::format("{}:{}", path, n));
+    }
+    if (col.empty()) throw InputError(fmt::format("{}: no header row", path));
+    if (g.layers.empty()) throw InputError(fmt::format("{}: the trace has no layers", path));
+    return g;
+}
+
+void write_trace_csv(const Graph& g, std::ostream& out) {
+    for (const auto& l : g.layers)
+        if (l.name.find_first_of(",|\n#") != std::string::npos || trim(l.name) != l.name)
+            throw InputError(
+                fmt::format("layer name '{}' cannot be written to a CSV trace", l.name));
+    out << "# name: " << g.name << "\n";
+    out << "# accsim workload trace: one row per layer in topological order (docs/workloads.md)\n";
+    for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i];
+    out << "\n";
+    for (const auto& l : g.layers) {
+        std::string inputs;
+        for (int i : l.inputs) inputs += (inputs.empty() ? "" : "|") + g.layers[i].name;
+        // {} prints the shortest text that reads back to the same double.
+        out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", l.name,
+                           to_string(l.op), inputs, l.in.h, l.in.w, l.in.c, l.out.h, l.out.w,
+                           l.out.c, l.kernel_h, l.kernel_w, l.stride, to_string(l.padding),
+                           to_string(l.pool), to_string(l.activation), l.weight_bits, l.act_bits,
+                           l.weight_density, l.act_density, l.skip_path ? 1 : 0);
+    }
+}
+
+// SCALE-Sim topology: `Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width,
+// Channels, Num Filter, Strides,` (reference.md section 4). No padding: out = (H - R) / S + 1.
+Graph read_scalesim_topology(const std::string& path) {
+    static const std::vector<std::string> names = {"IFMAP Height", "IFMAP Width", "Filter Height",
+                                                   "Filter Width", "Channels",    "Num Filter",
+                                                   "Strides"};
+    std::ifstream in = open_or_throw(path);
+    Graph g;
+    g.name = file_stem(path);
+    std::string line;
+    int n = 0;
+    bool header = false;
+    while (std::getline(in, line)) {
+        ++n;
+        std::string t = trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        auto cells = split(t, ',');
+        while (!cells.empty() && cells.back().empty()) cells.pop_back(); // trailing commas
+        if (!header) {
+            if (cells.empty() || to_lower(cells[0]) != "layer name")
+                throw InputError(fmt::format(
+                    "{}:{}: expected the SCALE-Sim header 'Layer name, IFMAP Height, ...'", path,
+                    n));
+            if (cells.size() < 8)
+                throw InputError(fmt::format("{}:{}: the header has {} columns, SCALE-Sim needs 8",
+                                             path, n, cells.size()));
+            header = true;
+            continue;
+        }
+        if (cells.size() < 8)
+            throw InputError(
+                fmt::format("{}:{}: expected 8 columns, found {}", path, n, cells.size()));
+        int v[7];
+        for (int i = 0; i < 7; ++i) {
+            auto x = parse_int(cells[i + 1]);
+            if (!x || *x <= 0 || *x > (1 << 30))
+                throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a positive integer",
+                                             path, n, names[i], cells[i + 1]));
+            v[i] = int(*x);
+        }
+        Layer l;
+        l.name = cells[0];
+        l.op = Op::conv;
+        l.in = {v[0], v[1], v[4]};
+        l.kernel_h = v[2];
+        l.kernel_w = v[3];
+        l.stride = v[6];
+        l.padding = Padding::valid;
+        if (l.kernel_h > l.in.h || l.kernel_w > l.in.w)
+            throw InputError(fmt::format("{}:{}: filter {}x{} is larger than the ifmap {}x{}", path,
+                                         n, l.kernel_h, l.kernel_w, l.in.h, l.in.w));
+        l.out.c = v[5];
+        l.out = infer_out(l);
+        if (g.layers.empty()) g.input = l.in;
+        g.layers.push_back(std::move(l));
+        g.validate(fmt::format("{}:{}", path, n));
+    }
+    if (!header) throw InputError(fmt::format("{}: empty topology file", path));
+    if (g.layers.empty()) throw InputError(fmt::format("{}: the topology has no layers", path));
+    return g;
+}
+
+} // namespace accsim
