@@ -17,7 +17,9 @@ namespace accsim {
 
 namespace {
 
-std::vector<std::string> components(const std::string& key) { return split(key, '.', false); }
+std::vector<std::string> components(const std::string& key) {
+    return split(key, '.', false);
+}
 
 bool key_matches(const std::string& pattern, const std::string& key) {
     auto p = components(pattern), k = components(key);
@@ -32,16 +34,22 @@ std::string section_of(const std::string& key) {
     return pos == std::string::npos ? std::string() : key.substr(0, pos);
 }
 
-std::string fmt_number(double v) { return fmt::format("{}", v); }
+std::string fmt_number(double v) {
+    return fmt::format("{}", v);
+}
 
 } // namespace
 
 std::string Option::type_name() const {
     switch (type) {
-    case OptType::integer: return choices.empty() ? "integer" : "integer or word";
-    case OptType::real: return choices.empty() ? "number" : "number or word";
-    case OptType::boolean: return "boolean";
-    case OptType::string: return choices.empty() ? "string" : "word";
+    case OptType::integer:
+        return choices.empty() ? "integer" : "integer or word";
+    case OptType::real:
+        return choices.empty() ? "number" : "number or word";
+    case OptType::boolean:
+        return "boolean";
+    case OptType::string:
+        return choices.empty() ? "string" : "word";
     }
     return "string";
 }
@@ -49,7 +57,8 @@ std::string Option::type_name() const {
 std::string Option::describe_range() const {
     std::string out;
     if (min && max)
-        out = fmt::format("{}{}, {}]", min_exclusive ? "(" : "[", fmt_number(*min), fmt_number(*max));
+        out =
+            fmt::format("{}{}, {}]", min_exclusive ? "(" : "[", fmt_number(*min), fmt_number(*max));
     else if (min)
         out = fmt::format("{} {}", min_exclusive ? ">" : ">=", fmt_number(*min));
     else if (max)
@@ -109,13 +118,19 @@ std::string check_value(const Option& opt, const std::string& text) {
         return parse_bool(text) ? "" : fmt::format("'{}' is not a boolean (true/false)", text);
     case OptType::integer: {
         auto i = parse_int(text);
-        if (!i) return fmt::format("'{}' is not {}", text, opt.choices.empty() ? "an integer" : "an integer or " + opt.describe_range());
+        if (!i)
+            return fmt::format("'{}' is not {}", text,
+                               opt.choices.empty() ? "an integer"
+                                                   : "an integer or " + opt.describe_range());
         v = static_cast<double>(*i);
         break;
     }
     case OptType::real: {
         auto r = parse_real(text);
-        if (!r) return fmt::format("'{}' is not {}", text, opt.choices.empty() ? "a number" : "a number or " + opt.describe_range());
+        if (!r)
+            return fmt::format("'{}' is not {}", text,
+                               opt.choices.empty() ? "a number"
+                                                   : "a number or " + opt.describe_range());
         v = *r;
         break;
     }
@@ -150,7 +165,9 @@ bool Config::get_bool(const std::string& key) const {
     return *v;
 }
 
-const std::string& Config::get_string(const std::string& key) const { return at(key).value; }
+const std::string& Config::get_string(const std::string& key) const {
+    return at(key).value;
+}
 
 std::string Config::get_path(const std::string& key) const {
     const auto& v = at(key);
@@ -195,17 +212,22 @@ std::vector<IniEntry> read_ini(const std::string& path) {
             std::string t = trim(line.substr(0, line.find('#')));
             if (t.empty()) continue;
             if (t.front() == '[') {
-                if (t.back() != ']') throw InputError(fmt::format("{}:{}: malformed section header '{}'", path, n, t));
+                if (t.back() != ']')
+                    throw InputError(
+                        fmt::format("{}:{}: malformed section header '{}'", path, n, t));
                 section = trim(t.substr(1, t.size() - 2));
                 continue;
             }
             auto eq = t.find('=');
             if (eq == std::string::npos)
-                throw InputError(fmt::format("{}:{}: expected 'key = value', found '{}'", path, n, t));
+                throw InputError(
+                    fmt::format("{}:{}: expected 'key = value', found '{}'", path, n, t));
             std::string key = trim(t.substr(0, eq));
-            if (key.empty()) throw InputError(fmt::format("{}:{}: missing key before '='", path, n));
+            if (key.empty())
+                throw InputError(fmt::format("{}:{}: missing key before '='", path, n));
             if (section.empty())
-                throw InputError(fmt::format("{}:{}: key '{}' is outside any [section]", path, n, key));
+                throw InputError(
+                    fmt::format("{}:{}: key '{}' is outside any [section]", path, n, key));
             lines_of[section + "." + key].push_back(n);
         }
     }
@@ -241,7 +263,8 @@ std::string data_dir() {
 #endif
 }
 
-std::pair<std::string, std::string> split_assignment(const std::string& text, const std::string& what) {
+std::pair<std::string, std::string> split_assignment(const std::string& text,
+                                                     const std::string& what) {
     auto eq = text.find('=');
     if (eq == std::string::npos || trim(text.substr(0, eq)).empty())
         throw InputError(fmt::format("{} '{}': expected SECTION.KEY=VALUE", what, text));
@@ -255,8 +278,8 @@ std::string where(const std::string& file, int line) {
 }
 
 // Checks that `key` is registered and `value` valid for it; throws a message naming `place`.
-const Option& check_entry(const OptionRegistry& reg, const std::string& place, const std::string& key,
-                          const std::string& value) {
+const Option& check_entry(const OptionRegistry& reg, const std::string& place,
+                          const std::string& key, const std::string& value) {
     const Option* opt = reg.find(key);
     if (!opt) {
         std::string section = section_of(key);
@@ -267,10 +290,12 @@ const Option& check_entry(const OptionRegistry& reg, const std::string& place, c
         if (section.empty())
             throw InputError(fmt::format("{}: key '{}' has no [section]", place, key));
         if (!section_known)
-            throw InputError(fmt::format("{}: unknown section [{}]{}", place, section, did_you_mean(section, sections)));
+            throw InputError(fmt::format("{}: unknown section [{}]{}", place, section,
+                                         did_you_mean(section, sections)));
         std::vector<std::string> keys;
         for (const auto& o : reg.all()) keys.push_back(o.key);
-        throw InputError(fmt::format("{}: unknown key '{}'{}", place, key, did_you_mean(key, keys)));
+        throw InputError(
+            fmt::format("{}: unknown key '{}'{}", place, key, did_you_mean(key, keys)));
     }
     if (std::string err = check_value(*opt, value); !err.empty())
         throw InputError(fmt::format("{}: {}: {}", place, key, err));
@@ -298,7 +323,8 @@ Config load_config(const OptionRegistry& registry, const std::string& path,
             std::string place = where(path, e.line);
             check_entry(registry, place, e.key, e.value);
             if (auto it = first_line.find(e.key); it != first_line.end())
-                throw InputError(fmt::format("{}: key '{}' is set twice (first at line {})", place, e.key, it->second));
+                throw InputError(fmt::format("{}: key '{}' is set twice (first at line {})", place,
+                                             e.key, it->second));
             first_line[e.key] = e.line;
             explicit_values[e.key] = {e.value, place, dir_of(path)};
         }
@@ -315,20 +341,23 @@ Config load_config(const OptionRegistry& registry, const std::string& path,
         auto it = explicit_values.find(o.key);
         std::string name = it != explicit_values.end() ? it->second.value : o.default_value;
         if (name.empty() || name == "none") continue;
-        std::string file = (fs::path(data_dir()) / "configs" / o.preset_dir / (name + ".ini")).string();
+        std::string file =
+            (fs::path(data_dir()) / "configs" / o.preset_dir / (name + ".ini")).string();
         if (!fs::exists(file)) {
             std::vector<std::string> names;
             std::error_code ec;
-            for (const auto& de : fs::directory_iterator(fs::path(data_dir()) / "configs" / o.preset_dir, ec))
+            for (const auto& de :
+                 fs::directory_iterator(fs::path(data_dir()) / "configs" / o.preset_dir, ec))
                 if (de.path().extension() == ".ini") names.push_back(de.path().stem().string());
             std::string place = it != explicit_values.end() ? it->second.origin : "default";
-            throw InputError(fmt::format("{}: {}: no preset '{}' in configs/{}/{}", place, o.key, name,
-                                         o.preset_dir, did_you_mean(name, names)));
+            throw InputError(fmt::format("{}: {}: no preset '{}' in configs/{}/{}", place, o.key,
+                                         name, o.preset_dir, did_you_mean(name, names)));
         }
         for (const auto& e : read_ini(file)) {
             std::string place = where(file, e.line);
             check_entry(registry, place, e.key, e.value);
-            if (!explicit_values.count(e.key)) cfg.set(e.key, {e.value, "preset " + place, dir_of(file)});
+            if (!explicit_values.count(e.key))
+                cfg.set(e.key, {e.value, "preset " + place, dir_of(file)});
         }
     }
     for (auto& [k, v] : explicit_values) cfg.set(k, v);

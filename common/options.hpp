@@ -2,7 +2,8 @@
 //
 // Every architecture and model registers its own options in an OptionRegistry (name, type, default,
 // unit, one-line help, range); the loader checks a config file against the registry and yields a
-// Config in which every registered key has a value and an origin (default, file:line, preset, --set).
+// Config in which every registered key has a value and an origin (default, file:line, preset,
+// --set).
 #pragma once
 
 #include <cstdint>
@@ -134,6 +135,7 @@ Config load_config(const OptionRegistry& registry, const std::string& path,
                    const std::vector<std::string>& overrides);
 
 // Splits "section.key=value"; throws InputError on a malformed override.
-std::pair<std::string, std::string> split_assignment(const std::string& text, const std::string& what);
+std::pair<std::string, std::string> split_assignment(const std::string& text,
+                                                     const std::string& what);
 
 } // namespace accsim

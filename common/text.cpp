@@ -20,7 +20,8 @@ std::vector<std::string> split(std::string_view s, char sep, bool trim_parts) {
     std::size_t start = 0;
     while (true) {
         std::size_t pos = s.find(sep, start);
-        std::string_view part = s.substr(start, pos == std::string_view::npos ? s.size() - start : pos - start);
+        std::string_view part =
+            s.substr(start, pos == std::string_view::npos ? s.size() - start : pos - start);
         out.push_back(trim_parts ? trim(part) : std::string(part));
         if (pos == std::string_view::npos) break;
         start = pos + 1;
@@ -76,7 +77,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
     std::optional<std::string> best;
     std::size_t best_d = 0;
     for (const auto& c : candidates) {

@@ -42,7 +42,9 @@ nlohmann::json CommandResult::json() const {
     return {};
 }
 
-std::string source_path(const std::string& relative) { return std::string(ACCSIM_SOURCE_DIR) + "/" + relative; }
+std::string source_path(const std::string& relative) {
+    return std::string(ACCSIM_SOURCE_DIR) + "/" + relative;
+}
 
 std::string temp_path(const std::string& suffix) {
     std::string tmpl = "/tmp/accsim-test-XXXXXX" + suffix;

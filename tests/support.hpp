@@ -9,8 +9,8 @@ namespace accsim::test {
 
 struct CommandResult {
     int exit_code = -1;
-    std::string out; // stdout
-    std::string err; // stderr
+    std::string out;             // stdout
+    std::string err;             // stderr
     nlohmann::json json() const; // stdout parsed as JSON (fails the test if it is not)
 };
 

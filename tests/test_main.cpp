@@ -9,3 +9,8 @@ int sc_main(int argc, char* argv[]) {
     context.applyCommandLine(argc, argv);
     return context.run();
 }
+
+int main(int argc, char* argv[]) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    return sc_core::sc_elab_and_sim(argc, argv);
+}

@@ -1,0 +1,39 @@
+#include "models/stats/occupancy.hpp"
+
+#include <algorithm>
+
+namespace accsim {
+
+void OccupancyStats::record(std::uint64_t now, std::uint64_t level) {
+    if (!started_) {
+        started_ = true;
+        first_ = last_ = now;
+    }
+    if (now > last_) {
+        std::uint64_t dt = now - last_;
+        area_ += static_cast<long double>(level_) * dt;
+        if (hist_.size() <= level_) hist_.resize(level_ + 1, 0);
+        hist_[level_] += dt;
+        last_ = now;
+    }
+    level_ = level;
+    peak_ = std::max(peak_, level);
+}
+
+double OccupancyStats::mean() const {
+    return last_ > first_ ? static_cast<double>(area_ / (last_ - first_))
+                          : static_cast<double>(level_);
+}
+
+nlohmann::ordered_json OccupancyStats::histogram_json(std::size_t max_bins) const {
+    std::size_t levels = std::max<std::size_t>(hist_.size(), 1);
+    std::size_t width = (levels + max_bins - 1) / max_bins;
+    std::vector<std::uint64_t> bins((levels + width - 1) / width, 0);
+    for (std::size_t k = 0; k < hist_.size(); ++k) bins[k / width] += hist_[k];
+    nlohmann::ordered_json j;
+    j["bin_width"] = width;
+    j["cycles"] = bins;
+    return j;
+}
+
+} // namespace accsim

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Draws a study's plot from the JSON that `accsim study` writes: plot_study.py STUDY.json OUT.png.
+
+The study's [plot] section names x, y and series as report paths (summary.latency_us,
+config.eie.pes); logx/logy take true/false; hlines is a comma list of VALUE[:label].
+"""
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def main(json_path, png_path):
+    with open(json_path) as f:
+        study = json.load(f)
+    plot = study.get("plot") or {}
+    x_key, y_key = plot.get("x"), plot.get("y")
+    if not x_key or not y_key:
+        sys.exit("the study's [plot] needs x and y")
+    series_key = plot.get("series", "sweep")
+    where = [w.strip() for w in plot.get("where", "").split(",") if w.strip()]
+
+    def value(point, key):
+        if key == "sweep":
+            return point["sweep"]
+        if key in point.get("metrics", {}):
+            return point["metrics"][key]
+        if key.startswith("config."):
+            want = key[len("config."):] + "="
+            for s in point["set"]:
+                if s.startswith(want):
+                    return s[len(want):]
+        return None
+
+    series = {}
+    for p in study["points"]:
+        if p["exit_code"] != 0 or any(w not in p["set"] for w in where):
+            continue
+        x, y = value(p, x_key), value(p, y_key)
+        if x is None or y is None:
+            continue
+        series.setdefault(str(value(p, series_key)), []).append((float(x), float(y)))
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name, pts in series.items():
+        pts.sort()
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"{series_key} = {name}")
+    for h in [h for h in plot.get("hlines", "").split(",") if h.strip()]:
+        v, _, label = h.partition(":")
+        ax.axhline(float(v), linestyle="--", color="grey", linewidth=1)
+        if label:
+            ax.annotate(label.strip(), (0.01, float(v)), xycoords=("axes fraction", "data"), fontsize=8,
+                        va="bottom", color="grey")
+    if plot.get("logx", "false") == "true":
+        ax.set_xscale("log", base=2)
+    if plot.get("logy", "false") == "true":
+        ax.set_yscale("log")
+    ax.set_xlabel(x_key)
+    ax.set_ylabel(y_key)
+    ax.set_title(plot.get("title", study.get("title", study["study"])), fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(png_path, dpi=120)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: plot_study.py STUDY.json OUT.png")
+    main(sys.argv[1], sys.argv[2])

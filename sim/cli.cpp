@@ -1,0 +1,220 @@
+#include "sim/cli.hpp"
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "sim/registry.hpp"
+#include "sim/report_format.hpp"
+#include "sim/run.hpp"
+#include "workloads/workload.hpp"
+
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <systemc>
+
+namespace po = boost::program_options;
+
+namespace accsim {
+
+namespace {
+
+const char* usage_text = R"(usage:
+  accsim run CONFIG [--set SECTION.KEY=VALUE]... [--format text|json|csv] [--out FILE]
+  accsim run --help-config
+  accsim validate CONFIG [--set ...] [--list-keys]
+  accsim compare CONFIG --vary SECTION.KEY=V1,V2[,...] [--set ...] [--format text|json|csv] [--jobs N]
+  accsim sweep CONFIG --vary K=V1,V2 [--vary ...]... [--set ...] [--jobs N] [--out FILE.csv|FILE.json]
+               [--emit-jobs FILE]
+  accsim study STUDY.ini [--jobs N] [--out DIR] [--no-plot]
+  accsim workloads list | show NAME [--skip S] [--format text|json] | export NAME [--skip S] [--out FILE]
+
+exit codes: 0 success, 2 bad usage or input, 3 the simulated design failed, 1 anything else
+)";
+
+struct Parsed {
+    po::variables_map vm;
+};
+
+// Parses one subcommand's arguments; a bad option is an InputError with the usage hint.
+po::variables_map parse(const std::string& cmd, const std::vector<std::string>& args,
+                        const po::options_description& desc,
+                        const po::positional_options_description& pos) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw InputError(fmt::format("accsim {}: {} (see accsim --help)", cmd, e.what()));
+    }
+    return vm;
+}
+
+template <class T>
+T get_or(const po::variables_map& vm, const char* key, T fallback) {
+    return vm.count(key) ? vm[key].as<T>() : fallback;
+}
+
+void print_keys(std::ostream& out) {
+    std::vector<std::vector<std::string>> rows{{"key", "type", "default", "unit", "range", "help"}};
+    for (const auto& o : option_registry().all())
+        rows.push_back({o.key, o.type_name(), o.default_value.empty() ? "\"\"" : o.default_value,
+                        o.unit, o.describe_range(), o.help});
+    // Left-align every column: help text reads better that way.
+    std::vector<std::size_t> width(rows[0].size(), 0);
+    for (const auto& r : rows)
+        for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    for (const auto& r : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < r.size(); ++i)
+            line += fmt::format("{:<{}}", r[i], i + 1 == r.size() ? 0 : width[i] + 2);
+        out << trim(line) << '\n';
+    }
+}
+
+void emit(const std::string& text, const std::string& out_path) {
+    if (out_path.empty()) {
+        std::cout << text;
+        return;
+    }
+    std::ofstream f(out_path);
+    if (!f) throw InputError(fmt::format("--out {}: cannot write file", out_path));
+    f << text;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    po::options_description desc("run");
+    desc.add_options()("config", po::value<std::string>(), "config file")(
+        "set", po::value<std::vector<std::string>>()->composing(), "SECTION.KEY=VALUE")(
+        "format", po::value<std::string>()->default_value("text"),
+        "text|json|csv")("out", po::value<std::string>(),
+                         "write the report to FILE")("help-config", "list every config key");
+    po::positional_options_description pos;
+    pos.add("config", 1);
+    auto vm = parse("run", args, desc, pos);
+    if (vm.count("help-config")) {
+        print_keys(std::cout);
+        return exit_ok;
+    }
+    if (!vm.count("config")) throw InputError("accsim run: missing CONFIG (see accsim --help)");
+    Format f = parse_format(vm["format"].as<std::string>());
+    Config cfg = load_run_config(vm["config"].as<std::string>(),
+                                 get_or(vm, "set", std::vector<std::string>{}));
+    Report r = run_simulation(cfg);
+    std::ostringstream s;
+    write_report(r, f, s);
+    emit(s.str(), get_or(vm, "out", std::string()));
+    return exit_ok;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+    po::options_description desc("validate");
+    desc.add_options()("config", po::value<std::string>(),
+                       "config file")("set", po::value<std::vector<std::string>>()->composing(),
+                                      "SECTION.KEY=VALUE")("list-keys", "list every config key");
+    po::positional_options_description pos;
+    pos.add("config", 1);
+    auto vm = parse("validate", args, desc, pos);
+    if (vm.count("list-keys")) {
+        print_keys(std::cout);
+        return exit_ok;
+    }
+    if (!vm.count("config"))
+        throw InputError("accsim validate: missing CONFIG (see accsim --help)");
+    Config cfg = load_run_config(vm["config"].as<std::string>(),
+                                 get_or(vm, "set", std::vector<std::string>{}));
+    // The workload and the architecture key are part of what a config must get right.
+    find_architecture(cfg.get_string("run.arch"));
+    Graph g = load_workload(cfg);
+    std::vector<std::vector<std::string>> rows{{"key", "value", "from"}};
+    for (const auto& [k, v] : cfg.values()) rows.push_back({k, v.value, v.origin});
+    std::size_t w0 = 0, w1 = 0;
+    for (const auto& r : rows) {
+        w0 = std::max(w0, r[0].size());
+        w1 = std::max(w1, r[1].size());
+    }
+    for (const auto& r : rows)
+        std::cout << trim(fmt::format("{:<{}}  {:<{}}  {}", r[0], w0, r[1], w1, r[2])) << '\n';
+    std::cout << fmt::format("ok: {} keys; workload {} with {} layers, {} MACs, {} weights\n",
+                             cfg.values().size(), g.name, g.layers.size(), g.macs(), g.weights());
+    return exit_ok;
+}
+
+int cmd_workloads(const std::vector<std::string>& args) {
+    po::options_description desc("workloads");
+    desc.add_options()("action", po::value<std::string>(),
+                       "list|show|export")("name", po::value<std::string>(), "workload")(
+        "skip", po::value<std::string>()->default_value("keep"),
+        "keep|remove|shorten")("format", po::value<std::string>()->default_value("text"),
+                               "text|json")("out", po::value<std::string>(), "file");
+    po::positional_options_description pos;
+    pos.add("action", 1).add("name", 1);
+    auto vm = parse("workloads", args, desc, pos);
+    std::string action = get_or(vm, "action", std::string("list"));
+    if (action == "list") {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& b : builtin_workloads()) rows.push_back({b.name, b.description});
+        std::size_t w = 0;
+        for (const auto& r : rows) w = std::max(w, r[0].size());
+        for (const auto& r : rows) std::cout << fmt::format("{:<{}}  {}\n", r[0], w, r[1]);
+        return exit_ok;
+    }
+    if (action != "show" && action != "export")
+        throw InputError(
+            fmt::format("accsim workloads: unknown action '{}' (list, show or export)", action));
+    if (!vm.count("name"))
+        throw InputError(fmt::format("accsim workloads {}: missing NAME", action));
+    Graph g = make_builtin(vm["name"].as<std::string>(), parse_skip(vm["skip"].as<std::string>()));
+    std::ostringstream s;
+    if (action == "export") {
+        write_trace_csv(g, s);
+    } else {
+        std::string f = vm["format"].as<std::string>();
+        if (f == "json")
+            s << graph_to_json(g).dump(2) << '\n';
+        else if (f == "text")
+            print_graph_table(g, s);
+        else
+            throw InputError(fmt::format("--format: unknown format '{}' (text or json)", f));
+    }
+    emit(s.str(), get_or(vm, "out", std::string()));
+    return exit_ok;
+}
+
+} // namespace
+
+int cli_main(const std::vector<std::string>& args) {
+    try {
+        if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+            std::cout << usage_text;
+            return args.empty() ? exit_input : exit_ok;
+        }
+        if (args[0] == "--version") {
+            std::cout << "accsim " << ACCSIM_VERSION << '\n';
+            return exit_ok;
+        }
+        const std::string& cmd = args[0];
+        std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (cmd == "run") return cmd_run(rest);
+        if (cmd == "validate") return cmd_validate(rest);
+        if (cmd == "compare") return cmd_compare(rest);
+        if (cmd == "sweep") return cmd_sweep(rest);
+        if (cmd == "study") return cmd_study(rest);
+        if (cmd == "workloads") return cmd_workloads(rest);
+        std::vector<std::string> cmds{"run", "validate", "compare", "sweep", "study", "workloads"};
+        throw InputError(fmt::format("unknown command '{}'{} (see accsim --help)", cmd,
+                                     did_you_mean(cmd, cmds)));
+    } catch (const InputError& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return exit_input;
+    } catch (const DesignFailure& e) {
+        std::cerr << "design failure: " << e.what() << '\n';
+        return exit_design;
+    } catch (const std::exception& e) {
+        std::cerr << "internal error: " << e.what() << '\n';
+        return exit_other;
+    }
+}
+
+} // namespace accsim

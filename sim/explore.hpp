@@ -1,0 +1,30 @@
+// Shared by compare, sweep and study: a set of points, each a config plus --set overrides, run in
+// child processes.
+#pragma once
+
+#include "sim/points.hpp"
+
+#include <string>
+#include <vector>
+
+namespace accsim {
+
+struct Point {
+    std::string config;
+    std::vector<std::string> sets;   // "section.key=value", fixed ones first, then the varied ones
+    std::vector<std::string> varied; // the varied subset, for labels
+    std::string label() const;
+};
+
+// Checks every point's config in this process first (so a typo fails fast, once), then runs them.
+std::vector<PointResult> run_all(const std::vector<Point>& points, int jobs,
+                                 const std::string& label);
+std::vector<std::string> run_args(const Point& p);
+// Summary fields of a successful point, flattened ("fpga.bram18").
+std::vector<std::pair<std::string, ojson>> summary_fields(const PointResult& r);
+// Looks up a dotted path ("summary.cycles", "config.eie.pes") in a report.
+ojson lookup_path(const ojson& report, const std::string& dotted);
+// Exit code of a set of points: 0 when all succeeded, else the first failing point's.
+int combined_exit(const std::vector<PointResult>& results);
+
+} // namespace accsim

@@ -1,0 +1,65 @@
+#include "sim/registry.hpp"
+
+#include "arch/roofline/roofline.hpp"
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "workloads/workload.hpp"
+
+#include <fmt/format.h>
+
+namespace accsim {
+
+const std::vector<ArchInfo>& architectures() {
+    static const std::vector<ArchInfo> list{
+        roofline::info(),
+    };
+    return list;
+}
+
+const ArchInfo& find_architecture(const std::string& key) {
+    std::vector<std::string> keys;
+    for (const auto& a : architectures()) {
+        if (a.key == key) return a;
+        keys.push_back(a.key);
+    }
+    throw InputError(
+        fmt::format("run.arch: unknown architecture '{}'{}", key, did_you_mean(key, keys)));
+}
+
+namespace {
+
+void register_run_options(OptionRegistry& reg) {
+    std::vector<std::string> arch_keys;
+    for (const auto& a : architectures()) arch_keys.push_back(a.key);
+    reg.add("run.arch", OptType::string, "roofline", "", "architecture to simulate")
+        .one_of(arch_keys);
+    reg.add("run.workload", OptType::string, "resnet8", "",
+            "built-in workload name (accsim workloads list) or path to a .csv trace or SCALE-Sim "
+            "topology")
+        .path();
+    reg.add("run.skip", OptType::string, "keep", "",
+            "skip connections: keep, remove or shorten (Tailor)")
+        .one_of({"keep", "remove", "shorten"});
+    reg.add("run.seed", OptType::integer, "1", "", "seed of every random choice (weights, inputs)")
+        .range(0, 4294967295.0);
+    reg.add("run.batch", OptType::integer, "1", "inputs",
+            "inputs (images, vectors) run back to back")
+        .range(1, 1e9);
+}
+
+OptionRegistry build_registry() {
+    OptionRegistry reg;
+    register_run_options(reg);
+    register_workload_options(reg);
+    for (const auto& a : architectures()) a.register_options(reg);
+    return reg;
+}
+
+} // namespace
+
+const OptionRegistry& option_registry() {
+    static const OptionRegistry reg = build_registry();
+    return reg;
+}
+
+} // namespace accsim

@@ -1,0 +1,332 @@
+// accsim study STUDY.ini: runs a study's points and prints accsim's figures beside the published
+// ones. The file format is documented in docs/studies.md.
+#include "common/error.hpp"
+#include "common/options.hpp"
+#include "common/text.hpp"
+#include "sim/cli.hpp"
+#include "sim/explore.hpp"
+#include "sim/report_format.hpp"
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace accsim {
+
+namespace {
+
+struct Sweep {
+    std::string name, config;
+    std::vector<std::string> sets;
+    std::vector<Axis> axes;
+};
+
+struct Published {
+    std::string name, metric, kind, source, where_text, baseline_text;
+    std::vector<std::string> where, baseline;
+    double value = 0;
+    std::optional<double> tolerance;
+};
+
+struct Study {
+    std::string path, name, title;
+    std::vector<std::string> metrics;
+    std::vector<Sweep> sweeps;
+    std::vector<Published> published;
+    std::map<std::string, std::string> plot;
+};
+
+std::vector<std::string> assignments(const std::string& text, const std::string& place) {
+    std::vector<std::string> out;
+    for (const auto& part : split(text, ',')) {
+        if (part.empty()) continue;
+        auto [k, v] = split_assignment(part, place);
+        out.push_back(k + "=" + v);
+    }
+    return out;
+}
+
+Study read_study(const std::string& path) {
+    Study s;
+    s.path = path;
+    s.name = fs::path(path).stem().string();
+    std::string dir = fs::path(path).parent_path().string();
+    std::map<std::string, Sweep> sweeps;
+    std::vector<std::string> sweep_order;
+    std::map<std::string, Published> pubs;
+    std::vector<std::string> pub_order;
+    std::map<std::string, std::string> pub_value_text;
+
+    for (const auto& e : read_ini(path)) {
+        std::string place = fmt::format("{}:{}", path, e.line);
+        auto dot = e.key.rfind('.');
+        std::string section = e.key.substr(0, dot), key = e.key.substr(dot + 1);
+        auto unknown = [&](const std::vector<std::string>& keys) {
+            throw InputError(fmt::format("{}: unknown key '{}' in [{}]{}", place, key, section,
+                                         did_you_mean(key, keys)));
+        };
+        if (section == "study") {
+            if (key == "name")
+                s.name = e.value;
+            else if (key == "title")
+                s.title = e.value;
+            else if (key == "metrics")
+                s.metrics = split(e.value, ',');
+            else
+                unknown({"name", "title", "metrics"});
+        } else if (section.rfind("sweep.", 0) == 0) {
+            std::string n = section.substr(6);
+            if (!sweeps.count(n)) sweep_order.push_back(n);
+            Sweep& w = sweeps[n];
+            w.name = n;
+            if (key == "config") {
+                w.config = (fs::path(dir) / e.value).lexically_normal().string();
+                if (!fs::exists(w.config))
+                    throw InputError(fmt::format("{}: config '{}' not found", place, w.config));
+            } else if (key == "set") {
+                for (auto& a : assignments(e.value, place)) w.sets.push_back(a);
+            } else if (key == "vary") {
+                try {
+                    w.axes.push_back(parse_axis(e.value));
+                } catch (const InputError& err) {
+                    throw InputError(fmt::format("{}: {}", place, err.what()));
+                }
+            } else
+                unknown({"config", "set", "vary"});
+        } else if (section.rfind("published.", 0) == 0) {
+            std::string n = section.substr(10);
+            if (!pubs.count(n)) pub_order.push_back(n);
+            Published& p = pubs[n];
+            p.name = n;
+            if (key == "metric")
+                p.metric = e.value;
+            else if (key == "where") {
+                p.where = assignments(e.value, place);
+                p.where_text = e.value;
+            } else if (key == "baseline") {
+                p.baseline = assignments(e.value, place);
+                p.baseline_text = e.value;
+            } else if (key == "kind") {
+                if (e.value != "value" && e.value != "change" && e.value != "ratio")
+                    throw InputError(fmt::format("{}: kind must be value, change or ratio", place));
+                p.kind = e.value;
+            } else if (key == "value") {
+                auto v = parse_real(e.value);
+                if (!v)
+                    throw InputError(fmt::format("{}: value '{}' is not a number", place, e.value));
+                p.value = *v;
+                pub_value_text[n] = e.value;
+            } else if (key == "tolerance") {
+                auto v = parse_real(e.value);
+                if (!v || *v < 0)
+                    throw InputError(fmt::format("{}: tolerance must be a number >= 0", place));
+                p.tolerance = *v;
+            } else if (key == "source")
+                p.source = e.value;
+            else
+                unknown({"metric", "where", "baseline", "kind", "value", "tolerance", "source"});
+        } else if (section == "plot") {
+            static const std::vector<std::string> keys{"x",    "y",      "series", "logx",
+                                                       "logy", "hlines", "title",  "where"};
+            if (std::find(keys.begin(), keys.end(), key) == keys.end()) unknown(keys);
+            s.plot[key] = e.value;
+        } else {
+            throw InputError(
+                fmt::format("{}: unknown section [{}] (study, sweep.NAME, published.NAME, plot)",
+                            place, section));
+        }
+    }
+    for (const auto& n : sweep_order) {
+        if (sweeps[n].config.empty())
+            throw InputError(fmt::format("{}: [sweep.{}] has no config", path, n));
+        s.sweeps.push_back(sweeps[n]);
+    }
+    if (s.sweeps.empty())
+        throw InputError(fmt::format("{}: a study needs at least one [sweep.NAME]", path));
+    for (const auto& n : pub_order) {
+        Published p = pubs[n];
+        if (p.metric.empty() || p.where.empty() || !pub_value_text.count(n))
+            throw InputError(
+                fmt::format("{}: [published.{}] needs metric, where and value", path, n));
+        if (p.kind.empty()) p.kind = p.baseline.empty() ? "value" : "change";
+        if (p.kind != "value" && p.baseline.empty())
+            throw InputError(
+                fmt::format("{}: [published.{}] kind {} needs a baseline", path, n, p.kind));
+        s.published.push_back(p);
+    }
+    if (s.metrics.empty()) s.metrics = {"summary.cycles", "summary.latency_us"};
+    return s;
+}
+
+bool matches(const Point& p, const std::string& sweep, const std::vector<std::string>& want) {
+    for (const auto& w : want) {
+        if (w == "sweep=" + sweep) continue;
+        if (std::find(p.sets.begin(), p.sets.end(), w) == p.sets.end()) return false;
+    }
+    return true;
+}
+
+double number(const ojson& v) {
+    return v.is_number() ? v.get<double>() : std::nan("");
+}
+
+} // namespace
+
+int cmd_study(const std::vector<std::string>& args) {
+    po::options_description desc("study");
+    desc.add_options()("study", po::value<std::string>(), "study file")(
+        "jobs", po::value<int>()->default_value(0), "points run at once (0: one per core)")(
+        "out", po::value<std::string>(),
+        "output folder (default study-out/NAME)")("no-plot", "do not draw the plot");
+    po::positional_options_description pos;
+    pos.add("study", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw InputError(fmt::format("accsim study: {} (see accsim --help)", e.what()));
+    }
+    if (!vm.count("study")) throw InputError("accsim study: missing STUDY.ini");
+    Study st = read_study(vm["study"].as<std::string>());
+
+    std::vector<Point> points;
+    std::vector<std::string> sweep_of;
+    for (const auto& w : st.sweeps)
+        for (auto& varied : grid(w.axes)) {
+            Point p{w.config, w.sets, varied};
+            p.sets.insert(p.sets.end(), varied.begin(), varied.end());
+            points.push_back(std::move(p));
+            sweep_of.push_back(w.name);
+        }
+    auto res = run_all(points, vm["jobs"].as<int>(), st.name);
+
+    fmt::print("{}\n", st.title.empty() ? st.name : st.title);
+    // Points table.
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header{"sweep", "point"};
+    for (const auto& m : st.metrics)
+        header.push_back(m.rfind("summary.", 0) == 0 ? m.substr(8) : m);
+    rows.push_back(header);
+    ojson jpoints = ojson::array();
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        std::vector<std::string> row{sweep_of[i], points[i].label()};
+        ojson jp;
+        jp["sweep"] = sweep_of[i];
+        jp["set"] = points[i].sets;
+        jp["exit_code"] = res[i].exit_code;
+        for (const auto& m : st.metrics) {
+            ojson v = res[i].exit_code == 0 ? lookup_path(res[i].report, m) : ojson();
+            row.push_back(res[i].exit_code == 0 ? format_value(v)
+                                                : fmt::format("failed ({})", res[i].exit_code));
+            jp["metrics"][m] = v;
+        }
+        if (res[i].exit_code != 0) jp["error"] = res[i].error_line();
+        rows.push_back(std::move(row));
+        jpoints.push_back(std::move(jp));
+    }
+    fmt::print("\npoints\n");
+    print_table(std::cout, rows);
+    for (std::size_t i = 0; i < points.size(); ++i)
+        if (res[i].exit_code != 0)
+            fmt::print(stderr, "point {} ({}) failed with exit code {}: {}\n", i + 1,
+                       points[i].label(), res[i].exit_code, res[i].error_line());
+
+    // Published figures beside accsim's.
+    ojson jpub = ojson::array();
+    if (!st.published.empty()) {
+        auto find_point = [&](const Published& p, const std::vector<std::string>& where) -> int {
+            for (std::size_t i = 0; i < points.size(); ++i)
+                if (matches(points[i], sweep_of[i], where)) return int(i);
+            throw InputError(fmt::format("{}: [published.{}]: no point matches '{}'", st.path,
+                                         p.name, fmt::join(where, ", ")));
+        };
+        std::vector<std::vector<std::string>> t{
+            {"figure", "metric", "published", "accsim", "accsim/published", "", "source"}};
+        for (const auto& p : st.published) {
+            int i = find_point(p, p.where);
+            double ours =
+                res[i].exit_code == 0 ? number(lookup_path(res[i].report, p.metric)) : std::nan("");
+            if (p.kind != "value") {
+                int b = find_point(p, p.baseline);
+                double base = res[b].exit_code == 0 ? number(lookup_path(res[b].report, p.metric))
+                                                    : std::nan("");
+                ours = p.kind == "change" ? ours / base - 1.0 : ours / base;
+            }
+            double r = ours / p.value;
+            std::string verdict;
+            if (p.tolerance)
+                verdict =
+                    std::isfinite(r) && std::fabs(r - 1.0) <= *p.tolerance ? "within" : "outside";
+            auto show = [&](double v) {
+                if (!std::isfinite(v)) return std::string("-");
+                return p.kind == "change" ? fmt::format("{:+.1f} %", v * 100)
+                                          : format_value(ojson(v));
+            };
+            t.push_back(
+                {p.name, p.metric + (p.kind == "value" ? "" : " (" + p.kind + ")"), show(p.value),
+                 show(ours), std::isfinite(r) ? fmt::format("{:.3f}", r) : "-",
+                 verdict.empty() ? "" : verdict + fmt::format(" {:.0f} %", *p.tolerance * 100),
+                 p.source});
+            ojson j;
+            j["name"] = p.name;
+            j["metric"] = p.metric;
+            j["kind"] = p.kind;
+            j["where"] = p.where;
+            if (!p.baseline.empty()) j["baseline"] = p.baseline;
+            j["published"] = p.value;
+            j["accsim"] = std::isfinite(ours) ? ojson(ours) : ojson();
+            j["ratio"] = std::isfinite(r) ? ojson(r) : ojson();
+            if (p.tolerance) j["tolerance"] = *p.tolerance;
+            j["source"] = p.source;
+            jpub.push_back(std::move(j));
+        }
+        fmt::print("\naccsim beside the published figures\n");
+        print_table(std::cout, t);
+    }
+
+    std::string out_dir = vm.count("out") ? vm["out"].as<std::string>() : "study-out/" + st.name;
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    if (ec)
+        throw InputError(fmt::format("--out {}: cannot create folder: {}", out_dir, ec.message()));
+    {
+        std::ofstream csv(fs::path(out_dir) / (st.name + ".csv"));
+        for (const auto& r : rows) {
+            std::string line;
+            for (std::size_t i = 0; i < r.size(); ++i) line += (i ? "," : "") + csv_escape(r[i]);
+            csv << line << '\n';
+        }
+    }
+    ojson j;
+    j["study"] = st.name;
+    j["title"] = st.title;
+    j["metrics"] = st.metrics;
+    j["points"] = jpoints;
+    j["published"] = jpub;
+    j["plot"] = st.plot;
+    std::string json_path = (fs::path(out_dir) / (st.name + ".json")).string();
+    std::ofstream(json_path) << j.dump(2) << '\n';
+    fmt::print("\nwrote {}/{}.csv and .json\n", out_dir, st.name);
+
+    if (!st.plot.empty() && !vm.count("no-plot")) {
+        std::string script = (fs::path(data_dir()) / "scripts" / "plot_study.py").string();
+        std::string png = (fs::path(out_dir) / (st.name + ".png")).string();
+        std::string cmd = fmt::format("python3 {} {} {} 2>&1", shell_quote(script),
+                                      shell_quote(json_path), shell_quote(png));
+        if (std::system(cmd.c_str()) == 0)
+            fmt::print("wrote {}\n", png);
+        else
+            fmt::print(stderr,
+                       "warning: the plot was not drawn (python3 with matplotlib is needed)\n");
+    }
+    return combined_exit(res);
+}
+
+} // namespace accsim
