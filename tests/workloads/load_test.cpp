@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -161,4 +162,14 @@ TEST_CASE("load_workload reads traces relative to the config file") {
         CHECK(std::string(e.what()).find("missing.csv: cannot open file") != std::string::npos);
     }
     fs::remove_all(dir);
+}
+
+TEST_CASE("remove on a trace file gives the built-in remove variant") {
+    Setup s;
+    for (const char* name : {"resnet8", "resnet20", "resnet50", "mittos_good_custom"}) {
+        CAPTURE(name);
+        std::string csv = test::temp_file(csv_of(make_builtin(name, SkipMode::keep)), ".csv");
+        Graph g = s.load(fmt::format("[run]\nworkload = {}\nskip = remove\n", csv));
+        CHECK(csv_of(g) == csv_of(make_builtin(name, SkipMode::remove)));
+    }
 }
