@@ -331,7 +331,7 @@ Config load_config(const OptionRegistry& registry, const std::string& path,
     }
     for (const auto& s : overrides) {
         auto [key, value] = split_assignment(s, "--set");
-        check_entry(registry, "--set " + key, key, value);
+        check_entry(registry, "--set", key, value);
         explicit_values[key] = {value, "--set", ""};
     }
 

@@ -23,7 +23,7 @@ namespace {
 const char* usage_text = R"(usage:
   accsim run CONFIG [--set SECTION.KEY=VALUE]... [--format text|json|csv] [--out FILE]
   accsim run --help-config
-  accsim validate CONFIG [--set ...] [--list-keys]
+  accsim validate CONFIG [--set ...] | --list-keys [--markdown]
   accsim compare CONFIG --vary SECTION.KEY=V1,V2[,...] [--set ...] [--format text|json|csv] [--jobs N]
   accsim sweep CONFIG --vary K=V1,V2 [--vary ...]... [--set ...] [--jobs N] [--out FILE.csv|FILE.json]
                [--emit-jobs FILE]
@@ -56,11 +56,32 @@ T get_or(const po::variables_map& vm, const char* key, T fallback) {
     return vm.count(key) ? vm[key].as<T>() : fallback;
 }
 
-void print_keys(std::ostream& out) {
+void print_keys(std::ostream& out, bool markdown) {
+    if (markdown) {
+        // docs/config.md's tables, one per section (scripts/gen-config-doc).
+        std::string section;
+        for (const auto& o : option_registry().all()) {
+            std::string sec = o.key.substr(0, o.key.rfind('.'));
+            if (sec != section) {
+                section = sec;
+                out << fmt::format("\n### [{}]\n\n| key | type | default | unit | allowed | meaning |\n"
+                                   "|---|---|---|---|---|---|\n",
+                                   section);
+            }
+            auto cell = [](std::string t) {
+                for (std::size_t p = t.find('|'); p != std::string::npos; p = t.find('|', p + 2)) t.replace(p, 1, "\\|");
+                return t;
+            };
+            out << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", o.key, o.type_name(),
+                               o.default_value.empty() ? "(empty)" : "`" + o.default_value + "`", o.unit,
+                               cell(o.describe_range()), cell(o.help));
+        }
+        return;
+    }
     std::vector<std::vector<std::string>> rows{{"key", "type", "default", "unit", "range", "help"}};
     for (const auto& o : option_registry().all())
-        rows.push_back({o.key, o.type_name(), o.default_value.empty() ? "\"\"" : o.default_value,
-                        o.unit, o.describe_range(), o.help});
+        rows.push_back({o.key, o.type_name(), o.default_value.empty() ? "\"\"" : o.default_value, o.unit,
+                        o.describe_range(), o.help});
     // Left-align every column: help text reads better that way.
     std::vector<std::size_t> width(rows[0].size(), 0);
     for (const auto& r : rows)
@@ -94,7 +115,7 @@ int cmd_run(const std::vector<std::string>& args) {
     pos.add("config", 1);
     auto vm = parse("run", args, desc, pos);
     if (vm.count("help-config")) {
-        print_keys(std::cout);
+        print_keys(std::cout, false);
         return exit_ok;
     }
     if (!vm.count("config")) throw InputError("accsim run: missing CONFIG (see accsim --help)");
@@ -112,12 +133,12 @@ int cmd_validate(const std::vector<std::string>& args) {
     po::options_description desc("validate");
     desc.add_options()("config", po::value<std::string>(),
                        "config file")("set", po::value<std::vector<std::string>>()->composing(),
-                                      "SECTION.KEY=VALUE")("list-keys", "list every config key");
+                                      "SECTION.KEY=VALUE")("list-keys", "list every config key")("markdown", "with --list-keys: as docs/config.md's tables");
     po::positional_options_description pos;
     pos.add("config", 1);
     auto vm = parse("validate", args, desc, pos);
     if (vm.count("list-keys")) {
-        print_keys(std::cout);
+        print_keys(std::cout, vm.count("markdown") != 0);
         return exit_ok;
     }
     if (!vm.count("config"))
