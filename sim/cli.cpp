@@ -64,24 +64,26 @@ void print_keys(std::ostream& out, bool markdown) {
             std::string sec = o.key.substr(0, o.key.rfind('.'));
             if (sec != section) {
                 section = sec;
-                out << fmt::format("\n### [{}]\n\n| key | type | default | unit | allowed | meaning |\n"
-                                   "|---|---|---|---|---|---|\n",
-                                   section);
+                out << fmt::format(
+                    "\n### [{}]\n\n| key | type | default | unit | allowed | meaning |\n"
+                    "|---|---|---|---|---|---|\n",
+                    section);
             }
             auto cell = [](std::string t) {
-                for (std::size_t p = t.find('|'); p != std::string::npos; p = t.find('|', p + 2)) t.replace(p, 1, "\\|");
+                for (std::size_t p = t.find('|'); p != std::string::npos; p = t.find('|', p + 2))
+                    t.replace(p, 1, "\\|");
                 return t;
             };
             out << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", o.key, o.type_name(),
-                               o.default_value.empty() ? "(empty)" : "`" + o.default_value + "`", o.unit,
-                               cell(o.describe_range()), cell(o.help));
+                               o.default_value.empty() ? "(empty)" : "`" + o.default_value + "`",
+                               o.unit, cell(o.describe_range()), cell(o.help));
         }
         return;
     }
     std::vector<std::vector<std::string>> rows{{"key", "type", "default", "unit", "range", "help"}};
     for (const auto& o : option_registry().all())
-        rows.push_back({o.key, o.type_name(), o.default_value.empty() ? "\"\"" : o.default_value, o.unit,
-                        o.describe_range(), o.help});
+        rows.push_back({o.key, o.type_name(), o.default_value.empty() ? "\"\"" : o.default_value,
+                        o.unit, o.describe_range(), o.help});
     // Left-align every column: help text reads better that way.
     std::vector<std::size_t> width(rows[0].size(), 0);
     for (const auto& r : rows)
@@ -133,7 +135,8 @@ int cmd_validate(const std::vector<std::string>& args) {
     po::options_description desc("validate");
     desc.add_options()("config", po::value<std::string>(),
                        "config file")("set", po::value<std::vector<std::string>>()->composing(),
-                                      "SECTION.KEY=VALUE")("list-keys", "list every config key")("markdown", "with --list-keys: as docs/config.md's tables");
+                                      "SECTION.KEY=VALUE")("list-keys", "list every config key")(
+        "markdown", "with --list-keys: as docs/config.md's tables");
     po::positional_options_description pos;
     pos.add("config", 1);
     auto vm = parse("validate", args, desc, pos);

@@ -10,21 +10,36 @@ namespace accsim {
 
 const char* to_string(Op op) {
     switch (op) {
-    case Op::conv: return "conv";
-    case Op::dense: return "dense";
-    case Op::pool: return "pool";
-    case Op::global_pool: return "global_pool";
-    case Op::add: return "add";
-    case Op::sub: return "sub";
-    case Op::relu: return "relu";
-    case Op::flatten: return "flatten";
-    case Op::downsample: return "downsample";
+    case Op::conv:
+        return "conv";
+    case Op::dense:
+        return "dense";
+    case Op::pool:
+        return "pool";
+    case Op::global_pool:
+        return "global_pool";
+    case Op::add:
+        return "add";
+    case Op::sub:
+        return "sub";
+    case Op::relu:
+        return "relu";
+    case Op::flatten:
+        return "flatten";
+    case Op::downsample:
+        return "downsample";
     }
     return "?";
 }
-const char* to_string(Padding p) { return p == Padding::same ? "same" : "valid"; }
-const char* to_string(PoolKind p) { return p == PoolKind::max ? "max" : "avg"; }
-const char* to_string(Activation a) { return a == Activation::relu ? "relu" : "linear"; }
+const char* to_string(Padding p) {
+    return p == Padding::same ? "same" : "valid";
+}
+const char* to_string(PoolKind p) {
+    return p == PoolKind::max ? "max" : "avg";
+}
+const char* to_string(Activation a) {
+    return a == Activation::relu ? "relu" : "linear";
+}
 
 int out_size(int in, int kernel, int stride, Padding padding) {
     if (padding == Padding::same) return (in + stride - 1) / stride;
@@ -40,17 +55,23 @@ int pad_before(int in, int kernel, int stride, Padding padding) {
 
 std::uint64_t Layer::weights() const {
     switch (op) {
-    case Op::conv: return std::uint64_t(kernel_h) * kernel_w * in.c * out.c;
-    case Op::dense: return std::uint64_t(in.elements()) * out.c;
-    default: return 0;
+    case Op::conv:
+        return std::uint64_t(kernel_h) * kernel_w * in.c * out.c;
+    case Op::dense:
+        return std::uint64_t(in.elements()) * out.c;
+    default:
+        return 0;
     }
 }
 
 std::uint64_t Layer::macs() const {
     switch (op) {
-    case Op::conv: return std::uint64_t(out.elements()) * kernel_h * kernel_w * in.c;
-    case Op::dense: return std::uint64_t(in.elements()) * out.c;
-    default: return 0;
+    case Op::conv:
+        return std::uint64_t(out.elements()) * kernel_h * kernel_w * in.c;
+    case Op::dense:
+        return std::uint64_t(in.elements()) * out.c;
+    default:
+        return 0;
     }
 }
 
@@ -100,18 +121,23 @@ int Graph::count(Op op) const {
 Shape infer_out(const Layer& l) {
     switch (l.op) {
     case Op::conv:
-        return {out_size(l.in.h, l.kernel_h, l.stride, l.padding), out_size(l.in.w, l.kernel_w, l.stride, l.padding),
-                l.out.c};
+        return {out_size(l.in.h, l.kernel_h, l.stride, l.padding),
+                out_size(l.in.w, l.kernel_w, l.stride, l.padding), l.out.c};
     case Op::pool:
-        return {out_size(l.in.h, l.kernel_h, l.stride, l.padding), out_size(l.in.w, l.kernel_w, l.stride, l.padding),
-                l.in.c};
-    case Op::global_pool: return {1, 1, l.in.c};
-    case Op::flatten: return {1, 1, int(l.in.elements())};
-    case Op::dense: return {1, 1, l.out.c};
-    case Op::downsample: return {(l.in.h + l.stride - 1) / l.stride, (l.in.w + l.stride - 1) / l.stride, l.out.c};
+        return {out_size(l.in.h, l.kernel_h, l.stride, l.padding),
+                out_size(l.in.w, l.kernel_w, l.stride, l.padding), l.in.c};
+    case Op::global_pool:
+        return {1, 1, l.in.c};
+    case Op::flatten:
+        return {1, 1, int(l.in.elements())};
+    case Op::dense:
+        return {1, 1, l.out.c};
+    case Op::downsample:
+        return {(l.in.h + l.stride - 1) / l.stride, (l.in.w + l.stride - 1) / l.stride, l.out.c};
     case Op::add:
     case Op::sub:
-    case Op::relu: return l.in;
+    case Op::relu:
+        return l.in;
     }
     return l.out;
 }
@@ -130,24 +156,31 @@ void Graph::validate(const std::string& where) const {
             if (in < 0 || in >= int(i)) fail(l, "reads a layer that is not defined before it");
         std::size_t want = (l.op == Op::add || l.op == Op::sub) ? 2 : 1;
         if (!l.inputs.empty() && l.inputs.size() != want)
-            fail(l, fmt::format("{} takes {} input(s), has {}", to_string(l.op), want, l.inputs.size()));
+            fail(l, fmt::format("{} takes {} input(s), has {}", to_string(l.op), want,
+                                l.inputs.size()));
         if (l.inputs.empty() && want == 2) fail(l, "add/sub needs two inputs");
-        if (l.in.h <= 0 || l.in.w <= 0 || l.in.c <= 0 || l.out.h <= 0 || l.out.w <= 0 || l.out.c <= 0)
+        if (l.in.h <= 0 || l.in.w <= 0 || l.in.c <= 0 || l.out.h <= 0 || l.out.w <= 0 ||
+            l.out.c <= 0)
             fail(l, "shapes must be positive");
-        if (l.kernel_h <= 0 || l.kernel_w <= 0 || l.stride <= 0) fail(l, "kernel and stride must be positive");
+        if (l.kernel_h <= 0 || l.kernel_w <= 0 || l.stride <= 0)
+            fail(l, "kernel and stride must be positive");
         if (l.weight_bits <= 0 || l.act_bits <= 0) fail(l, "bit widths must be positive");
-        if (!(l.weight_density > 0 && l.weight_density <= 1) || !(l.act_density > 0 && l.act_density <= 1))
+        if (!(l.weight_density > 0 && l.weight_density <= 1) ||
+            !(l.act_density > 0 && l.act_density <= 1))
             fail(l, "densities must be in (0, 1]");
         for (int in : l.inputs)
             if (layers[in].out != l.in && l.op != Op::dense && l.op != Op::flatten)
-                fail(l, fmt::format("input '{}' is {}x{}x{}, layer expects {}x{}x{}", layers[in].name, layers[in].out.h,
-                                    layers[in].out.w, layers[in].out.c, l.in.h, l.in.w, l.in.c));
-        if (l.op == Op::dense && !l.inputs.empty() && layers[l.inputs[0]].out.elements() != l.in.elements())
+                fail(l, fmt::format("input '{}' is {}x{}x{}, layer expects {}x{}x{}",
+                                    layers[in].name, layers[in].out.h, layers[in].out.w,
+                                    layers[in].out.c, l.in.h, l.in.w, l.in.c));
+        if (l.op == Op::dense && !l.inputs.empty() &&
+            layers[l.inputs[0]].out.elements() != l.in.elements())
             fail(l, "input size does not match");
         if ((l.op == Op::add || l.op == Op::sub) && layers[l.inputs[1]].out != l.in)
             fail(l, "its two inputs differ in shape");
         if (infer_out(l) != l.out)
-            fail(l, fmt::format("output {}x{}x{} does not follow from its input and parameters", l.out.h, l.out.w, l.out.c));
+            fail(l, fmt::format("output {}x{}x{} does not follow from its input and parameters",
+                                l.out.h, l.out.w, l.out.c));
     }
 }
 

@@ -1,5 +1,5 @@
-// The workload graph shared by every architecture: a DAG of layers in topological order, with shapes,
-// strides, padding, bit widths, weight density and activation density.
+// The workload graph shared by every architecture: a DAG of layers in topological order, with
+// shapes, strides, padding, bit widths, weight density and activation density.
 #pragma once
 
 #include <cstdint>
@@ -84,8 +84,8 @@ struct Graph {
     void validate(const std::string& where) const;
 };
 
-// Recomputes `out` from `in` and the layer's parameters (for conv, pool, global_pool, flatten, dense
-// the rule of each op; add/sub/relu keep the shape; downsample keeps out.c).
+// Recomputes `out` from `in` and the layer's parameters (for conv, pool, global_pool, flatten,
+// dense the rule of each op; add/sub/relu keep the shape; downsample keeps out.c).
 Shape infer_out(const Layer& l);
 
 } // namespace accsim

@@ -17,10 +17,11 @@ const std::string roofline_cfg = source_path("configs/roofline/resnet8.ini");
 
 // One dense layer, 100 inputs -> 10 outputs, 8-bit: 1,000 MACs and 1,000 weight bytes.
 std::string one_dense_trace() {
-    return temp_file("name,op,inputs,in_h,in_w,in_c,out_h,out_w,out_c,kernel_h,kernel_w,stride,padding,pool,"
-                     "activation,weight_bits,act_bits,weight_density,act_density,skip_path\n"
-                     "fc,dense,,1,1,100,1,1,10,1,1,1,valid,max,linear,8,8,1,1,0\n",
-                     ".csv");
+    return temp_file(
+        "name,op,inputs,in_h,in_w,in_c,out_h,out_w,out_c,kernel_h,kernel_w,stride,padding,pool,"
+        "activation,weight_bits,act_bits,weight_density,act_density,skip_path\n"
+        "fc,dense,,1,1,100,1,1,10,1,1,1,valid,max,linear,8,8,1,1,0\n",
+        ".csv");
 }
 
 std::string slurp(const std::string& path) {
@@ -35,8 +36,9 @@ std::string slurp(const std::string& path) {
 TEST_CASE("run prints the roofline bound of a layer as computed by hand") {
     // compute: 1,000 MACs / 10 per cycle = 100 cycles; memory: 1,000 weight + 100 input + 10 output
     // bytes at 1 GB/s and 100 MHz = 10 bytes per cycle -> 111 cycles. The bound is the larger.
-    std::string cfg = temp_file("[run]\narch = roofline\nworkload = " + one_dense_trace() +
-                                "\n[roofline]\nmacs_per_cycle = 10\nbandwidth_gbps = 1\nclock_mhz = 100\n");
+    std::string cfg =
+        temp_file("[run]\narch = roofline\nworkload = " + one_dense_trace() +
+                  "\n[roofline]\nmacs_per_cycle = 10\nbandwidth_gbps = 1\nclock_mhz = 100\n");
     auto r = run_accsim({"run", cfg, "--format", "json"});
     REQUIRE(r.exit_code == 0);
     auto j = r.json();
@@ -50,10 +52,12 @@ TEST_CASE("run prints the roofline bound of a layer as computed by hand") {
 }
 
 TEST_CASE("the report carries design.md's top-level fields and the resolved config") {
-    auto r = run_accsim({"run", roofline_cfg, "--format", "json", "--set", "roofline.clock_mhz=100"});
+    auto r =
+        run_accsim({"run", roofline_cfg, "--format", "json", "--set", "roofline.clock_mhz=100"});
     REQUIRE(r.exit_code == 0);
     auto j = r.json();
-    for (const char* k : {"accsim_version", "config", "arch", "workload", "summary", "layers", "buffers"})
+    for (const char* k :
+         {"accsim_version", "config", "arch", "workload", "summary", "layers", "buffers"})
         CHECK_MESSAGE(j.contains(k), k);
     CHECK(j["config"]["roofline.clock_mhz"] == 100.0);
     CHECK(j["config"]["run.workload"] == "resnet8");
@@ -73,7 +77,8 @@ TEST_CASE("text and CSV reports show the same summary as JSON") {
     REQUIRE(text.exit_code == 0);
     CHECK(csv.out.rfind("section,item,field,value\n", 0) == 0);
     for (auto it = j["summary"].begin(); it != j["summary"].end(); ++it) {
-        CHECK_MESSAGE(csv.out.find("summary,," + it.key() + "," + it.value().dump() + "\n") != std::string::npos,
+        CHECK_MESSAGE(csv.out.find("summary,," + it.key() + "," + it.value().dump() + "\n") !=
+                          std::string::npos,
                       it.key());
         CHECK_MESSAGE(text.out.find(it.key()) != std::string::npos, it.key());
     }
@@ -106,7 +111,9 @@ TEST_CASE("bad input exits 2 with one message naming the file, line or key") {
     std::string missing_trace = temp_file("[run]\nworkload = no_such_file.csv\n");
     std::vector<Case> cases{
         {{"run", "/nonexistent.ini"}, "/nonexistent.ini: cannot open file"},
-        {{"run", typo}, typo + ":4: unknown key 'roofline.macs_per_cycl' (did you mean 'roofline.macs_per_cycle'?)"},
+        {{"run", typo},
+         typo +
+             ":4: unknown key 'roofline.macs_per_cycl' (did you mean 'roofline.macs_per_cycle'?)"},
         {{"run", bad_arch}, "run.arch: 'rooflin' is not one of"},
         {{"run", bad_workload}, "unknown workload 'resnet9'"},
         {{"run", missing_trace}, "no_such_file.csv"},
@@ -135,7 +142,8 @@ TEST_CASE("validate lists every key with its value and where it came from") {
     auto r = run_accsim({"validate", roofline_cfg, "--set", "run.batch=4"});
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("roofline.macs_per_cycle") != std::string::npos);
-    CHECK(r.out.find(roofline_cfg + ":10") != std::string::npos); // macs_per_cycle's line in the file
+    CHECK(r.out.find(roofline_cfg + ":10") !=
+          std::string::npos); // macs_per_cycle's line in the file
     CHECK(r.out.find("--set") != std::string::npos);
     CHECK(r.out.find("default") != std::string::npos);
     CHECK(r.out.find("12501632 MACs") != std::string::npos);
@@ -152,7 +160,8 @@ TEST_CASE("every key is listed with its type, default and help") {
 }
 
 TEST_CASE("compare gives one point per value, in order, each with summary.cycles") {
-    auto r = run_accsim({"compare", roofline_cfg, "--vary", "run.skip=keep,remove", "--format", "json", "--jobs", "2"});
+    auto r = run_accsim({"compare", roofline_cfg, "--vary", "run.skip=keep,remove", "--format",
+                         "json", "--jobs", "2"});
     REQUIRE(r.exit_code == 0);
     auto j = r.json();
     REQUIRE(j["points"].size() == 2);
@@ -179,14 +188,16 @@ TEST_CASE("compare prints a ratio column against the first point") {
 }
 
 TEST_CASE("a failing point is reported and the other points still print") {
-    auto r = run_accsim({"compare", roofline_cfg, "--vary", "run.workload=resnet8,no_such_net", "--format", "json"});
+    auto r = run_accsim({"compare", roofline_cfg, "--vary", "run.workload=resnet8,no_such_net",
+                         "--format", "json"});
     CHECK(r.exit_code == 2);
     auto j = r.json();
     REQUIRE(j["points"].size() == 2);
     CHECK(j["points"][0]["exit_code"] == 0);
     CHECK(j["points"][0]["report"]["summary"].contains("cycles"));
     CHECK(j["points"][1]["exit_code"] == 2);
-    CHECK(j["points"][1]["error"].get<std::string>().find("unknown workload 'no_such_net'") != std::string::npos);
+    CHECK(j["points"][1]["error"].get<std::string>().find("unknown workload 'no_such_net'") !=
+          std::string::npos);
     CHECK(r.err.find("point 2 (run.workload=no_such_net) failed") != std::string::npos);
 }
 
@@ -203,7 +214,9 @@ TEST_CASE("sweep runs the grid of all axes and writes CSV") {
 
 TEST_CASE("sweep writes JSON and can emit the job list instead of running") {
     std::string out = temp_path(".json");
-    REQUIRE(run_accsim({"sweep", roofline_cfg, "--vary", "run.batch=1,2", "--out", out}).exit_code == 0);
+    REQUIRE(
+        run_accsim({"sweep", roofline_cfg, "--vary", "run.batch=1,2", "--out", out}).exit_code ==
+        0);
     auto j = nlohmann::json::parse(slurp(out));
     REQUIRE(j["points"].size() == 2);
     // Two images back to back take twice the cycles of one on the roofline.
@@ -211,7 +224,8 @@ TEST_CASE("sweep writes JSON and can emit the job list instead of running") {
           2 * j["points"][0]["report"]["summary"]["cycles"].get<long>());
 
     std::string jobs = temp_path(".txt");
-    auto r = run_accsim({"sweep", roofline_cfg, "--vary", "run.skip=keep,remove", "--emit-jobs", jobs});
+    auto r =
+        run_accsim({"sweep", roofline_cfg, "--vary", "run.skip=keep,remove", "--emit-jobs", jobs});
     REQUIRE(r.exit_code == 0);
     std::string text = slurp(jobs);
     CHECK(std::count(text.begin(), text.end(), '\n') == 2);
@@ -221,19 +235,21 @@ TEST_CASE("sweep writes JSON and can emit the job list instead of running") {
 
 TEST_CASE("study prints accsim's figure beside the published one with the ratio") {
     // The published figure here is the hand-computed roofline bound of the one-layer trace (111
-    // cycles, see above), so the ratio must be exactly 1; a relative change is checked too: doubling
-    // macs_per_cycle leaves the memory-bound layer at 111 cycles (change 0 %).
+    // cycles, see above), so the ratio must be exactly 1; a relative change is checked too:
+    // doubling macs_per_cycle leaves the memory-bound layer at 111 cycles (change 0 %).
     std::string dir = std::filesystem::path(temp_path(".d")).string() + "-out";
-    std::string cfg = temp_file("[run]\narch = roofline\nworkload = " + one_dense_trace() +
-                                "\n[roofline]\nmacs_per_cycle = 10\nbandwidth_gbps = 1\nclock_mhz = 100\n");
-    std::string study = temp_file("[study]\nname = tiny\ntitle = one dense layer\nmetrics = summary.cycles\n"
-                                  "[sweep.main]\nconfig = " +
-                                  cfg +
-                                  "\nvary = roofline.macs_per_cycle=10,20\n"
-                                  "[published.bound]\nmetric = summary.cycles\nwhere = roofline.macs_per_cycle=10\n"
-                                  "value = 111\ntolerance = 0.01\nsource = hand calculation\n"
-                                  "[published.faster_mac]\nmetric = summary.cycles\nwhere = roofline.macs_per_cycle=20\n"
-                                  "baseline = roofline.macs_per_cycle=10\nvalue = 0.0001\nkind = change\n");
+    std::string cfg =
+        temp_file("[run]\narch = roofline\nworkload = " + one_dense_trace() +
+                  "\n[roofline]\nmacs_per_cycle = 10\nbandwidth_gbps = 1\nclock_mhz = 100\n");
+    std::string study = temp_file(
+        "[study]\nname = tiny\ntitle = one dense layer\nmetrics = summary.cycles\n"
+        "[sweep.main]\nconfig = " +
+        cfg +
+        "\nvary = roofline.macs_per_cycle=10,20\n"
+        "[published.bound]\nmetric = summary.cycles\nwhere = roofline.macs_per_cycle=10\n"
+        "value = 111\ntolerance = 0.01\nsource = hand calculation\n"
+        "[published.faster_mac]\nmetric = summary.cycles\nwhere = roofline.macs_per_cycle=20\n"
+        "baseline = roofline.macs_per_cycle=10\nvalue = 0.0001\nkind = change\n");
     auto r = run_accsim({"study", study, "--out", dir, "--no-plot"});
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("one dense layer") != std::string::npos);
@@ -252,11 +268,13 @@ TEST_CASE("a study file with an unknown key or an unmatched figure is refused") 
     std::string typo = temp_file("[study]\nnme = x\n[sweep.a]\nconfig = " + roofline_cfg + "\n");
     auto r = run_accsim({"study", typo});
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find(typo + ":2: unknown key 'nme' in [study] (did you mean 'name'?)") != std::string::npos);
+    CHECK(r.err.find(typo + ":2: unknown key 'nme' in [study] (did you mean 'name'?)") !=
+          std::string::npos);
 
-    std::string unmatched = temp_file("[sweep.a]\nconfig = " + roofline_cfg +
-                                      "\nvary = run.skip=keep\n[published.p]\nmetric = summary.cycles\n"
-                                      "where = run.skip=remove\nvalue = 1\n");
+    std::string unmatched =
+        temp_file("[sweep.a]\nconfig = " + roofline_cfg +
+                  "\nvary = run.skip=keep\n[published.p]\nmetric = summary.cycles\n"
+                  "where = run.skip=remove\nvalue = 1\n");
     r = run_accsim({"study", unmatched, "--out", temp_path(".d") + "-o", "--no-plot"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("[published.p]: no point matches 'run.skip=remove'") != std::string::npos);
@@ -275,21 +293,27 @@ TEST_CASE("workloads show gives the totals of a built-in as JSON") {
 
 TEST_CASE("workloads export writes a trace that runs like the built-in") {
     std::string trace = temp_path(".csv");
-    REQUIRE(run_accsim({"workloads", "export", "resnet8", "--skip", "shorten", "--out", trace}).exit_code == 0);
-    auto from_file = run_accsim({"run", roofline_cfg, "--set", "run.workload=" + trace, "--format", "json"});
-    auto builtin = run_accsim({"run", roofline_cfg, "--set", "run.skip=shorten", "--format", "json"});
+    REQUIRE(run_accsim({"workloads", "export", "resnet8", "--skip", "shorten", "--out", trace})
+                .exit_code == 0);
+    auto from_file =
+        run_accsim({"run", roofline_cfg, "--set", "run.workload=" + trace, "--format", "json"});
+    auto builtin =
+        run_accsim({"run", roofline_cfg, "--set", "run.skip=shorten", "--format", "json"});
     REQUIRE(from_file.exit_code == 0);
     REQUIRE(builtin.exit_code == 0);
     CHECK(from_file.json()["summary"] == builtin.json()["summary"]);
 }
 
 TEST_CASE("docs/config.md documents every key as the code registers it") {
-    // The tables are generated by scripts/gen-config-doc; a key added without rerunning it fails here.
+    // The tables are generated by scripts/gen-config-doc; a key added without rerunning it fails
+    // here.
     auto r = run_accsim({"validate", "--list-keys", "--markdown"});
     REQUIRE(r.exit_code == 0);
     std::string doc = slurp(source_path("docs/config.md"));
-    const std::string marker = "<!-- generated by scripts/gen-config-doc: edit the help strings in the code, not below -->\n";
+    const std::string marker = "<!-- generated by scripts/gen-config-doc: edit the help strings in "
+                               "the code, not below -->\n";
     auto pos = doc.find(marker);
     REQUIRE(pos != std::string::npos);
-    CHECK_MESSAGE(doc.substr(pos + marker.size()) == r.out, "docs/config.md is stale: run scripts/gen-config-doc");
+    CHECK_MESSAGE(doc.substr(pos + marker.size()) == r.out,
+                  "docs/config.md is stale: run scripts/gen-config-doc");
 }

@@ -14,7 +14,9 @@ OptionRegistry small_registry() {
     reg.add("array.rows", OptType::integer, "8", "PEs", "rows of PEs").range(1, 1024);
     reg.add("array.clock_mhz", OptType::real, "200", "MHz", "clock").above(0);
     reg.add("array.dataflow", OptType::string, "os", "", "dataflow").one_of({"os", "ws", "is"});
-    reg.add("array.depth", OptType::integer, "tensor", "", "depth").one_of({"tensor", "optimized"}).at_least(1);
+    reg.add("array.depth", OptType::integer, "tensor", "", "depth")
+        .one_of({"tensor", "optimized"})
+        .at_least(1);
     reg.add("array.trace", OptType::boolean, "false", "", "trace");
     reg.add("array.layer.*.reuse", OptType::integer, "", "", "per-layer reuse").at_least(1);
     return reg;
@@ -78,25 +80,30 @@ TEST_CASE("an unknown section is named with the closest section") {
 }
 
 TEST_CASE("a value of the wrong type or out of range is refused with its key") {
-    CHECK(load_error("[array]\nrows = many\n").find("array.rows: 'many' is not an integer") != std::string::npos);
-    CHECK(load_error("[array]\nrows = -3\n").find("array.rows: -3 is out of range [1, 1024]") != std::string::npos);
+    CHECK(load_error("[array]\nrows = many\n").find("array.rows: 'many' is not an integer") !=
+          std::string::npos);
+    CHECK(load_error("[array]\nrows = -3\n").find("array.rows: -3 is out of range [1, 1024]") !=
+          std::string::npos);
     CHECK(load_error("[array]\nclock_mhz = 0\n").find("out of range > 0") != std::string::npos);
-    CHECK(load_error("[array]\ndataflow = xs\n").find("'xs' is not one of os | ws | is") != std::string::npos);
+    CHECK(load_error("[array]\ndataflow = xs\n").find("'xs' is not one of os | ws | is") !=
+          std::string::npos);
     CHECK(load_error("[array]\ntrace = maybe\n").find("not a boolean") != std::string::npos);
-    CHECK(load_error("", {"array.rows=0"}).find("--set: array.rows: 0 is out of range") != std::string::npos);
+    CHECK(load_error("", {"array.rows=0"}).find("--set: array.rows: 0 is out of range") !=
+          std::string::npos);
 }
 
 TEST_CASE("an option taking a word or a number accepts both and nothing else") {
     CHECK(load_error("[array]\ndepth = tensor\n").empty());
     CHECK(load_error("[array]\ndepth = 17\n").empty());
     CHECK(load_error("[array]\ndepth = 0\n").find("out of range") != std::string::npos);
-    CHECK(load_error("[array]\ndepth = deep\n").find("'deep' is not an integer or tensor | optimized") !=
-          std::string::npos);
+    CHECK(load_error("[array]\ndepth = deep\n")
+              .find("'deep' is not an integer or tensor | optimized") != std::string::npos);
 }
 
 TEST_CASE("wildcard keys exist once per name given") {
     auto reg = small_registry();
-    std::string path = test::temp_file("[array.layer.conv1]\nreuse = 4\n[array.layer.fc]\nreuse = 2\n");
+    std::string path =
+        test::temp_file("[array.layer.conv1]\nreuse = 4\n[array.layer.fc]\nreuse = 2\n");
     Config cfg = load_config(reg, path, {});
     CHECK(cfg.instances("array.layer") == std::vector<std::string>{"conv1", "fc"});
     CHECK(cfg.get_int("array.layer.fc.reuse") == 2);
@@ -105,10 +112,12 @@ TEST_CASE("wildcard keys exist once per name given") {
 
 TEST_CASE("malformed files are refused with their line") {
     CHECK(load_error("[array]\nrows 4\n").find(":2: expected 'key = value'") != std::string::npos);
-    CHECK(load_error("rows = 4\n").find(":1: key 'rows' is outside any [section]") != std::string::npos);
-    CHECK(load_error("[array\nrows = 4\n").find(":1: malformed section header") != std::string::npos);
-    CHECK(load_error("[array]\nrows = 4\nrows = 5\n").find(":3: key 'array.rows' is set twice (first at line 2)") !=
+    CHECK(load_error("rows = 4\n").find(":1: key 'rows' is outside any [section]") !=
           std::string::npos);
+    CHECK(load_error("[array\nrows = 4\n").find(":1: malformed section header") !=
+          std::string::npos);
+    CHECK(load_error("[array]\nrows = 4\nrows = 5\n")
+              .find(":3: key 'array.rows' is set twice (first at line 2)") != std::string::npos);
 }
 
 TEST_CASE("a missing config file is an input error naming the file") {
