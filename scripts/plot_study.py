@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Draws a study's plot from the JSON that `accsim study` writes: plot_study.py STUDY.json OUT.png.
 
 The study's [plot] section names x, y and series as report paths (summary.latency_us,

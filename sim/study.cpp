@@ -318,8 +318,12 @@ int cmd_study(const std::vector<std::string>& args) {
     if (!st.plot.empty() && !vm.count("no-plot")) {
         std::string script = (fs::path(data_dir()) / "scripts" / "plot_study.py").string();
         std::string png = (fs::path(out_dir) / (st.name + ".png")).string();
-        std::string cmd = fmt::format("python3 {} {} {} 2>&1", shell_quote(script),
+        // Debian's python3 has python3-matplotlib; another python3 first on PATH may not.
+        std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        std::string cmd = fmt::format("{} {} {} {} 1>&2", python, shell_quote(script),
                                       shell_quote(json_path), shell_quote(png));
+        std::fflush(stdout);
+        std::cout.flush();
         if (std::system(cmd.c_str()) == 0)
             fmt::print("wrote {}\n", png);
         else

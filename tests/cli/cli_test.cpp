@@ -317,3 +317,19 @@ TEST_CASE("docs/config.md documents every key as the code registers it") {
     CHECK_MESSAGE(doc.substr(pos + marker.size()) == r.out,
                   "docs/config.md is stale: run scripts/gen-config-doc");
 }
+
+TEST_CASE("a study with a [plot] section draws a PNG") {
+    std::string dir = temp_path(".d") + "-plot";
+    std::string study =
+        temp_file("[study]\nname = plotted\n[sweep.main]\nconfig = " + roofline_cfg +
+                  "\nvary = roofline.macs_per_cycle=16,64\nvary = run.skip=keep,remove\n"
+                  "[plot]\nx = config.roofline.macs_per_cycle\ny = summary.latency_us\n"
+                  "series = config.run.skip\nlogx = true\nhlines = 1000:1 ms\n");
+    auto r = run_accsim({"study", study, "--out", dir});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("warning") == std::string::npos);
+    std::string png = slurp(dir + "/plotted.png");
+    REQUIRE(png.size() > 8);
+    CHECK(png.substr(1, 3) == "PNG");
+    std::filesystem::remove_all(dir);
+}
