@@ -1,0 +1,68 @@
+#include "workloads/sparse/codebook.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace accsim {
+
+std::uint8_t Codebook::index_of(double w) const {
+    // Centroids 1..15 are ascending: the nearest is found at the midpoints between neighbours.
+    int lo = 1, hi = entries - 1;
+    while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (w > (value[std::size_t(mid)] + value[std::size_t(mid) + 1]) / 2)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return std::uint8_t(lo);
+}
+
+Codebook fit_codebook(const std::vector<float>& values) {
+    constexpr int clusters = Codebook::entries - 1;
+    Codebook book;
+    if (values.empty()) {
+        for (int c = 1; c <= clusters; ++c) book.value[std::size_t(c)] = 0;
+        return book;
+    }
+    const auto [min_it, max_it] = std::minmax_element(values.begin(), values.end());
+    const double lo = *min_it, hi = *max_it, range = hi - lo;
+    std::array<double, clusters> centroid{};
+    for (int c = 0; c < clusters; ++c) centroid[std::size_t(c)] = lo + range * c / (clusters - 1);
+    if (range > 0) {
+        // Histogram: bin b covers [lo + b*w, lo + (b+1)*w); its weights count at their mean.
+        constexpr int bins = 4096;
+        std::vector<double> sum(bins, 0.0), count(bins, 0.0);
+        for (float v : values) {
+            int b = std::min(bins - 1, int((double(v) - lo) / range * bins));
+            sum[std::size_t(b)] += v;
+            count[std::size_t(b)] += 1;
+        }
+        for (int iter = 0; iter < 50; ++iter) {
+            std::array<double, clusters> s{}, n{};
+            int c = 0;
+            for (int b = 0; b < bins; ++b) {
+                if (count[std::size_t(b)] == 0) continue;
+                const double x = sum[std::size_t(b)] / count[std::size_t(b)];
+                while (c + 1 < clusters &&
+                       x > (centroid[std::size_t(c)] + centroid[std::size_t(c) + 1]) / 2)
+                    ++c;
+                s[std::size_t(c)] += sum[std::size_t(b)];
+                n[std::size_t(c)] += count[std::size_t(b)];
+            }
+            double moved = 0;
+            for (int k = 0; k < clusters; ++k) {
+                if (n[std::size_t(k)] == 0) continue;
+                const double next = s[std::size_t(k)] / n[std::size_t(k)];
+                moved = std::max(moved, std::fabs(next - centroid[std::size_t(k)]));
+                centroid[std::size_t(k)] = next;
+            }
+            std::sort(centroid.begin(), centroid.end());
+            if (moved <= range * 1e-6) break;
+        }
+    }
+    for (int c = 0; c < clusters; ++c) book.value[std::size_t(c) + 1] = centroid[std::size_t(c)];
+    return book;
+}
+
+} // namespace accsim

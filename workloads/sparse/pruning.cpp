@@ -1,0 +1,76 @@
+#include "workloads/sparse/random.hpp"
+#include "workloads/sparse/sparse_matrix.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace accsim {
+
+SparseColumns random_pruned(int rows, int cols, double density, double limit, std::uint64_t seed) {
+    SparseColumns m;
+    m.rows = rows;
+    m.cols = cols;
+    const std::uint64_t n = std::uint64_t(rows) * std::uint64_t(cols);
+    const auto k = static_cast<std::uint64_t>(std::llround(double(n) * density));
+    SplitMix64 pick(stream_seed(seed, 1)), val(stream_seed(seed, 2));
+
+    // Bitmap over column-major positions (j * rows + i): set = kept.
+    const bool invert = k > n / 2;
+    const std::uint64_t draws = invert ? n - k : k;
+    std::vector<std::uint64_t> bits((n + 63) / 64, 0);
+    for (std::uint64_t d = 0; d < draws;) {
+        std::uint64_t p = pick.below(n);
+        std::uint64_t& w = bits[p >> 6];
+        const std::uint64_t b = std::uint64_t(1) << (p & 63);
+        if (w & b) continue;
+        w |= b;
+        ++d;
+    }
+    if (invert) {
+        for (auto& w : bits) w = ~w;
+        if (n % 64) bits.back() &= (std::uint64_t(1) << (n % 64)) - 1;
+    }
+
+    m.row.reserve(k);
+    m.value.reserve(k);
+    m.col_start.assign(std::size_t(cols) + 1, 0);
+    const double threshold = limit * (1.0 - density);
+    int col = 0;
+    std::uint64_t col_end = std::uint64_t(rows);
+    for (std::uint64_t wi = 0; wi < bits.size(); ++wi) {
+        std::uint64_t w = bits[wi];
+        while (w) {
+            const std::uint64_t p = wi * 64 + std::uint64_t(__builtin_ctzll(w));
+            w &= w - 1;
+            while (p >= col_end) {
+                m.col_start[std::size_t(++col)] = m.row.size();
+                col_end += std::uint64_t(rows);
+            }
+            const std::uint64_t r = val.next();
+            const double magnitude = threshold + (limit - threshold) * double(r >> 11) * 0x1.0p-53;
+            m.row.push_back(std::uint32_t(p - (col_end - std::uint64_t(rows))));
+            m.value.push_back(float((r & 1) ? -magnitude : magnitude));
+        }
+    }
+    while (col < cols) m.col_start[std::size_t(++col)] = m.row.size();
+    return m;
+}
+
+SparseColumns from_dense(const std::vector<double>& dense, int rows, int cols) {
+    SparseColumns m;
+    m.rows = rows;
+    m.cols = cols;
+    m.col_start.assign(std::size_t(cols) + 1, 0);
+    for (int j = 0; j < cols; ++j) {
+        for (int i = 0; i < rows; ++i) {
+            const double w = dense[std::size_t(i) * std::size_t(cols) + std::size_t(j)];
+            if (w == 0) continue;
+            m.row.push_back(std::uint32_t(i));
+            m.value.push_back(float(w));
+        }
+        m.col_start[std::size_t(j) + 1] = m.row.size();
+    }
+    return m;
+}
+
+} // namespace accsim
