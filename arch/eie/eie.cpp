@@ -102,6 +102,10 @@ SparseColumns layer_weights(const Config& cfg, const Layer& l, int index, const 
                 throw InputError(fmt::format("{}: layer {}: weights contain {}", path, l.name, v));
         return from_dense(a.values, rows, cols);
     }
+    if (std::uint64_t(rows) * std::uint64_t(cols) >= (std::uint64_t(1) << 32))
+        throw InputError(fmt::format("layer {}: {} x {} weights are more than eie's weight "
+                                     "generator takes (2^32)",
+                                     l.name, rows, cols));
     // Uniform in [-limit, limit], scaled so that the kept weights keep the activations' variance
     // through a ReLU layer (He et al. 2015: n_in * E[w^2] = 2, with n_in the kept fan-in).
     const double d = l.weight_density, keep = 1.0 - d;

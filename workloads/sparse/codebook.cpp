@@ -6,16 +6,12 @@
 namespace accsim {
 
 std::uint8_t Codebook::index_of(double w) const {
-    // Centroids 1..15 are ascending: the nearest is found at the midpoints between neighbours.
-    int lo = 1, hi = entries - 1;
-    while (lo < hi) {
-        const int mid = (lo + hi) / 2;
-        if (w > (value[std::size_t(mid)] + value[std::size_t(mid) + 1]) / 2)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return std::uint8_t(lo);
+    // Centroids 1..15 are ascending: the index is 1 + the number of midpoints between neighbours
+    // that w lies above (branch-free: weights arrive in random order).
+    int index = 1;
+    for (std::size_t c = 1; c + 1 < std::size_t(entries); ++c)
+        index += w > (value[c] + value[c + 1]) / 2;
+    return std::uint8_t(index);
 }
 
 Codebook fit_codebook(const std::vector<float>& values) {
@@ -33,8 +29,9 @@ Codebook fit_codebook(const std::vector<float>& values) {
         // Histogram: bin b covers [lo + b*w, lo + (b+1)*w); its weights count at their mean.
         constexpr int bins = 4096;
         std::vector<double> sum(bins, 0.0), count(bins, 0.0);
+        const double per_bin = bins / range;
         for (float v : values) {
-            int b = std::min(bins - 1, int((double(v) - lo) / range * bins));
+            int b = std::min(bins - 1, int((double(v) - lo) * per_bin));
             sum[std::size_t(b)] += v;
             count[std::size_t(b)] += 1;
         }

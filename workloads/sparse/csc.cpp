@@ -31,13 +31,19 @@ InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std:
         s.ptr.assign(std::size_t(m.cols) + 1, 0);
         s.entries.reserve(m.nonzeros() / std::size_t(pes) + 16);
     }
+    // Row -> (PE, local row) without a division per non-zero.
+    std::vector<int> pe_of(std::size_t(m.rows)), local_of(std::size_t(m.rows));
+    for (int i = 0; i < m.rows; ++i) {
+        pe_of[std::size_t(i)] = i % pes;
+        local_of[std::size_t(i)] = i / pes;
+    }
     std::vector<int> last_row(static_cast<std::size_t>(pes), -1);
     for (int j = 0; j < m.cols; ++j) {
         std::fill(last_row.begin(), last_row.end(), -1);
         for (std::uint64_t k = m.col_start[std::size_t(j)]; k < m.col_start[std::size_t(j) + 1];
              ++k) {
-            const int i = int(m.row[k]);
-            const int p = i % pes, local = i / pes;
+            const std::size_t i = m.row[k];
+            const int p = pe_of[i], local = local_of[i];
             if (local < local_begin || local >= local_end) continue;
             const int row = local - local_begin;
             auto& s = c.pe[std::size_t(p)];

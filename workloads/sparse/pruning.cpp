@@ -18,13 +18,31 @@ SparseColumns random_pruned(int rows, int cols, double density, double limit, st
     const bool invert = k > n / 2;
     const std::uint64_t draws = invert ? n - k : k;
     std::vector<std::uint64_t> bits((n + 63) / 64, 0);
-    for (std::uint64_t d = 0; d < draws;) {
-        std::uint64_t p = pick.below(n);
-        std::uint64_t& w = bits[p >> 6];
-        const std::uint64_t b = std::uint64_t(1) << (p & 63);
-        if (w & b) continue;
-        w |= b;
-        ++d;
+    // Draws are grouped by 2^18-position block before their bits are set, so that each block's
+    // 32 KiB of bitmap is touched while it is in cache; duplicates are drawn again.
+    constexpr int block_bits = 18;
+    const std::size_t blocks = std::size_t(n >> block_bits) + 1;
+    std::vector<std::uint32_t> grouped; // positions fit 32 bits (checked by the caller)
+    std::vector<std::size_t> start(blocks + 1);
+    for (std::uint64_t missing = draws; missing > 0;) {
+        // Two passes over the same draws (a copy of the generator): count per block, then place.
+        SplitMix64 replay = pick;
+        std::fill(start.begin(), start.end(), 0);
+        for (std::uint64_t d = 0; d < missing; ++d)
+            ++start[std::size_t(pick.below(n) >> block_bits) + 1];
+        for (std::size_t b = 0; b < blocks; ++b) start[b + 1] += start[b];
+        grouped.resize(missing);
+        for (std::uint64_t d = 0; d < missing; ++d) {
+            const std::uint64_t p = replay.below(n);
+            grouped[start[std::size_t(p >> block_bits)]++] = std::uint32_t(p);
+        }
+        missing = 0;
+        for (std::uint64_t p : grouped) {
+            std::uint64_t& w = bits[p >> 6];
+            const std::uint64_t b = std::uint64_t(1) << (p & 63);
+            missing += (w & b) != 0;
+            w |= b;
+        }
     }
     if (invert) {
         for (auto& w : bits) w = ~w;

@@ -22,7 +22,7 @@ struct SparseColumns {
 // a uniformly random k-subset of positions, with magnitudes uniform above the threshold
 // limit * (1 - density); that is sampled directly (positions by rejection into a bitmap, or of the
 // complement when density > 1/2), so that a 38-million-weight layer is generated without drawing
-// or sorting the pruned weights.
+// or sorting the pruned weights. rows * cols must be below 2^32.
 SparseColumns random_pruned(int rows, int cols, double density, double limit, std::uint64_t seed);
 
 // The non-zeros of a dense row-major rows x cols matrix (W[i][j] at i * cols + j).
