@@ -25,8 +25,7 @@ LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_p
                 layer, img.book.value[std::size_t(c)], weight_frac_bits, 32768 / scale));
         img.weight_code[std::size_t(c)] = std::int16_t(q);
     }
-    std::vector<std::uint8_t> codes(m.nonzeros());
-    for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = img.book.index_of(m.value[k]);
+    const std::vector<std::uint8_t> codes = img.book.index_all(m.value);
 
     const int local_rows = (m.rows + pes - 1) / pes;
     img.local_rows_per_pass = std::min(local_rows, act_regs_per_pe);

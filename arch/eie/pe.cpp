@@ -25,6 +25,7 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
     std::vector<std::size_t> head(pes, 0);
     std::vector<std::uint64_t> remaining(pes, 0);     // cycles left on the current column
     std::vector<std::uint64_t> last_word(pes, ~0ULL); // the spmat word in the read buffer
+    std::vector<std::uint64_t> recorded(pes, ~0ULL);  // queue level last given to the stats
     std::uint64_t now = 0;
 
     for (;;) {
@@ -55,8 +56,12 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
         bool full = false;
         for (std::size_t p = 0; p < pes && !full; ++p) full = tail - head[p] == depth;
         const bool push = tail < total && !full;
-        for (std::size_t p = 0; p < pes; ++p)
-            stats.queue[p].record(start_cycle + now, tail + (push ? 1 : 0) - head[p]);
+        for (std::size_t p = 0; p < pes; ++p) {
+            const std::uint64_t level = tail + (push ? 1 : 0) - head[p];
+            if (level == recorded[p]) continue;
+            stats.queue[p].record(start_cycle + now, level);
+            recorded[p] = level;
+        }
         std::uint64_t step = 1;
         if (push) {
             ++tail;

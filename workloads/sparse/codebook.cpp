@@ -14,6 +14,29 @@ std::uint8_t Codebook::index_of(double w) const {
     return std::uint8_t(index);
 }
 
+std::vector<std::uint8_t> Codebook::index_all(const std::vector<float>& w) const {
+    std::vector<std::uint8_t> out(w.size());
+    if (w.empty()) return out;
+    const auto [min_it, max_it] = std::minmax_element(w.begin(), w.end());
+    const double lo = *min_it, range = double(*max_it) - lo;
+    constexpr int bins = 4096;
+    const double per_bin = range > 0 ? bins / range : 0;
+    // A bin whose two ends map to the same centroid maps every value inside it there
+    // (index_of is monotonic); 0 marks bins that straddle a midpoint.
+    std::vector<std::uint8_t> table(bins);
+    for (int b = 0; b < bins; ++b) {
+        const std::uint8_t first = index_of(lo + b / per_bin),
+                           last = index_of(lo + (b + 1) / per_bin);
+        table[std::size_t(b)] = per_bin > 0 && first == last ? first : 0;
+    }
+    for (std::size_t k = 0; k < w.size(); ++k) {
+        const int b = std::min(bins - 1, int((double(w[k]) - lo) * per_bin));
+        const std::uint8_t t = table[std::size_t(b)];
+        out[k] = t ? t : index_of(w[k]);
+    }
+    return out;
+}
+
 Codebook fit_codebook(const std::vector<float>& values) {
     constexpr int clusters = Codebook::entries - 1;
     Codebook book;

@@ -14,6 +14,9 @@ struct Codebook {
     std::array<double, entries> value{}; // value[0] = 0; value[1..15] ascending
     // The index (1..15) of the centroid nearest to w (ties to the lower one).
     std::uint8_t index_of(double w) const;
+    // index_of for every value (equal results; a bin table settles most values without the
+    // comparisons).
+    std::vector<std::uint8_t> index_all(const std::vector<float>& w) const;
 };
 
 // Linear initialisation over [min, max] of the non-zero weights (Deep Compression found it the
