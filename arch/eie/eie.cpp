@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <filesystem>
 #include <fmt/format.h>
 #include <functional>
@@ -200,6 +201,7 @@ public:
                     l.name, to_string(l.op)));
             }
         }
+        if (!cfg.get_path("workload.input").empty()) file_input_ = graph_input(cfg, g, p_, 0);
         stats_ = std::make_unique<PeArrayStats>(p_.pes);
         results_.resize(g.layers.size());
     }
@@ -215,7 +217,7 @@ public:
     std::uint64_t run_layer(std::size_t i, std::uint64_t n, std::uint64_t start_cycle) {
         if (i == 0) {
             acts_.assign(g_.layers.size(), {});
-            input_ = graph_input(cfg_, g_, p_, n);
+            input_ = file_input_.empty() ? graph_input(cfg_, g_, p_, n) : file_input_;
         }
         const Layer& l = g_.layers[i];
         auto input_of = [&](std::size_t k) -> std::vector<std::int16_t> {
@@ -311,7 +313,7 @@ private:
     std::vector<LayerImage> images_;
     std::unique_ptr<PeArrayStats> stats_;
     std::vector<LayerResult> results_;
-    std::vector<std::int16_t> input_;
+    std::vector<std::int16_t> input_, file_input_;
     std::vector<std::vector<std::int16_t>> acts_;
 };
 
@@ -327,13 +329,22 @@ SC_MODULE(EieEngine) {
         SC_THREAD(process);
     }
 
+    // An error inside the process is kept and rethrown by the run after sc_start, so that it
+    // reaches the CLI as itself (exit 2 or 3), not as a SystemC report.
+    std::exception_ptr failure;
+
     void process() {
-        for (std::uint64_t n = 0; n < model.params().batch; ++n)
-            for (std::size_t i = 0; i < model.graph().layers.size(); ++i) {
-                const std::uint64_t c = model.run_layer(i, n, total_cycles);
-                total_cycles += c;
-                if (c) wait(period * double(c));
-            }
+        try {
+            for (std::uint64_t n = 0; n < model.params().batch; ++n)
+                for (std::size_t i = 0; i < model.graph().layers.size(); ++i) {
+                    const std::uint64_t c = model.run_layer(i, n, total_cycles);
+                    total_cycles += c;
+                    if (c) wait(period * double(c));
+                }
+        } catch (...) {
+            failure = std::current_exception();
+            sc_core::sc_stop();
+        }
     }
 };
 
@@ -394,6 +405,7 @@ public:
         const auto [spmat_kib, pointer_kib] = sram_kib(cfg, g, model);
         EieEngine engine("eie", model);
         sc_core::sc_start();
+        if (engine.failure) std::rethrow_exception(engine.failure);
         fill_report(cfg, model, engine.total_cycles, spmat_kib, pointer_kib, report);
     }
 
