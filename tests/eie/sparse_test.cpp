@@ -149,3 +149,19 @@ TEST_CASE("outputs equal a dense fixed-point reference") {
         if (c.pes == 1) CHECK(img.passes[0].padding_entries() > 0);
     }
 }
+
+TEST_CASE("the codebook's table lookup gives every weight its nearest centroid") {
+    SparseColumns m = random_pruned(300, 200, 0.3, 0.7, 5);
+    Codebook b = fit_codebook(m.value);
+    const auto codes = b.index_all(m.value);
+    REQUIRE(codes.size() == m.value.size());
+    for (std::size_t k = 0; k < codes.size(); ++k) {
+        // Nearest by exhaustive search over the 15 centroids (ties to the lower index).
+        int best = 1;
+        for (int c = 2; c < 16; ++c)
+            if (std::fabs(m.value[k] - b.value[std::size_t(c)]) <
+                std::fabs(m.value[k] - b.value[std::size_t(best)]))
+                best = c;
+        CHECK(int(codes[k]) == best);
+    }
+}

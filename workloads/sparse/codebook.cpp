@@ -25,8 +25,9 @@ std::vector<std::uint8_t> Codebook::index_all(const std::vector<float>& w) const
     // (index_of is monotonic); 0 marks bins that straddle a midpoint.
     std::vector<std::uint8_t> table(bins);
     for (int b = 0; b < bins; ++b) {
-        const std::uint8_t first = index_of(lo + b / per_bin),
-                           last = index_of(lo + (b + 1) / per_bin);
+        // Ends widened by 1 % of a bin, against rounding in the bin arithmetic below.
+        const std::uint8_t first = index_of(lo + (b - 0.01) / per_bin),
+                           last = index_of(lo + (b + 1.01) / per_bin);
         table[std::size_t(b)] = per_bin > 0 && first == last ? first : 0;
     }
     for (std::size_t k = 0; k < w.size(); ++k) {
