@@ -49,28 +49,31 @@ SparseColumns random_pruned(int rows, int cols, double density, double limit, st
         if (n % 64) bits.back() &= (std::uint64_t(1) << (n % 64)) - 1;
     }
 
-    m.row.reserve(k);
-    m.value.reserve(k);
+    m.row.resize(k);
+    m.value.resize(k);
     m.col_start.assign(std::size_t(cols) + 1, 0);
     const double threshold = limit * (1.0 - density);
+    const double span = (limit - threshold) * 0x1.0p-53;
     int col = 0;
-    std::uint64_t col_end = std::uint64_t(rows);
+    std::uint64_t col_end = std::uint64_t(rows), kept = 0;
     for (std::uint64_t wi = 0; wi < bits.size(); ++wi) {
         std::uint64_t w = bits[wi];
         while (w) {
             const std::uint64_t p = wi * 64 + std::uint64_t(__builtin_ctzll(w));
             w &= w - 1;
             while (p >= col_end) {
-                m.col_start[std::size_t(++col)] = m.row.size();
+                m.col_start[std::size_t(++col)] = kept;
                 col_end += std::uint64_t(rows);
             }
             const std::uint64_t r = val.next();
-            const double magnitude = threshold + (limit - threshold) * double(r >> 11) * 0x1.0p-53;
-            m.row.push_back(std::uint32_t(p - (col_end - std::uint64_t(rows))));
-            m.value.push_back(float((r & 1) ? -magnitude : magnitude));
+            // Bit 0 is the sign, bits 11-63 the magnitude; no branch on the random sign.
+            const double magnitude = threshold + span * double(r >> 11);
+            m.row[kept] = std::uint32_t(p - (col_end - std::uint64_t(rows)));
+            m.value[kept] = float(magnitude * (1.0 - 2.0 * double(r & 1)));
+            ++kept;
         }
     }
-    while (col < cols) m.col_start[std::size_t(++col)] = m.row.size();
+    while (col < cols) m.col_start[std::size_t(++col)] = kept;
     return m;
 }
 
