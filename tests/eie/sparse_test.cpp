@@ -1,0 +1,167 @@
+#include "arch/eie/layer.hpp"
+#include "workloads/sparse/codebook.hpp"
+#include "workloads/sparse/csc.hpp"
+#include "workloads/sparse/random.hpp"
+#include "workloads/sparse/sparse_matrix.hpp"
+
+#include <doctest/doctest.h>
+#include <set>
+
+using namespace accsim;
+
+namespace {
+
+// A matrix given column by column as (row, weight) pairs.
+SparseColumns columns(int rows, const std::vector<std::vector<std::pair<int, float>>>& cols) {
+    SparseColumns m;
+    m.rows = rows;
+    m.cols = int(cols.size());
+    m.col_start.push_back(0);
+    for (const auto& c : cols) {
+        for (auto [r, w] : c) {
+            m.row.push_back(std::uint32_t(r));
+            m.value.push_back(w);
+        }
+        m.col_start.push_back(m.row.size());
+    }
+    return m;
+}
+
+std::vector<int> bytes_of(const PeSlices& s) {
+    std::vector<int> b;
+    for (auto e : s.entries) b.push_back(e.bits);
+    return b;
+}
+
+} // namespace
+
+TEST_CASE("a run of more than 15 zeros gets a padding entry") {
+    // One PE, 40 rows. Hand encoding, (value index v, zeros z) as the byte z << 4 | v:
+    //   col 0: rows 0, 20  -> (3, 0); padding (0, 15) for rows 1..16; (5, 3) at 17 + 3 = 20
+    //   col 1: row 16      -> padding (0, 15) for rows 0..15; (7, 0)
+    //   col 2: row 15      -> (2, 15): exactly 15 zeros need no padding
+    //   col 3: empty
+    //   col 4: row 35      -> two paddings (rows 0..31); (9, 3) at 32 + 3 = 35
+    SparseColumns m =
+        columns(40, {{{0, 0.f}, {20, 0.f}}, {{16, 0.f}}, {{15, 0.f}}, {}, {{35, 0.f}}});
+    std::vector<std::uint8_t> codes = {3, 5, 7, 2, 9};
+    InterleavedCsc c = encode_interleaved(m, codes, 1, 0, 1 << 20);
+    REQUIRE(c.pe.size() == 1);
+    CHECK(bytes_of(c.pe[0]) ==
+          std::vector<int>{0x03, 0xf0, 0x35, 0xf0, 0x07, 0xf2, 0xf0, 0xf0, 0x39});
+    CHECK(c.pe[0].ptr == std::vector<std::uint32_t>{0, 3, 5, 6, 6, 9});
+    CHECK(c.padding_entries() == 4);
+    std::vector<std::pair<int, int>> col4;
+    for_each_in_slice(c.pe[0], 4, [&](int row, int v) { col4.emplace_back(row, v); });
+    CHECK(col4 == std::vector<std::pair<int, int>>{{35, 9}});
+}
+
+TEST_CASE("interleaved CSC gives row i to PE i mod N as local row i / N") {
+    // 8 rows on 4 PEs; column 0 has rows 1, 5, 6; column 1 row 7.
+    SparseColumns m = columns(8, {{{1, 0.f}, {5, 0.f}, {6, 0.f}}, {{7, 0.f}}});
+    InterleavedCsc c = encode_interleaved(m, {1, 2, 3, 4}, 4, 0, 1 << 20);
+    CHECK(bytes_of(c.pe[0]).empty());
+    CHECK(bytes_of(c.pe[1]) == std::vector<int>{0x01, 0x02}); // local rows 0 and 1
+    CHECK(bytes_of(c.pe[2]) == std::vector<int>{0x13});       // local row 1: one zero before
+    CHECK(bytes_of(c.pe[3]) == std::vector<int>{0x14});       // row 7 = local row 1
+    CHECK(c.pe[1].ptr == std::vector<std::uint32_t>{0, 2, 2});
+    CHECK(c.pe[3].ptr == std::vector<std::uint32_t>{0, 0, 1});
+    // A pass over local rows [1, 2) keeps only rows 5, 6, 7, renumbered from 0.
+    InterleavedCsc pass = encode_interleaved(m, {1, 2, 3, 4}, 4, 1, 2);
+    CHECK(bytes_of(pass.pe[1]) == std::vector<int>{0x02});
+    CHECK(bytes_of(pass.pe[2]) == std::vector<int>{0x03});
+    CHECK(pass.pe[1].local_rows == 1);
+}
+
+TEST_CASE("the codebook keeps 15 evenly spaced weights exactly and reserves index 0 for zero") {
+    std::vector<float> w;
+    for (int k = -7; k <= 7; ++k)
+        for (int rep = 0; rep < 3; ++rep) w.push_back(float(k) / 8);
+    Codebook b = fit_codebook(w);
+    CHECK(b.value[0] == 0.0);
+    for (int c = 1; c < 16; ++c) CHECK(b.value[std::size_t(c)] == doctest::Approx((c - 8) / 8.0));
+    CHECK(b.index_of(-7.0 / 8) == 1);
+    CHECK(b.index_of(0.3) == 10); // nearest of 0.25 and 0.375
+    CHECK(b.index_of(100) == 15);
+}
+
+TEST_CASE("magnitude pruning keeps exactly the requested share of weights") {
+    for (double d : {0.02, 0.09, 0.5, 0.9, 1.0}) {
+        SparseColumns m = random_pruned(130, 77, d, 0.5, 42);
+        CHECK(m.nonzeros() == std::uint64_t(std::llround(130 * 77 * d)));
+        // Every kept weight is at least the pruning threshold and at most the limit.
+        for (float v : m.value) {
+            CHECK(std::fabs(v) >= 0.5 * (1 - d) - 1e-6);
+            CHECK(std::fabs(v) <= 0.5);
+        }
+        for (int j = 0; j < m.cols; ++j)
+            for (auto k = m.col_start[std::size_t(j)] + 1; k < m.col_start[std::size_t(j) + 1]; ++k)
+                CHECK(m.row[k - 1] < m.row[k]);
+    }
+}
+
+namespace {
+
+// The dense fixed-point product the PEs must reproduce: y_i = sum_j W_ij x_j with the decoded
+// 16-bit weights, rounded half up back to the activation format, ReLU, saturated to int16.
+std::vector<std::int16_t> dense_reference(const SparseColumns& m, const eie::LayerImage& img,
+                                          const std::vector<std::int16_t>& x, int frac, bool relu) {
+    std::vector<std::vector<std::int64_t>> w(std::size_t(m.rows),
+                                             std::vector<std::int64_t>(std::size_t(m.cols), 0));
+    for (int j = 0; j < m.cols; ++j)
+        for (auto k = m.col_start[std::size_t(j)]; k < m.col_start[std::size_t(j) + 1]; ++k)
+            w[m.row[k]][std::size_t(j)] = img.weight_code[img.book.index_of(m.value[k])];
+    std::vector<std::int16_t> y;
+    for (int i = 0; i < m.rows; ++i) {
+        std::int64_t acc = 0;
+        for (int j = 0; j < m.cols; ++j)
+            acc += w[std::size_t(i)][std::size_t(j)] * x[std::size_t(j)];
+        double v = std::floor(double(acc) / double(1 << frac) + 0.5);
+        if (relu) v = std::max(v, 0.0);
+        y.push_back(std::int16_t(std::min(32767.0, std::max(-32768.0, v))));
+    }
+    return y;
+}
+
+std::vector<std::int16_t> random_input(int n, double zero_share, std::uint64_t seed) {
+    SplitMix64 g(seed);
+    std::vector<std::int16_t> x(static_cast<std::size_t>(n));
+    for (auto& v : x) v = g.uniform() < zero_share ? 0 : std::int16_t(int(g.below(2001)) - 1000);
+    return x;
+}
+
+} // namespace
+
+TEST_CASE("outputs equal a dense fixed-point reference") {
+    struct Case {
+        int rows, cols, pes, regs;
+        double density;
+        bool relu;
+    };
+    // Several passes and PEs; one PE with long zero runs (padding); ReLU and saturation.
+    for (const Case& c : {Case{50, 37, 4, 4, 0.3, false}, Case{200, 64, 1, 64, 0.05, true},
+                          Case{33, 90, 8, 64, 0.6, true}, Case{7, 300, 16, 1, 0.9, false}}) {
+        CAPTURE(c.rows);
+        SparseColumns m = random_pruned(c.rows, c.cols, c.density, 1.5, 7);
+        eie::LayerImage img = eie::build_layer_image(m, c.pes, c.regs, 12, "test");
+        auto x = random_input(c.cols, 0.4, 99);
+        CHECK(eie::compute_layer(img, x, 12, c.relu) == dense_reference(m, img, x, 12, c.relu));
+        if (c.pes == 1) CHECK(img.passes[0].padding_entries() > 0);
+    }
+}
+
+TEST_CASE("the codebook's table lookup gives every weight its nearest centroid") {
+    SparseColumns m = random_pruned(300, 200, 0.3, 0.7, 5);
+    Codebook b = fit_codebook(m.value);
+    const auto codes = b.index_all(m.value);
+    REQUIRE(codes.size() == m.value.size());
+    for (std::size_t k = 0; k < codes.size(); ++k) {
+        // Nearest by exhaustive search over the 15 centroids (ties to the lower index).
+        int best = 1;
+        for (int c = 2; c < 16; ++c)
+            if (std::fabs(m.value[k] - b.value[std::size_t(c)]) <
+                std::fabs(m.value[k] - b.value[std::size_t(best)]))
+                best = c;
+        CHECK(int(codes[k]) == best);
+    }
+}

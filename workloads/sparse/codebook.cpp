@@ -1,0 +1,89 @@
+#include "workloads/sparse/codebook.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace accsim {
+
+std::uint8_t Codebook::index_of(double w) const {
+    // Centroids 1..15 are ascending: the index is 1 + the number of midpoints between neighbours
+    // that w lies above (branch-free: weights arrive in random order).
+    int index = 1;
+    for (std::size_t c = 1; c + 1 < std::size_t(entries); ++c)
+        index += w > (value[c] + value[c + 1]) / 2;
+    return std::uint8_t(index);
+}
+
+std::vector<std::uint8_t> Codebook::index_all(const std::vector<float>& w) const {
+    std::vector<std::uint8_t> out(w.size());
+    if (w.empty()) return out;
+    const auto [min_it, max_it] = std::minmax_element(w.begin(), w.end());
+    const double lo = *min_it, range = double(*max_it) - lo;
+    constexpr int bins = 4096;
+    const double per_bin = range > 0 ? bins / range : 0;
+    // A bin whose two ends map to the same centroid maps every value inside it there
+    // (index_of is monotonic); 0 marks bins that straddle a midpoint.
+    std::vector<std::uint8_t> table(bins);
+    for (int b = 0; b < bins; ++b) {
+        // Ends widened by 1 % of a bin, against rounding in the bin arithmetic below.
+        const std::uint8_t first = index_of(lo + (b - 0.01) / per_bin),
+                           last = index_of(lo + (b + 1.01) / per_bin);
+        table[std::size_t(b)] = per_bin > 0 && first == last ? first : 0;
+    }
+    for (std::size_t k = 0; k < w.size(); ++k) {
+        const int b = std::min(bins - 1, int((double(w[k]) - lo) * per_bin));
+        const std::uint8_t t = table[std::size_t(b)];
+        out[k] = t ? t : index_of(w[k]);
+    }
+    return out;
+}
+
+Codebook fit_codebook(const std::vector<float>& values) {
+    constexpr int clusters = Codebook::entries - 1;
+    Codebook book;
+    if (values.empty()) {
+        for (int c = 1; c <= clusters; ++c) book.value[std::size_t(c)] = 0;
+        return book;
+    }
+    const auto [min_it, max_it] = std::minmax_element(values.begin(), values.end());
+    const double lo = *min_it, hi = *max_it, range = hi - lo;
+    std::array<double, clusters> centroid{};
+    for (int c = 0; c < clusters; ++c) centroid[std::size_t(c)] = lo + range * c / (clusters - 1);
+    if (range > 0) {
+        // Histogram: bin b covers [lo + b*w, lo + (b+1)*w); its weights count at their mean.
+        constexpr int bins = 4096;
+        std::vector<double> sum(bins, 0.0), count(bins, 0.0);
+        const double per_bin = bins / range;
+        for (float v : values) {
+            int b = std::min(bins - 1, int((double(v) - lo) * per_bin));
+            sum[std::size_t(b)] += v;
+            count[std::size_t(b)] += 1;
+        }
+        for (int iter = 0; iter < 50; ++iter) {
+            std::array<double, clusters> s{}, n{};
+            int c = 0;
+            for (int b = 0; b < bins; ++b) {
+                if (count[std::size_t(b)] == 0) continue;
+                const double x = sum[std::size_t(b)] / count[std::size_t(b)];
+                while (c + 1 < clusters &&
+                       x > (centroid[std::size_t(c)] + centroid[std::size_t(c) + 1]) / 2)
+                    ++c;
+                s[std::size_t(c)] += sum[std::size_t(b)];
+                n[std::size_t(c)] += count[std::size_t(b)];
+            }
+            double moved = 0;
+            for (int k = 0; k < clusters; ++k) {
+                if (n[std::size_t(k)] == 0) continue;
+                const double next = s[std::size_t(k)] / n[std::size_t(k)];
+                moved = std::max(moved, std::fabs(next - centroid[std::size_t(k)]));
+                centroid[std::size_t(k)] = next;
+            }
+            std::sort(centroid.begin(), centroid.end());
+            if (moved <= range * 1e-6) break;
+        }
+    }
+    for (int c = 0; c < clusters; ++c) book.value[std::size_t(c) + 1] = centroid[std::size_t(c)];
+    return book;
+}
+
+} // namespace accsim

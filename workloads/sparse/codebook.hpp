@@ -1,0 +1,29 @@
+// Weight sharing (Deep Compression, Han et al., ICLR 2016, section 3; EIE section III): every
+// non-zero weight of a layer is replaced by the nearest of 15 shared values, so a 4-bit index
+// stores it. Index 0 is reserved for the value 0 of EIE's padding entries.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace accsim {
+
+struct Codebook {
+    static constexpr int entries = 16;   // 4-bit indices
+    std::array<double, entries> value{}; // value[0] = 0; value[1..15] ascending
+    // The index (1..15) of the centroid nearest to w (ties to the lower one).
+    std::uint8_t index_of(double w) const;
+    // index_of for every value (equal results; a bin table settles most values without the
+    // comparisons).
+    std::vector<std::uint8_t> index_all(const std::vector<float>& w) const;
+};
+
+// Linear initialisation over [min, max] of the non-zero weights (Deep Compression found it the
+// best of random, density-based and linear initialisation, section 3.2), then Lloyd iterations of
+// one-dimensional k-means on a 4096-bin histogram of the weights until no centroid moves by more
+// than a millionth of the range (at most 50). All 15 centroids stay in the book even when a
+// cluster is empty, so that the book always has 16 entries. `values` must not contain zeros.
+Codebook fit_codebook(const std::vector<float>& values);
+
+} // namespace accsim

@@ -1,0 +1,61 @@
+#include "workloads/sparse/csc.hpp"
+
+#include <algorithm>
+
+namespace accsim {
+
+std::uint64_t InterleavedCsc::entries() const {
+    std::uint64_t n = 0;
+    for (const auto& p : pe) n += p.entries.size();
+    return n;
+}
+
+std::uint64_t InterleavedCsc::padding_entries() const {
+    std::uint64_t n = 0;
+    for (const auto& p : pe)
+        for (auto e : p.entries) n += e.padding();
+    return n;
+}
+
+InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std::uint8_t>& codes,
+                                  int pes, int local_begin, int local_end) {
+    InterleavedCsc c;
+    c.pes = pes;
+    c.cols = m.cols;
+    c.pe.resize(std::size_t(pes));
+    for (int p = 0; p < pes; ++p) {
+        auto& s = c.pe[std::size_t(p)];
+        // Rows p, p + N, ... up to m.rows, clipped to the pass.
+        const int rows_of_pe = m.rows > p ? (m.rows - p + pes - 1) / pes : 0;
+        s.local_rows = std::max(0, std::min(local_end, rows_of_pe) - local_begin);
+        s.ptr.assign(std::size_t(m.cols) + 1, 0);
+        s.entries.reserve(m.nonzeros() / std::size_t(pes) + 16);
+    }
+    // Row -> (PE, local row) without a division per non-zero.
+    std::vector<int> pe_of(std::size_t(m.rows)), local_of(std::size_t(m.rows));
+    for (int i = 0; i < m.rows; ++i) {
+        pe_of[std::size_t(i)] = i % pes;
+        local_of[std::size_t(i)] = i / pes;
+    }
+    std::vector<int> last_row(static_cast<std::size_t>(pes), -1);
+    for (int j = 0; j < m.cols; ++j) {
+        std::fill(last_row.begin(), last_row.end(), -1);
+        for (std::uint64_t k = m.col_start[std::size_t(j)]; k < m.col_start[std::size_t(j) + 1];
+             ++k) {
+            const std::size_t i = m.row[k];
+            const int p = pe_of[i], local = local_of[i];
+            if (local < local_begin || local >= local_end) continue;
+            const int row = local - local_begin;
+            auto& s = c.pe[std::size_t(p)];
+            int zeros = row - last_row[std::size_t(p)] - 1;
+            // A padding entry stands for 15 zeros and one zero-valued entry: 16 positions.
+            for (; zeros > 15; zeros -= 16) s.entries.push_back(CscEntry::make(0, 15));
+            s.entries.push_back(CscEntry::make(codes[k], zeros));
+            last_row[std::size_t(p)] = row;
+        }
+        for (auto& s : c.pe) s.ptr[std::size_t(j) + 1] = std::uint32_t(s.entries.size());
+    }
+    return c;
+}
+
+} // namespace accsim
