@@ -272,7 +272,7 @@ int cmd_study(const std::vector<std::string>& args) {
             t.push_back(
                 {p.name, p.metric + (p.kind == "value" ? "" : " (" + p.kind + ")"), show(p.value),
                  show(ours), std::isfinite(r) ? fmt::format("{:.3f}", r) : "-",
-                 verdict.empty() ? "" : verdict + fmt::format(" {:.0f} %", *p.tolerance * 100),
+                 verdict.empty() ? "" : verdict + fmt::format(" {:g} %", *p.tolerance * 100),
                  p.source});
             ojson j;
             j["name"] = p.name;
