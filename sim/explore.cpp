@@ -53,17 +53,7 @@ ojson lookup_path(const ojson& report, const std::string& dotted) {
         return report.contains("config") && report["config"].contains(key) ? report["config"][key]
                                                                            : ojson();
     }
-    const ojson* cur = &report;
-    std::size_t start = 0;
-    while (true) {
-        auto dot = dotted.find('.', start);
-        std::string part =
-            dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        if (!cur->is_object() || !cur->contains(part)) return ojson();
-        cur = &(*cur)[part];
-        if (dot == std::string::npos) return *cur;
-        start = dot + 1;
-    }
+    return lookup(report, dotted);
 }
 
 int combined_exit(const std::vector<PointResult>& results) {

@@ -31,6 +31,20 @@ std::vector<std::pair<std::string, ojson>> flatten(const ojson& obj, const std::
     return out;
 }
 
+ojson lookup(const ojson& row, const std::string& dotted) {
+    const ojson* cur = &row;
+    std::size_t start = 0;
+    while (true) {
+        auto dot = dotted.find('.', start);
+        std::string part =
+            dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        if (!cur->is_object() || !cur->contains(part)) return nullptr;
+        cur = &(*cur)[part];
+        if (dot == std::string::npos) return *cur;
+        start = dot + 1;
+    }
+}
+
 namespace {
 
 std::string group_thousands(std::string digits) {
@@ -108,20 +122,6 @@ std::vector<std::string> columns_of(const ojson& arr) {
         for (const auto& [k, v] : flatten(row))
             if (std::find(cols.begin(), cols.end(), k) == cols.end()) cols.push_back(k);
     return cols;
-}
-
-ojson lookup(const ojson& row, const std::string& dotted) {
-    const ojson* cur = &row;
-    std::size_t start = 0;
-    while (true) {
-        auto dot = dotted.find('.', start);
-        std::string part =
-            dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        if (!cur->is_object() || !cur->contains(part)) return nullptr;
-        cur = &(*cur)[part];
-        if (dot == std::string::npos) return *cur;
-        start = dot + 1;
-    }
 }
 
 void write_text(const Report& r, std::ostream& out) {

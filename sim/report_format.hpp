@@ -18,6 +18,8 @@ void write_report(const Report& r, Format f, std::ostream& out);
 // Nested objects flattened to dotted keys ("fpga.bram18"), in document order; arrays are skipped.
 std::vector<std::pair<std::string, ojson>> flatten(const ojson& obj,
                                                    const std::string& prefix = "");
+// The value at a dotted path ("summary.fpga.bram18") of nested objects; null when absent.
+ojson lookup(const ojson& doc, const std::string& dotted);
 // A number as a table shows it: integers with thousands separators, reals with 4 significant
 // digits.
 std::string format_value(const ojson& v);
