@@ -1,5 +1,6 @@
 #include "sim/registry.hpp"
 
+#include "arch/dataflow/dataflow.hpp"
 #include "arch/roofline/roofline.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -12,6 +13,7 @@ namespace accsim {
 const std::vector<ArchInfo>& architectures() {
     static const std::vector<ArchInfo> list{
         roofline::info(),
+        dataflow::info(),
     };
     return list;
 }
