@@ -56,9 +56,10 @@ void register_options(OptionRegistry& reg) {
     reg.add("dataflow.sizing_images", OptType::integer, "3", "images",
             "images streamed back to back in each FIFO sizing run (optimized, minimal)")
         .range(2, 1000);
-    reg.add("dataflow.lutram_max_depth", OptType::integer, "256", "words",
-            "memories (FIFOs, line buffers, weights) up to this depth go to LUTRAM/SRL, deeper ones "
-            "to BRAM (FINN: FIFOs deeper than 256 become BRAM IP)")
+    reg.add(
+           "dataflow.lutram_max_depth", OptType::integer, "256", "words",
+           "memories (FIFOs, line buffers, weights) up to this depth go to LUTRAM/SRL, deeper ones "
+           "to BRAM (FINN: FIFOs deeper than 256 become BRAM IP)")
         .at_least(0);
     reg.add("dataflow.dsp_min_weight_bits", OptType::integer, "9", "bits",
             "multipliers of weights at least this wide use DSP slices, narrower ones LUTs "
@@ -66,7 +67,9 @@ void register_options(OptionRegistry& reg) {
         .range(1, 64);
 }
 
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
+    return (a + b - 1) / b;
+}
 
 std::string where(const Config& cfg, const std::string& key) {
     const auto& v = cfg.at(key);
@@ -149,10 +152,10 @@ Design fold_layers(const Config& cfg, const Graph& g) {
             } else {
                 f.reuse_factor = layer_value(cfg, l.name, "reuse_factor", "dataflow.reuse_factor");
                 if (f.reuse_factor > l.weights())
-                    throw InputError(fmt::format(
-                        "{}: layer '{}': reuse factor {} exceeds its {} weights",
-                        layer_key(cfg, l.name, "reuse_factor", "dataflow.reuse_factor"), l.name,
-                        f.reuse_factor, l.weights()));
+                    throw InputError(
+                        fmt::format("{}: layer '{}': reuse factor {} exceeds its {} weights",
+                                    layer_key(cfg, l.name, "reuse_factor", "dataflow.reuse_factor"),
+                                    l.name, f.reuse_factor, l.weights()));
                 f.multipliers = ceil_div(l.weights(), f.reuse_factor);
                 f.simd = std::min(f.multipliers, f.mw);
                 f.pe = ceil_div(f.multipliers, f.simd);
@@ -193,10 +196,14 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::Stag
         }
     }
     if (l.has_weights()) {
-        MvauShape m{f.mw,         f.mh,
-                    f.pe,         f.simd,
-                    l.weight_bits, l.act_bits,
-                    l.act_bits,   finn && l.activation == Activation::relu,
+        MvauShape m{f.mw,
+                    f.mh,
+                    f.pe,
+                    f.simd,
+                    l.weight_bits,
+                    l.act_bits,
+                    l.act_bits,
+                    finn && l.activation == Activation::relu,
                     l.weight_bits >= cfg.get_int("dataflow.dsp_min_weight_bits")};
         if (!finn) {
             // hls4ml: multipliers = n_weights / RF, spread over PE x SIMD lanes.
@@ -209,8 +216,7 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::Stag
         r += mv;
         // Weight memory (FINN's table): depth MW*MH/(PE*SIMD), width PE*SIMD*W; for hls4ml the
         // RF-deep, (weights/RF)*W wide array of its resource strategy.
-        const std::uint64_t depth =
-            finn ? f.mw * f.mh / (f.pe * f.simd) : f.reuse_factor;
+        const std::uint64_t depth = finn ? f.mw * f.mh / (f.pe * f.simd) : f.reuse_factor;
         const std::uint64_t width = (finn ? f.pe * f.simd : f.multipliers) * l.weight_bits;
         r += memory_cost(depth, width, lutram_max_depth, false);
         return r;
@@ -220,6 +226,9 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::Stag
     case Op::add:
     case Op::sub:
         r.lut += c * (a + 1);
+        // FINN requantizes a non-linear sum with a threshold unit: 2^B - 1 comparators of the
+        // (A+1)-bit sum per channel.
+        if (finn && l.activation == Activation::relu) r.lut += c * (std::pow(2.0, a) - 1) * (a + 1);
         r.ff += c * a;
         break;
     case Op::pool:
@@ -227,7 +236,8 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::Stag
         r.ff += c * a;
         break;
     case Op::global_pool: {
-        const double acc = a + std::ceil(std::log2(double(std::max<std::int64_t>(2, l.in.pixels()))));
+        const double acc =
+            a + std::ceil(std::log2(double(std::max<std::int64_t>(2, l.in.pixels()))));
         r.lut += c * acc;
         r.ff += c * acc;
         break;
@@ -236,15 +246,19 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::Stag
         r.lut += c;
         r.ff += c * a;
         break;
-    case Op::downsample: r.ff += c * a; break;
-    default: break;
+    case Op::downsample:
+        r.ff += c * a;
+        break;
+    default:
+        break;
     }
     return r;
 }
 
 std::vector<std::uint64_t> tensor_depths(const Pipeline& p) {
     std::vector<std::uint64_t> d;
-    for (const auto& s : p.streams) d.push_back(std::uint64_t(std::max<std::int64_t>(1, s.tensor_pixels)));
+    for (const auto& s : p.streams)
+        d.push_back(std::uint64_t(std::max<std::int64_t>(1, s.tensor_pixels)));
     return d;
 }
 
@@ -264,8 +278,7 @@ ojson pass_json(const std::string& name, const PassResult& r, const Pipeline& p,
     j["latency_cycles"] = r.latency_cycles;
     ojson d = ojson::object();
     for (std::size_t i = 0; i < p.streams.size(); ++i)
-        d[p.streams[i].fifo->name()] =
-            peaks ? p.streams[i].fifo->occupancy().peak() : depths[i];
+        d[p.streams[i].fifo->name()] = peaks ? p.streams[i].fifo->occupancy().peak() : depths[i];
     j[peaks ? "peak_pixels" : "depth_pixels"] = d;
     return j;
 }
@@ -292,17 +305,24 @@ public:
                    cfg.is_word("dataflow.fifo_depth", "minimal")) {
             policy = cfg.is_word("dataflow.fifo_depth", "optimized") ? "optimized" : "minimal";
             const bool finn_round = cfg.get_string("dataflow.fifo_rounding") == "finn";
-            const std::vector<std::uint64_t> unbounded(pipe.streams.size(), 0);
+            // The ports keep their tensor depth: the host feeds the input as fast as it may.
+            std::vector<std::uint64_t> unbounded = tensor_depths(pipe);
+            for (std::size_t i = 0; i < pipe.streams.size(); ++i)
+                if (!pipe.streams[i].port) unbounded[i] = 0;
             PassResult free_run = pipe.run_pass(unbounded, sizing_images);
             sizing["passes"].push_back(pass_json("unbounded", free_run, pipe, unbounded, true));
-            for (const auto& s : pipe.streams)
-                depths.push_back(round_depth(s.fifo->occupancy().peak() + 1, finn_round));
+            for (std::size_t i = 0; i < pipe.streams.size(); ++i)
+                depths.push_back(
+                    pipe.streams[i].port
+                        ? unbounded[i]
+                        : round_depth(pipe.streams[i].fifo->occupancy().peak() + 1, finn_round));
             if (policy == "minimal") {
                 // Greedy, one FIFO at a time in pipeline order: binary search for the smallest
                 // depth with which the run neither deadlocks nor loses initiation interval,
                 // the others at their current depths (docs/dataflow.md).
                 std::uint64_t probes = 0;
                 for (std::size_t i = 0; i < depths.size(); ++i) {
+                    if (pipe.streams[i].port) continue;
                     std::uint64_t lo = 1, hi = depths[i];
                     while (lo < hi) {
                         const std::uint64_t mid = lo + (hi - lo) / 2;
@@ -387,8 +407,10 @@ private:
             const auto& s = pipe.streams[i];
             const StreamFifo& f = *s.fifo;
             const FpgaResources c = memory_cost(depths[i], f.width_bits(), lutram_max_depth, true);
-            total += c;
-            fifo_bits += depths[i] * f.width_bits();
+            if (!s.port) {
+                total += c;
+                fifo_bits += depths[i] * f.width_bits();
+            }
             ojson& b = report.add_buffer(f.name(), double(depths[i]), double(f.occupancy().peak()),
                                          f.occupancy().mean(), "pixels");
             b["bits_per_pixel"] = f.width_bits();
@@ -398,6 +420,7 @@ private:
             b["lut"] = std::llround(c.lut);
             b["ff"] = std::llround(c.ff);
             if (s.into_join) b["into_join"] = true;
+            if (s.port) b["port"] = true;
             b["histogram"] = f.occupancy().histogram_json();
         }
 
@@ -407,7 +430,8 @@ private:
         sm["clock_mhz"] = clock_mhz;
         sm["latency_us"] = double(r.latency_cycles) * seconds_per_cycle * 1e6;
         sm["initiation_interval_cycles"] = r.ii_cycles;
-        sm["throughput_per_s"] = r.ii_cycles ? 1.0 / (double(r.ii_cycles) * seconds_per_cycle) : 0.0;
+        sm["throughput_per_s"] =
+            r.ii_cycles ? 1.0 / (double(r.ii_cycles) * seconds_per_cycle) : 0.0;
         auto& fp = sm["fpga"];
         fp["part"] = part.name;
         fp["bram18"] = std::llround(total.bram18);

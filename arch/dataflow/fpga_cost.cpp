@@ -9,9 +9,13 @@ namespace accsim::dataflow {
 
 namespace {
 
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
+    return (a + b - 1) / b;
+}
 
-double ceil_log2(std::uint64_t x) { return x <= 1 ? 0.0 : std::ceil(std::log2(double(x))); }
+double ceil_log2(std::uint64_t x) {
+    return x <= 1 ? 0.0 : std::ceil(std::log2(double(x)));
+}
 
 } // namespace
 

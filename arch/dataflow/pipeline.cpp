@@ -41,11 +41,14 @@ std::vector<std::uint8_t> layer_iterations(const Layer& l) {
     case Op::downsample:
         for (int y = 0; y < l.in.h; ++y)
             for (int x = 0; x < l.in.w; ++x)
-                it.push_back(y % l.stride == 0 && x % l.stride == 0 ? rw : std::uint8_t(reads_input));
+                it.push_back(y % l.stride == 0 && x % l.stride == 0 ? rw
+                                                                    : std::uint8_t(reads_input));
         break;
     case Op::add:
     case Op::sub:
-    case Op::relu: it.assign(std::size_t(l.in.pixels()), rw); break;
+    case Op::relu:
+        it.assign(std::size_t(l.in.pixels()), rw);
+        break;
     }
     return it;
 }
@@ -70,7 +73,7 @@ SC_MODULE(StageProcess) {
     std::size_t* finished = nullptr;
 
     SC_HAS_PROCESS(StageProcess);
-    StageProcess(sc_core::sc_module_name n, PixelStage* s, const sc_core::sc_time* start,
+    StageProcess(sc_core::sc_module_name n, PixelStage * s, const sc_core::sc_time* start,
                  sc_core::sc_time clock_period, std::size_t* finished_count)
         : sc_module(n), stage(s), pass_start(start), period(clock_period),
           finished(finished_count) {
@@ -111,8 +114,8 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing, doubl
     auto add_stage = [&](std::string name, std::vector<std::uint8_t> it, StageTiming t, int layer,
                          StageInfo::Kind kind) {
         StageInfo s;
-        s.stage.reset(new PixelStage(std::move(name), std::move(it), t.idle_cycles,
-                                     t.output_cycles));
+        s.stage.reset(
+            new PixelStage(std::move(name), std::move(it), t.idle_cycles, t.output_cycles));
         s.layer = layer;
         s.kind = kind;
         stages.push_back(std::move(s));
@@ -127,7 +130,9 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing, doubl
         s.consumer = to;
         s.tensor_pixels = tensor.pixels();
         const int layer = stages[to].layer;
-        s.into_join = layer >= 0 && (g.layers[layer].op == Op::add || g.layers[layer].op == Op::sub);
+        s.into_join =
+            layer >= 0 && (g.layers[layer].op == Op::add || g.layers[layer].op == Op::sub);
+        s.port = stages[from].kind == StageInfo::source || stages[to].kind == StageInfo::sink;
         stages[from].stage->outputs.push_back(s.fifo.get());
         auto& ins = stages[to].stage->inputs;
         if (int(ins.size()) <= slot) ins.resize(slot + 1, nullptr);
@@ -137,8 +142,9 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing, doubl
 
     const int first_bits = g.layers.front().act_bits;
     const std::uint8_t rw = reads_input | writes_output;
-    const int source = add_stage("input", std::vector<std::uint8_t>(g.input.pixels(), writes_output),
-                                 {1, 1}, -1, StageInfo::source);
+    const int source =
+        add_stage("input", std::vector<std::uint8_t>(g.input.pixels(), writes_output), {1, 1}, -1,
+                  StageInfo::source);
     std::vector<int> layer_stage(g.layers.size());
     for (std::size_t i = 0; i < g.layers.size(); ++i)
         layer_stage[i] = add_stage(g.layers[i].name, layer_iterations(g.layers[i]), timing[i],
@@ -156,9 +162,9 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing, doubl
             readers[l.inputs[k]].push_back({layer_stage[i], int(k)});
     }
     for (int out : g.outputs()) {
-        int sink = add_stage("output",
-                             std::vector<std::uint8_t>(g.layers[out].out.pixels(), reads_input),
-                             {1, 1}, -1, StageInfo::sink);
+        int sink =
+            add_stage("output", std::vector<std::uint8_t>(g.layers[out].out.pixels(), reads_input),
+                      {1, 1}, -1, StageInfo::sink);
         readers[out].push_back({sink, 0});
     }
     for (auto& [tensor, list] : readers) {
@@ -178,10 +184,9 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing, doubl
 
     const sc_core::sc_time period(1e3 / clock_mhz, sc_core::SC_NS);
     for (std::size_t i = 0; i < stages.size(); ++i)
-        processes_->threads.emplace_back(
-            new StageProcess(process_name(stages[i].stage->name(), i).c_str(),
-                             stages[i].stage.get(), &processes_->pass_start, period,
-                             &processes_->finished));
+        processes_->threads.emplace_back(new StageProcess(
+            process_name(stages[i].stage->name(), i).c_str(), stages[i].stage.get(),
+            &processes_->pass_start, period, &processes_->finished));
 }
 
 Pipeline::~Pipeline() = default;
@@ -203,7 +208,8 @@ PassResult Pipeline::run_pass(const std::vector<std::uint64_t>& depths, std::uin
         r.diagnosis = diagnose();
         return r;
     }
-    for (const auto& s : stages) r.makespan_cycles = std::max(r.makespan_cycles, s.stage->last_end_cycle);
+    for (const auto& s : stages)
+        r.makespan_cycles = std::max(r.makespan_cycles, s.stage->last_end_cycle);
     for (auto& s : streams) s.fifo->finish(r.makespan_cycles);
     r.done.assign(images, 0);
     for (const auto& s : stages)
@@ -222,41 +228,71 @@ PassResult Pipeline::run_pass(const std::vector<std::uint64_t>& depths, std::uin
 }
 
 std::string Pipeline::diagnose() const {
+    // Every blocked stage waits on one stream, so on the stage at its other end: follow these
+    // waits from each stage until one repeats; a deadlock always contains such a cycle.
+    std::vector<int> waits_on(stages.size(), -1);
+    std::vector<const Stream*> through(stages.size(), nullptr);
     std::uint64_t at = 0;
-    std::string waits, full, empty;
-    for (const auto& s : stages) {
-        const PixelStage& st = *s.stage;
-        if (st.done()) continue;
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+        const PixelStage& st = *stages[i].stage;
+        if (st.done() || !st.waits_on()) continue;
         at = std::max(at, st.local_cycle());
-        const StreamFifo* f = st.waits_on();
-        if (!f) continue;
-        int other = -1;
         for (const auto& e : streams)
-            if (e.fifo.get() == f) other = st.waits_for_space() ? e.consumer : e.producer;
-        waits += fmt::format("\n  {} (image {}) waits for {} {} '{}' ({} of {} pixels held){}",
-                             st.name(), st.image(), st.waits_for_space() ? "room in" : "data from",
-                             st.waits_for_space() ? "full FIFO" : "empty FIFO", f->name(),
-                             f->held(), f->depth(),
-                             other >= 0 ? fmt::format(", which {} must {}",
-                                                      stages[other].stage->name(),
-                                                      st.waits_for_space() ? "read" : "fill")
-                                        : "");
+            if (e.fifo.get() == st.waits_on()) {
+                waits_on[i] = st.waits_for_space() ? e.consumer : e.producer;
+                through[i] = &e;
+            }
     }
-    for (const auto& s : stages)
-        if (!s.stage->done() && s.stage->waits_on() && !s.stage->waits_for_space())
-            empty += fmt::format("\n  {} (0 of {} pixels)", s.stage->waits_on()->name(),
-                                 s.stage->waits_on()->depth());
+    auto describe = [&](std::size_t i) {
+        const PixelStage& st = *stages[i].stage;
+        const StreamFifo& f = *st.waits_on();
+        return fmt::format("{} (image {}) waits for {} '{}' ({} of {} pixels held), which {} "
+                           "must {}",
+                           st.name(), st.image(),
+                           st.waits_for_space() ? "room in full FIFO" : "data from empty FIFO",
+                           f.name(), f.held(), f.depth(), stages[waits_on[i]].stage->name(),
+                           st.waits_for_space() ? "read" : "fill");
+    };
+    std::vector<std::size_t> cycle;
+    for (std::size_t s0 = 0; s0 < stages.size() && cycle.empty(); ++s0) {
+        std::vector<int> seen_at(stages.size(), -1);
+        std::vector<std::size_t> path;
+        int i = int(s0);
+        while (i >= 0 && waits_on[i] >= 0 && seen_at[i] < 0) {
+            seen_at[i] = int(path.size());
+            path.push_back(std::size_t(i));
+            i = waits_on[i];
+        }
+        if (i >= 0 && seen_at[i] >= 0) cycle.assign(path.begin() + seen_at[i], path.end());
+    }
+    std::string text = fmt::format(
+        "deadlock: no stage of the pipeline can move while work remains (by cycle {} of the "
+        "pass).",
+        at);
+    if (!cycle.empty()) {
+        text += "\ncycle of waits:";
+        for (std::size_t i : cycle) text += "\n  " + describe(i);
+    }
+    std::string full, empty;
     for (const auto& e : streams)
         if (e.fifo->full())
             full += fmt::format("\n  {} ({} of {} pixels)", e.fifo->name(), e.fifo->held(),
                                 e.fifo->depth());
-    return fmt::format("deadlock: no stage of the pipeline can move while work remains (by cycle "
-                       "{} of the pass).{}\nfull FIFOs:{}\nempty FIFOs:{}\nA FIFO shallower than "
-                       "the lag of the branch beside it stops the pipeline (FINN issue 1094): "
-                       "deepen it (dataflow.fifo_depth = tensor, optimized or minimal, or a larger "
-                       "N).",
-                       at, waits.empty() ? "" : "\nwho waits on what:" + waits,
-                       full.empty() ? " none" : full, empty.empty() ? " none" : empty);
+    for (std::size_t i : cycle)
+        if (!stages[i].stage->waits_for_space())
+            empty += fmt::format("\n  {} (0 of {} pixels)", through[i]->fifo->name(),
+                                 through[i]->fifo->depth());
+    text += "\nfull FIFOs:" + (full.empty() ? std::string(" none") : full);
+    text += "\nempty FIFOs on the cycle:" + (empty.empty() ? std::string(" none") : empty);
+    std::string others;
+    for (std::size_t i = 0; i < stages.size(); ++i)
+        if (waits_on[i] >= 0 && std::find(cycle.begin(), cycle.end(), i) == cycle.end())
+            others += "\n  " + describe(i);
+    if (!others.empty()) text += "\nother waiting stages:" + others;
+    text += "\nA FIFO shallower than the lag of the branch beside it stops the pipeline (FINN "
+            "issue 1094): deepen it (dataflow.fifo_depth = tensor, optimized or minimal, or a "
+            "larger number).";
+    return text;
 }
 
 } // namespace accsim::dataflow

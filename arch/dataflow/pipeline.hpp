@@ -30,13 +30,13 @@ std::vector<std::uint8_t> layer_iterations(const Layer& l);
 
 struct PassResult {
     bool deadlocked = false;
-    std::string diagnosis;              // who waits on what, when deadlocked
+    std::string diagnosis; // who waits on what, when deadlocked
     std::uint64_t images = 0;
-    std::vector<std::uint64_t> done;    // per image: cycle its last output pixel left the pipeline
-    std::uint64_t makespan_cycles = 0;  // last cycle any stage was busy
-    std::uint64_t ii_cycles = 0;        // steady-state cycles per image (see measured_ii)
-    bool measured_ii = false;           // false: one image, ii is the busiest stage's cycles
-    std::uint64_t latency_cycles = 0;   // image 0: first input pixel to its last output pixel
+    std::vector<std::uint64_t> done;   // per image: cycle its last output pixel left the pipeline
+    std::uint64_t makespan_cycles = 0; // last cycle any stage was busy
+    std::uint64_t ii_cycles = 0;       // steady-state cycles per image (see measured_ii)
+    bool measured_ii = false;          // false: one image, ii is the busiest stage's cycles
+    std::uint64_t latency_cycles = 0;  // image 0: first input pixel to its last output pixel
 };
 
 class Pipeline {
@@ -49,6 +49,9 @@ public:
         int producer = -1, consumer = -1; // stage indices
         std::int64_t tensor_pixels = 0;   // H*W of the tensor it carries (hls4ml's default depth)
         bool into_join = false;           // read by an add or sub
+        // The design's input or output port (AXI stream from and to the host): not sized by the
+        // FIFO policies that measure, not counted in the design's resources.
+        bool port = false;
     };
     struct StageInfo {
         std::unique_ptr<PixelStage> stage;
