@@ -54,12 +54,16 @@ FpgaResources memory_cost(std::uint64_t depth, std::uint64_t width_bits,
     // FINN: address logic 2*ceil(log2 D) LUTs, plus ceil(D/32)*ceil(W/2) LUTs of distributed RAM
     // (a LUT holds 32 x 2 bits) when not in BRAM.
     r.lut = 2 * ceil_log2(depth);
-    if (depth <= lutram_max_depth)
+    // accsim's own FF estimate (no published source): read and write address counters (one for
+    // a ROM), plus an output register of the word for distributed RAM; a RAMB18 registers its
+    // output inside the primitive.
+    r.ff = (fifo ? 2 : 1) * ceil_log2(depth + 1);
+    if (depth <= lutram_max_depth) {
         r.lut += double(ceil_div(depth, 32) * ceil_div(width_bits, 2));
-    else
+        r.ff += double(width_bits);
+    } else {
         r.bram18 = double(bram18_for(depth, width_bits));
-    // accsim's own estimate (no published source): address counters and an output register.
-    r.ff = (fifo ? 2 : 1) * ceil_log2(depth + 1) + double(width_bits);
+    }
     return r;
 }
 
