@@ -122,6 +122,10 @@ void check_layer_names(const Config& cfg, const Graph& g) {
 struct Design {
     std::vector<Folding> folding;
     std::vector<StageTiming> timing;
+    std::vector<int> out_bits; // bits per channel of each layer's output stream
+    int in_bits(const Layer& l) const {
+        return l.inputs.empty() ? l.act_bits : out_bits[l.inputs[0]];
+    }
 };
 
 Design fold_layers(const Config& cfg, const Graph& g) {
@@ -168,6 +172,21 @@ Design fold_layers(const Config& cfg, const Graph& g) {
             f.reuse_factor = layer_value(cfg, l.name, "reuse_factor", "");
             t = {f.reuse_factor, f.reuse_factor};
         }
+        // FINN: a layer without activation emits its accumulators (W + A + ceil(log2 MW) bits)
+        // or, for an add, the (A+1)-bit sum; thresholds requantize only where there is an
+        // activation. hls4ml quantizes every output to the layer's own precision.
+        int bits = l.act_bits;
+        if (finn && l.activation == Activation::linear) {
+            const int in = d.in_bits(l);
+            if (l.has_weights())
+                bits = l.weight_bits + in +
+                       int(std::ceil(std::log2(double(std::max<std::uint64_t>(2, f.mw)))));
+            else if (l.op == Op::add || l.op == Op::sub)
+                bits = std::max(in, l.inputs.size() > 1 ? d.out_bits[l.inputs[1]] : in) + 1;
+            else
+                bits = in;
+        }
+        d.out_bits.push_back(bits);
         d.folding.push_back(f);
         d.timing.push_back(t);
     }
@@ -175,8 +194,8 @@ Design fold_layers(const Config& cfg, const Graph& g) {
 }
 
 // FPGA resources of one stage (docs/dataflow.md, "FPGA resources").
-FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::StageInfo& s,
-                         const Folding& f, std::uint64_t lutram_max_depth) {
+FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
+                         const Pipeline::StageInfo& s, std::uint64_t lutram_max_depth) {
     FpgaResources r;
     if (s.kind == Pipeline::StageInfo::source || s.kind == Pipeline::StageInfo::sink) return r;
     if (s.kind == Pipeline::StageInfo::clone) {
@@ -184,6 +203,8 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::Stag
         return r;
     }
     const Layer& l = g.layers[s.layer];
+    const Folding& f = d.folding[s.layer];
+    const int in_bits = d.in_bits(l);
     const double c = l.out.c, a = l.act_bits;
     const bool finn = cfg.get_string("dataflow.style") == "finn";
     if (l.op == Op::conv || l.op == Op::pool) {
@@ -192,7 +213,7 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::Stag
             const std::uint64_t cols =
                 l.in.w + std::max(0, (l.out.w - 1) * l.stride + l.kernel_w - l.in.w);
             r += memory_cost(std::uint64_t(l.kernel_h - 1) * cols + l.kernel_w,
-                             std::uint64_t(l.in.c) * l.act_bits, lutram_max_depth, true);
+                             std::uint64_t(l.in.c) * in_bits, lutram_max_depth, true);
         }
     }
     if (l.has_weights()) {
@@ -212,7 +233,7 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::Stag
         }
         FpgaResources mv = mvau_cost(m);
         if (!finn && f.pe * f.simd > f.multipliers && m.dsp)
-            mv.dsp = double(f.multipliers) * std::ceil(double(l.weight_bits + l.act_bits) / 48);
+            mv.dsp = double(f.multipliers) * std::ceil(double(l.weight_bits + in_bits) / 48);
         r += mv;
         // Weight memory (FINN's table): depth MW*MH/(PE*SIMD), width PE*SIMD*W; for hls4ml the
         // RF-deep, (weights/RF)*W wide array of its resource strategy.
@@ -224,13 +245,17 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Pipeline::Stag
     // accsim's own estimates for the layers without weights (docs/dataflow.md).
     switch (l.op) {
     case Op::add:
-    case Op::sub:
-        r.lut += c * (a + 1);
+    case Op::sub: {
+        const double sum_bits =
+            std::max(in_bits, d.out_bits[l.inputs.size() > 1 ? l.inputs[1] : l.inputs[0]]) + 1;
+        r.lut += c * sum_bits;
         // FINN requantizes a non-linear sum with a threshold unit: 2^B - 1 comparators of the
-        // (A+1)-bit sum per channel.
-        if (finn && l.activation == Activation::relu) r.lut += c * (std::pow(2.0, a) - 1) * (a + 1);
-        r.ff += c * a;
+        // sum per channel.
+        if (finn && l.activation == Activation::relu)
+            r.lut += c * (std::pow(2.0, a) - 1) * sum_bits;
+        r.ff += c * d.out_bits[s.layer];
         break;
+    }
     case Op::pool:
         r.lut += c * (a + 1);
         r.ff += c * a;
@@ -294,7 +319,7 @@ public:
         const auto lutram_max_depth = std::uint64_t(cfg.get_int("dataflow.lutram_max_depth"));
         const FpgaPart& part = find_part(cfg.get_string("dataflow.part"));
 
-        Pipeline pipe(g, design.timing, clock_mhz);
+        Pipeline pipe(g, design.timing, design.out_bits, clock_mhz);
         std::vector<std::uint64_t> depths;
         ojson sizing;
         std::string policy;
@@ -374,7 +399,7 @@ private:
                 continue;
             const PixelStage& st = *s.stage;
             const Folding f = s.layer >= 0 ? design.folding[s.layer] : Folding{};
-            FpgaResources c = stage_cost(cfg, g, s, f, lutram_max_depth);
+            FpgaResources c = stage_cost(cfg, g, design, s, lutram_max_depth);
             total += c;
             ojson j;
             j["name"] = st.name();

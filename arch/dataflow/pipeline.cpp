@@ -109,7 +109,8 @@ struct Pipeline::Processes {
     std::vector<std::unique_ptr<StageProcess>> threads;
 };
 
-Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing, double clock_mhz)
+Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing,
+                   const std::vector<int>& out_bits, double clock_mhz)
     : processes_(new Processes) {
     auto add_stage = [&](std::string name, std::vector<std::uint8_t> it, StageTiming t, int layer,
                          StageInfo::Kind kind) {
@@ -170,7 +171,7 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing, doubl
     for (auto& [tensor, list] : readers) {
         const int producer = tensor < 0 ? source : layer_stage[tensor];
         const Shape shape = tensor < 0 ? g.input : g.layers[tensor].out;
-        const int bits = tensor < 0 ? first_bits : g.layers[tensor].act_bits;
+        const int bits = tensor < 0 ? first_bits : out_bits[tensor];
         if (list.size() == 1) {
             connect(producer, list[0].stage, shape, bits, list[0].slot);
             continue;

@@ -41,7 +41,9 @@ struct PassResult {
 
 class Pipeline {
 public:
-    Pipeline(const Graph& g, const std::vector<StageTiming>& timing, double clock_mhz);
+    // `out_bits[i]`: bits per channel of layer i's output stream.
+    Pipeline(const Graph& g, const std::vector<StageTiming>& timing,
+             const std::vector<int>& out_bits, double clock_mhz);
     ~Pipeline();
 
     struct Stream {
