@@ -180,3 +180,18 @@ TEST_CASE("a FINN conv takes (MH/PE)*(MW/SIMD) cycles per output pixel") {
     for (const auto& l : j["layers"])
         if (l["name"] == "conv1") CHECK(l["busy_cycles_per_image"] == 9348);
 }
+
+TEST_CASE("hls4ml's default depth gives every stream the H*W pixels of its tensor") {
+    auto r = run_accsim({"run", source_path("configs/dataflow/resnet8.ini"), "--set", "run.batch=1",
+                         "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    auto j = r.json();
+    // ResNet-8: 32x32 after stage 1, 16x16 after stage 2, 8x8 after stage 3, 1x1 after the pool.
+    CHECK((*buffer(j, "conv1_clone->s1_add"))["capacity"] == 1024);
+    CHECK((*buffer(j, "s2_proj->s2_add"))["capacity"] == 256);
+    CHECK((*buffer(j, "s3_conv2->s3_add"))["capacity"] == 64);
+    CHECK((*buffer(j, "pool->fc"))["capacity"] == 1);
+    // 32x32x16 at 8 bits: a 1,024 x 128-bit FIFO, ceil(128/18) = 8 RAMB18s.
+    CHECK((*buffer(j, "conv1_clone->s1_add"))["bram18"] == 8);
+    CHECK(j["dataflow"]["initiation_interval_measured"] == false);
+}
