@@ -217,22 +217,19 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
         }
     }
     if (l.has_weights()) {
+        // For hls4ml, PE x SIMD lanes hold its n_weights/RF multipliers (fold_layers).
         MvauShape m{f.mw,
                     f.mh,
                     f.pe,
                     f.simd,
                     l.weight_bits,
-                    l.act_bits,
+                    in_bits,
                     l.act_bits,
                     finn && l.activation == Activation::relu,
                     l.weight_bits >= cfg.get_int("dataflow.dsp_min_weight_bits")};
-        if (!finn) {
-            // hls4ml: multipliers = n_weights / RF, spread over PE x SIMD lanes.
-            m.pe = f.pe;
-            m.simd = f.simd;
-        }
         FpgaResources mv = mvau_cost(m);
-        if (!finn && f.pe * f.simd > f.multipliers && m.dsp)
+        // hls4ml: one DSP per multiplier; PE x SIMD may round the multiplier count up.
+        if (!finn && m.dsp)
             mv.dsp = double(f.multipliers) * std::ceil(double(l.weight_bits + in_bits) / 48);
         r += mv;
         // Weight memory (FINN's table): depth MW*MH/(PE*SIMD), width PE*SIMD*W; for hls4ml the
