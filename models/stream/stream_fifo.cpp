@@ -1,6 +1,5 @@
 #include "models/stream/stream_fifo.hpp"
 
-
 namespace accsim {
 
 void StreamFifo::reset(std::uint64_t depth) {

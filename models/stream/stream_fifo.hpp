@@ -68,8 +68,8 @@ private:
     std::uint64_t width_bits_;
     std::uint64_t depth_ = 0;
     std::uint64_t pushed_ = 0, popped_ = 0;
-    std::deque<std::uint64_t> in_fifo_;      // push cycles of entries not yet read
-    std::vector<std::uint64_t> pop_cycles_;  // pop cycle of entry e at e % depth
+    std::deque<std::uint64_t> in_fifo_;     // push cycles of entries not yet read
+    std::vector<std::uint64_t> pop_cycles_; // pop cycle of entry e at e % depth
     std::uint64_t last_pop_cycle_ = 0;
     sc_core::sc_event* reader_wake_ = nullptr;
     sc_core::sc_event* writer_wake_ = nullptr;
