@@ -195,3 +195,40 @@ TEST_CASE("hls4ml's default depth gives every stream the H*W pixels of its tenso
     CHECK((*buffer(j, "conv1_clone->s1_add"))["bram18"] == 8);
     CHECK(j["dataflow"]["initiation_interval_measured"] == false);
 }
+
+TEST_CASE("every stage's busy, input-stall and output-stall cycles add up to its last cycle") {
+    // A stage's loop starts at cycle 0 and is at every cycle either computing, waiting for an
+    // input pixel, or waiting for room to write: the three sum to the cycle its loop ended.
+    // Depth-1 FIFOs pass a pixel every two cycles (written at t, read at t+1, free at t+2), so
+    // the two-conv block at RF 1 must wait for room as well as for data.
+    std::string trace = temp_file(two_conv_block(6, 8), ".csv");
+    auto r = run_accsim({"run", temp_file(config_for(trace)), "--set",
+                         "dataflow.fifo_depth=minimal", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    const auto j = r.json();
+    std::uint64_t output_stalls = 0;
+    for (const auto& l : j["layers"]) {
+        CAPTURE(l["name"].get<std::string>());
+        CHECK(l["busy_cycles"].get<std::uint64_t>() + l["input_stall_cycles"].get<std::uint64_t>() +
+                  l["output_stall_cycles"].get<std::uint64_t>() ==
+              l["end_cycle"].get<std::uint64_t>());
+        output_stalls += l["output_stall_cycles"].get<std::uint64_t>();
+    }
+    CHECK(output_stalls > 0);
+}
+
+TEST_CASE("FINN's rounding makes every sized FIFO at least 2 deep, and 32 when at most 32") {
+    auto r = run_accsim({"run", source_path("configs/dataflow/resnet20_block.ini"), "--set",
+                         "dataflow.fifo_depth=optimized", "--set", "dataflow.fifo_rounding=finn",
+                         "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    auto j = r.json();
+    const auto& peaks = j["dataflow"]["fifo_sizing"]["passes"][0]["peak_pixels"];
+    for (const auto& b : j["buffers"]) {
+        if (b.contains("port")) continue;
+        const auto need = peaks[b["name"].get<std::string>()].get<std::uint64_t>() + 1;
+        const auto depth = b["capacity"].get<std::uint64_t>();
+        CAPTURE(b["name"].get<std::string>());
+        CHECK(depth == (need <= 2 ? 2 : need <= 32 ? 32 : need));
+    }
+}
