@@ -26,6 +26,11 @@ void register_options(OptionRegistry& reg) {
     reg.add("dataflow.part", OptType::string, "xc7z020", "",
             "FPGA part whose resources the design is compared with")
         .one_of(parts);
+    reg.add("dataflow.strategy", OptType::string, "latency", "",
+            "hls4ml conv strategy: latency (the loop over input positions is pipelined at II = "
+            "RF, every position costs RF cycles) or resource (a position costs 1 cycle, an "
+            "output pixel RF)")
+        .one_of({"latency", "resource"});
     reg.add("dataflow.reuse_factor", OptType::integer, "1", "",
             "hls4ml reuse factor of every conv and dense layer: multiplications per multiplier "
             "and cycles per loop iteration")
@@ -130,6 +135,7 @@ struct Design {
 
 Design fold_layers(const Config& cfg, const Graph& g) {
     const bool finn = cfg.get_string("dataflow.style") == "finn";
+    const bool resource = cfg.get_string("dataflow.strategy") == "resource";
     Design d;
     for (const auto& l : g.layers) {
         Folding f;
@@ -163,10 +169,12 @@ Design fold_layers(const Config& cfg, const Graph& g) {
                 f.multipliers = ceil_div(l.weights(), f.reuse_factor);
                 f.simd = std::min(f.multipliers, f.mw);
                 f.pe = ceil_div(f.multipliers, f.simd);
-                // hls4ml io_stream: the conv loop over input positions is pipelined at II = RF;
-                // dense reads its input pixels one per cycle and computes in RF cycles.
-                t = l.op == Op::conv ? StageTiming{f.reuse_factor, f.reuse_factor}
-                                     : StageTiming{1, f.reuse_factor};
+                // hls4ml io_stream: with the latency strategy the conv loop over input positions
+                // is pipelined at II = RF; with the resource strategy only the output's
+                // multiplications take RF cycles. Dense reads its input pixels one per cycle
+                // and computes in RF cycles.
+                const bool every_position = l.op == Op::conv && !resource;
+                t = {every_position ? f.reuse_factor : 1, f.reuse_factor};
             }
         } else if (l.op == Op::pool) {
             f.reuse_factor = layer_value(cfg, l.name, "reuse_factor", "");
@@ -378,6 +386,7 @@ public:
         fill_report(cfg, g, design, pipe, depths, r, part, lutram_max_depth, report);
         auto& df = report.doc()["dataflow"];
         df["style"] = cfg.get_string("dataflow.style");
+        if (df["style"] == "hls4ml") df["strategy"] = cfg.get_string("dataflow.strategy");
         df["fifo_depth_policy"] = policy;
         df["images"] = batch;
         df["initiation_interval_measured"] = r.measured_ii;
