@@ -1,5 +1,6 @@
 #include "sim/registry.hpp"
 
+#include "arch/dataflow/dataflow.hpp"
 #include "arch/eie/eie.hpp"
 #include "arch/roofline/roofline.hpp"
 #include "common/error.hpp"
@@ -13,6 +14,7 @@ namespace accsim {
 const std::vector<ArchInfo>& architectures() {
     static const std::vector<ArchInfo> list{
         roofline::info(),
+        dataflow::info(),
         eie::info(),
     };
     return list;

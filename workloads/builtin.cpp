@@ -196,6 +196,17 @@ Graph resnet20(SkipMode skip) {
     return b.finish();
 }
 
+// One ResNet-20 residual block of stage 1 (32x32x16), the unit NonResNet (Weng et al. 2021)
+// builds with and without its skip. The block's input is the previous block's ReLU output, kept as
+// a relu layer so that the identity shortcut has a layer to read.
+Graph resnet20_block(SkipMode skip) {
+    Builder b(variant_name("resnet20_block", skip), {32, 32, 16}, 8, 8);
+    int x = b.relu("block_in", graph_input);
+    residual_block(b, x, {{"conv1", 3, 1, 16}, {"conv2", 3, 1, 16}}, {"block", "down", "add"},
+                   Shortcut::downsample, skip);
+    return b.finish();
+}
+
 // Keras ResNet50 (tf.keras.applications, v1): stride on the first 1x1 conv of a downsampling block;
 // layer names follow Keras. Keras pads 3 (conv1) and 1 (pool1) explicitly and uses 'valid'; 'same'
 // gives the same output sizes (112, 56).
@@ -298,6 +309,9 @@ const std::vector<Generator>& generators() {
             {{"resnet8", "ResNet-8, CIFAR-10 32x32x3 (MLPerf Tiny image classification)"}, resnet8},
             {{"resnet20", "ResNet-20, CIFAR-10 32x32x3, identity shortcuts (He et al. 2016)"},
              resnet20},
+            {{"resnet20_block",
+              "one ResNet-20 residual block, 32x32x16, identity shortcut (NonResNet, 2021)"},
+             resnet20_block},
             {{"resnet50", "ResNet-50, ImageNet 224x224x3, Keras layer shapes (as used by Tailor)"},
              resnet50},
             {{"mittos_precise_linear",

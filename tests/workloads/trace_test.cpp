@@ -225,5 +225,5 @@ TEST_CASE("committed traces read back to their generators' totals") {
             CHECK(csv_of(t) == text);
         }
     }
-    CHECK(files == 22); // 15 builtins, 3 ResNets x 2 variants, mittos_good_custom-remove
+    CHECK(files == 25); // 16 builtins, 4 ResNets x 2 variants, mittos_good_custom-remove
 }

@@ -1,0 +1,502 @@
+#include "arch/dataflow/dataflow.hpp"
+
+#include "arch/dataflow/fpga_cost.hpp"
+#include "arch/dataflow/pipeline.hpp"
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "workloads/workload.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <set>
+
+namespace accsim::dataflow {
+
+namespace {
+
+void register_options(OptionRegistry& reg) {
+    reg.add("dataflow.style", OptType::string, "hls4ml", "",
+            "how a layer is folded: hls4ml (reuse factor: an output pixel every RF cycles) or "
+            "finn (PE/SIMD folding: (MH/PE)*(MW/SIMD) cycles per output pixel)")
+        .one_of({"hls4ml", "finn"});
+    reg.add("dataflow.clock_mhz", OptType::real, "100", "MHz", "clock of the pipeline").above(0);
+    std::vector<std::string> parts;
+    for (const auto& p : fpga_parts()) parts.push_back(p.name);
+    reg.add("dataflow.part", OptType::string, "xc7z020", "",
+            "FPGA part whose resources the design is compared with")
+        .one_of(parts);
+    reg.add("dataflow.strategy", OptType::string, "latency", "",
+            "hls4ml conv strategy: latency (the loop over input positions is pipelined at II = "
+            "RF, every position costs RF cycles) or resource (a position costs 1 cycle, an "
+            "output pixel RF)")
+        .one_of({"latency", "resource"});
+    reg.add("dataflow.reuse_factor", OptType::integer, "1", "",
+            "hls4ml reuse factor of every conv and dense layer: multiplications per multiplier "
+            "and cycles per loop iteration")
+        .at_least(1);
+    reg.add("dataflow.pe", OptType::integer, "1", "",
+            "FINN processing elements (output channels in parallel) of every conv and dense layer")
+        .at_least(1);
+    reg.add("dataflow.simd", OptType::integer, "1", "",
+            "FINN SIMD lanes (inputs in parallel per PE) of every conv and dense layer")
+        .at_least(1);
+    reg.add("dataflow.layer.*.reuse_factor", OptType::integer, "", "",
+            "reuse factor of one layer (hls4ml style; also the cycles per pixel of a pool)")
+        .at_least(1);
+    reg.add("dataflow.layer.*.pe", OptType::integer, "", "", "PE of one layer (FINN style)")
+        .at_least(1);
+    reg.add("dataflow.layer.*.simd", OptType::integer, "", "", "SIMD of one layer (FINN style)")
+        .at_least(1);
+    reg.add("dataflow.fifo_depth", OptType::integer, "tensor", "pixels",
+            "depth of every stream: tensor (hls4ml's default, H*W pixels of the tensor), "
+            "optimized (run with unbounded FIFOs, then depth = peak + 1 and run again), minimal "
+            "(smallest depth per FIFO that keeps the initiation interval), or a number")
+        .at_least(1)
+        .one_of({"tensor", "optimized", "minimal"});
+    reg.add("dataflow.fifo_rounding", OptType::string, "hls4ml", "",
+            "depth rule of optimized: hls4ml (peak + 1) or finn (peak + 1, then at least 2, and "
+            "32 when at most 32)")
+        .one_of({"hls4ml", "finn"});
+    reg.add("dataflow.sizing_images", OptType::integer, "3", "images",
+            "images streamed back to back in each FIFO sizing run (optimized, minimal)")
+        .range(2, 1000);
+    reg.add(
+           "dataflow.lutram_max_depth", OptType::integer, "256", "words",
+           "memories (FIFOs, line buffers, weights) up to this depth go to LUTRAM/SRL, deeper ones "
+           "to BRAM (FINN: FIFOs deeper than 256 become BRAM IP)")
+        .at_least(0);
+    reg.add("dataflow.dsp_min_weight_bits", OptType::integer, "9", "bits",
+            "multipliers of weights at least this wide use DSP slices, narrower ones LUTs "
+            "(hls4ml heuristic: weights of 9 bits or more)")
+        .range(1, 64);
+}
+
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
+    return (a + b - 1) / b;
+}
+
+std::string where(const Config& cfg, const std::string& key) {
+    const auto& v = cfg.at(key);
+    return v.origin == "default" || v.origin.empty() ? key : fmt::format("{}: {}", v.origin, key);
+}
+
+// The folding of one layer, from the global value and its per-layer override.
+struct Folding {
+    std::uint64_t reuse_factor = 1, pe = 1, simd = 1;
+    std::uint64_t multipliers = 0; // parallel multipliers (layers with weights)
+    std::uint64_t mw = 0, mh = 0;  // inputs per output, outputs
+};
+
+std::uint64_t layer_value(const Config& cfg, const std::string& layer, const std::string& what,
+                          const std::string& global) {
+    const std::string key = fmt::format("dataflow.layer.{}.{}", layer, what);
+    if (cfg.has(key)) return std::uint64_t(cfg.get_int(key));
+    return global.empty() ? 1 : std::uint64_t(cfg.get_int(global));
+}
+
+std::string layer_key(const Config& cfg, const std::string& layer, const std::string& what,
+                      const std::string& global) {
+    const std::string key = fmt::format("dataflow.layer.{}.{}", layer, what);
+    return where(cfg, cfg.has(key) ? key : global);
+}
+
+// Every dataflow.layer.NAME.* must name a layer of the workload (in any of its skip variants,
+// so that one config serves keep, remove and shorten).
+void check_layer_names(const Config& cfg, const Graph& g) {
+    std::set<std::string> names;
+    for (const auto& l : g.layers) names.insert(l.name);
+    const std::string& workload = cfg.get_string("run.workload");
+    for (auto mode : {SkipMode::keep, SkipMode::remove, SkipMode::shorten}) {
+        try {
+            for (const auto& l : make_builtin(workload, mode).layers) names.insert(l.name);
+        } catch (const InputError&) {
+            break; // not a built-in workload: only its own layers count
+        }
+    }
+    for (const auto& n : cfg.instances("dataflow.layer")) {
+        if (names.count(n)) continue;
+        std::string key;
+        for (const auto& [k, v] : cfg.values())
+            if (k.rfind("dataflow.layer." + n + ".", 0) == 0) key = k;
+        throw InputError(fmt::format("{}: the workload has no layer '{}'{}", where(cfg, key), n,
+                                     did_you_mean(n, {names.begin(), names.end()})));
+    }
+}
+
+struct Design {
+    std::vector<Folding> folding;
+    std::vector<StageTiming> timing;
+    std::vector<int> out_bits; // bits per channel of each layer's output stream
+    int in_bits(const Layer& l) const {
+        return l.inputs.empty() ? l.act_bits : out_bits[l.inputs[0]];
+    }
+};
+
+Design fold_layers(const Config& cfg, const Graph& g) {
+    const bool finn = cfg.get_string("dataflow.style") == "finn";
+    const bool resource = cfg.get_string("dataflow.strategy") == "resource";
+    Design d;
+    for (const auto& l : g.layers) {
+        Folding f;
+        StageTiming t{1, 1};
+        if (l.has_weights()) {
+            f.mw = l.op == Op::conv ? std::uint64_t(l.kernel_h) * l.kernel_w * l.in.c
+                                    : std::uint64_t(l.in.elements());
+            f.mh = std::uint64_t(l.out.c);
+            if (finn) {
+                f.pe = layer_value(cfg, l.name, "pe", "dataflow.pe");
+                f.simd = layer_value(cfg, l.name, "simd", "dataflow.simd");
+                if (f.mh % f.pe != 0)
+                    throw InputError(fmt::format(
+                        "{}: layer '{}': PE {} must divide its {} output channels (FINN)",
+                        layer_key(cfg, l.name, "pe", "dataflow.pe"), l.name, f.pe, f.mh));
+                if (f.mw % f.simd != 0)
+                    throw InputError(fmt::format(
+                        "{}: layer '{}': SIMD {} must divide its {} inputs per output (FINN)",
+                        layer_key(cfg, l.name, "simd", "dataflow.simd"), l.name, f.simd, f.mw));
+                f.multipliers = f.pe * f.simd;
+                // FINN MVAU: (MH/PE)*(MW/SIMD) cycles per output pixel; the sliding window
+                // generator moves one input pixel per cycle.
+                t = {1, (f.mh / f.pe) * (f.mw / f.simd)};
+            } else {
+                f.reuse_factor = layer_value(cfg, l.name, "reuse_factor", "dataflow.reuse_factor");
+                if (f.reuse_factor > l.weights())
+                    throw InputError(
+                        fmt::format("{}: layer '{}': reuse factor {} exceeds its {} weights",
+                                    layer_key(cfg, l.name, "reuse_factor", "dataflow.reuse_factor"),
+                                    l.name, f.reuse_factor, l.weights()));
+                f.multipliers = ceil_div(l.weights(), f.reuse_factor);
+                f.simd = std::min(f.multipliers, f.mw);
+                f.pe = ceil_div(f.multipliers, f.simd);
+                // hls4ml io_stream: with the latency strategy the conv loop over input positions
+                // is pipelined at II = RF; with the resource strategy only the output's
+                // multiplications take RF cycles. Dense reads its input pixels one per cycle
+                // and computes in RF cycles.
+                const bool every_position = l.op == Op::conv && !resource;
+                t = {every_position ? f.reuse_factor : 1, f.reuse_factor};
+            }
+        } else if (l.op == Op::pool) {
+            f.reuse_factor = layer_value(cfg, l.name, "reuse_factor", "");
+            t = {f.reuse_factor, f.reuse_factor};
+        }
+        // FINN: a layer without activation emits its accumulators (W + A + ceil(log2 MW) bits)
+        // or, for an add, the (A+1)-bit sum; thresholds requantize only where there is an
+        // activation. hls4ml quantizes every output to the layer's own precision.
+        int bits = l.act_bits;
+        if (finn && l.activation == Activation::linear) {
+            const int in = d.in_bits(l);
+            if (l.has_weights())
+                bits = l.weight_bits + in +
+                       int(std::ceil(std::log2(double(std::max<std::uint64_t>(2, f.mw)))));
+            else if (l.op == Op::add || l.op == Op::sub)
+                bits = std::max(in, l.inputs.size() > 1 ? d.out_bits[l.inputs[1]] : in) + 1;
+            else
+                bits = in;
+        }
+        d.out_bits.push_back(bits);
+        d.folding.push_back(f);
+        d.timing.push_back(t);
+    }
+    return d;
+}
+
+// FPGA resources of one stage (docs/dataflow.md, "FPGA resources").
+FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
+                         const Pipeline::StageInfo& s, std::uint64_t lutram_max_depth) {
+    FpgaResources r;
+    if (s.kind == Pipeline::StageInfo::source || s.kind == Pipeline::StageInfo::sink) return r;
+    if (s.kind == Pipeline::StageInfo::clone) {
+        r.ff = double(s.stage->outputs.front()->width_bits()); // the pixel being copied
+        return r;
+    }
+    const Layer& l = g.layers[s.layer];
+    const Folding& f = d.folding[s.layer];
+    const int in_bits = d.in_bits(l);
+    const double c = l.out.c, a = l.act_bits;
+    const bool finn = cfg.get_string("dataflow.style") == "finn";
+    if (l.op == Op::conv || l.op == Op::pool) {
+        if (l.kernel_h > 1 || l.kernel_w > 1) {
+            // Line buffer: kh-1 rows of the padded input plus kw pixels.
+            const std::uint64_t cols =
+                l.in.w + std::max(0, (l.out.w - 1) * l.stride + l.kernel_w - l.in.w);
+            r += memory_cost(std::uint64_t(l.kernel_h - 1) * cols + l.kernel_w,
+                             std::uint64_t(l.in.c) * in_bits, lutram_max_depth, true);
+        }
+    }
+    if (l.has_weights()) {
+        // For hls4ml, PE x SIMD lanes hold its n_weights/RF multipliers (fold_layers).
+        MvauShape m{f.mw,
+                    f.mh,
+                    f.pe,
+                    f.simd,
+                    l.weight_bits,
+                    in_bits,
+                    l.act_bits,
+                    finn && l.activation == Activation::relu,
+                    l.weight_bits >= cfg.get_int("dataflow.dsp_min_weight_bits")};
+        FpgaResources mv = mvau_cost(m);
+        // hls4ml: one DSP per multiplier; PE x SIMD may round the multiplier count up.
+        if (!finn && m.dsp)
+            mv.dsp = double(f.multipliers) * std::ceil(double(l.weight_bits + in_bits) / 48);
+        r += mv;
+        // Weight memory (FINN's table): depth MW*MH/(PE*SIMD), width PE*SIMD*W; for hls4ml the
+        // RF-deep, (weights/RF)*W wide array of its resource strategy.
+        const std::uint64_t depth = finn ? f.mw * f.mh / (f.pe * f.simd) : f.reuse_factor;
+        const std::uint64_t width = (finn ? f.pe * f.simd : f.multipliers) * l.weight_bits;
+        r += memory_cost(depth, width, lutram_max_depth, false);
+        return r;
+    }
+    // accsim's own estimates for the layers without weights (docs/dataflow.md).
+    switch (l.op) {
+    case Op::add:
+    case Op::sub: {
+        const double sum_bits =
+            std::max(in_bits, d.out_bits[l.inputs.size() > 1 ? l.inputs[1] : l.inputs[0]]) + 1;
+        r.lut += c * sum_bits;
+        // FINN requantizes a non-linear sum with a threshold unit: 2^B - 1 comparators of the
+        // sum per channel.
+        if (finn && l.activation == Activation::relu)
+            r.lut += c * (std::pow(2.0, a) - 1) * sum_bits;
+        r.ff += c * d.out_bits[s.layer];
+        break;
+    }
+    case Op::pool:
+        r.lut += c * (a + 1);
+        r.ff += c * a;
+        break;
+    case Op::global_pool: {
+        const double acc =
+            a + std::ceil(std::log2(double(std::max<std::int64_t>(2, l.in.pixels()))));
+        r.lut += c * acc;
+        r.ff += c * acc;
+        break;
+    }
+    case Op::relu:
+        r.lut += c;
+        r.ff += c * a;
+        break;
+    case Op::downsample:
+        r.ff += c * a;
+        break;
+    default:
+        break;
+    }
+    return r;
+}
+
+std::vector<std::uint64_t> tensor_depths(const Pipeline& p) {
+    std::vector<std::uint64_t> d;
+    for (const auto& s : p.streams)
+        d.push_back(std::uint64_t(std::max<std::int64_t>(1, s.tensor_pixels)));
+    return d;
+}
+
+std::uint64_t round_depth(std::uint64_t depth, bool finn_rounding) {
+    if (!finn_rounding) return depth;
+    if (depth <= 2) return 2;
+    if (depth <= 32) return 32;
+    return depth;
+}
+
+ojson pass_json(const std::string& name, const PassResult& r, const Pipeline& p,
+                const std::vector<std::uint64_t>& depths, bool peaks) {
+    ojson j;
+    j["pass"] = name;
+    j["images"] = r.images;
+    j["initiation_interval_cycles"] = r.ii_cycles;
+    j["latency_cycles"] = r.latency_cycles;
+    ojson d = ojson::object();
+    for (std::size_t i = 0; i < p.streams.size(); ++i)
+        d[p.streams[i].fifo->name()] = peaks ? p.streams[i].fifo->occupancy().peak() : depths[i];
+    j[peaks ? "peak_pixels" : "depth_pixels"] = d;
+    return j;
+}
+
+class Dataflow : public Architecture {
+public:
+    void run(const Config& cfg, const Graph& g, Report& report) override {
+        check_layer_names(cfg, g);
+        const Design design = fold_layers(cfg, g);
+        const double clock_mhz = cfg.get_real("dataflow.clock_mhz");
+        const auto batch = std::uint64_t(cfg.get_int("run.batch"));
+        const auto sizing_images = std::uint64_t(cfg.get_int("dataflow.sizing_images"));
+        const auto lutram_max_depth = std::uint64_t(cfg.get_int("dataflow.lutram_max_depth"));
+        const FpgaPart& part = find_part(cfg.get_string("dataflow.part"));
+
+        Pipeline pipe(g, design.timing, design.out_bits, clock_mhz);
+        std::vector<std::uint64_t> depths;
+        ojson sizing;
+        std::string policy;
+        if (cfg.is_word("dataflow.fifo_depth", "tensor")) {
+            policy = "tensor";
+            depths = tensor_depths(pipe);
+        } else if (cfg.is_word("dataflow.fifo_depth", "optimized") ||
+                   cfg.is_word("dataflow.fifo_depth", "minimal")) {
+            policy = cfg.is_word("dataflow.fifo_depth", "optimized") ? "optimized" : "minimal";
+            const bool finn_round = cfg.get_string("dataflow.fifo_rounding") == "finn";
+            // The ports keep their tensor depth: the host feeds the input as fast as it may.
+            std::vector<std::uint64_t> unbounded = tensor_depths(pipe);
+            for (std::size_t i = 0; i < pipe.streams.size(); ++i)
+                if (!pipe.streams[i].port) unbounded[i] = 0;
+            PassResult free_run = pipe.run_pass(unbounded, sizing_images);
+            sizing["passes"].push_back(pass_json("unbounded", free_run, pipe, unbounded, true));
+            for (std::size_t i = 0; i < pipe.streams.size(); ++i)
+                depths.push_back(
+                    pipe.streams[i].port
+                        ? unbounded[i]
+                        : round_depth(pipe.streams[i].fifo->occupancy().peak() + 1, finn_round));
+            if (policy == "minimal") {
+                // Greedy, one FIFO at a time in pipeline order: binary search for the smallest
+                // depth with which the run neither deadlocks nor loses initiation interval,
+                // the others at their current depths (docs/dataflow.md).
+                std::uint64_t probes = 0;
+                for (std::size_t i = 0; i < depths.size(); ++i) {
+                    if (pipe.streams[i].port) continue;
+                    std::uint64_t lo = 1, hi = depths[i];
+                    while (lo < hi) {
+                        const std::uint64_t mid = lo + (hi - lo) / 2;
+                        std::vector<std::uint64_t> trial = depths;
+                        trial[i] = mid;
+                        PassResult r = pipe.run_pass(trial, sizing_images);
+                        ++probes;
+                        if (!r.deadlocked && r.ii_cycles <= free_run.ii_cycles)
+                            hi = mid;
+                        else
+                            lo = mid + 1;
+                    }
+                    depths[i] = hi;
+                }
+                sizing["probe_runs"] = probes;
+            }
+            PassResult confirm = pipe.run_pass(depths, sizing_images);
+            if (confirm.deadlocked)
+                throw DesignFailure(fmt::format("{} FIFO depths: {}", policy, confirm.diagnosis));
+            sizing["passes"].push_back(pass_json("sized", confirm, pipe, depths, false));
+            sizing["same_initiation_interval"] = confirm.ii_cycles == free_run.ii_cycles;
+        } else {
+            policy = "fixed";
+            depths.assign(pipe.streams.size(), std::uint64_t(cfg.get_int("dataflow.fifo_depth")));
+        }
+
+        PassResult r = pipe.run_pass(depths, batch);
+        if (r.deadlocked)
+            throw DesignFailure(fmt::format("{} (dataflow.fifo_depth = {})", r.diagnosis,
+                                            cfg.at("dataflow.fifo_depth").value));
+        fill_report(cfg, g, design, pipe, depths, r, part, lutram_max_depth, report);
+        auto& df = report.doc()["dataflow"];
+        df["style"] = cfg.get_string("dataflow.style");
+        if (df["style"] == "hls4ml") df["strategy"] = cfg.get_string("dataflow.strategy");
+        df["fifo_depth_policy"] = policy;
+        df["images"] = batch;
+        df["initiation_interval_measured"] = r.measured_ii;
+        if (!sizing.is_null()) df["fifo_sizing"] = sizing;
+    }
+
+private:
+    void fill_report(const Config& cfg, const Graph& g, const Design& design, const Pipeline& pipe,
+                     const std::vector<std::uint64_t>& depths, const PassResult& r,
+                     const FpgaPart& part, std::uint64_t lutram_max_depth, Report& report) {
+        const double clock_mhz = cfg.get_real("dataflow.clock_mhz");
+        const auto batch = std::uint64_t(cfg.get_int("run.batch"));
+        FpgaResources total;
+        for (const auto& s : pipe.stages) {
+            if (s.kind == Pipeline::StageInfo::source || s.kind == Pipeline::StageInfo::sink)
+                continue;
+            const PixelStage& st = *s.stage;
+            const Folding f = s.layer >= 0 ? design.folding[s.layer] : Folding{};
+            FpgaResources c = stage_cost(cfg, g, design, s, lutram_max_depth);
+            total += c;
+            ojson j;
+            j["name"] = st.name();
+            j["op"] = s.layer >= 0 ? to_string(g.layers[s.layer].op) : "clone";
+            j["start_cycle"] = st.first_start_cycle;
+            j["end_cycle"] = st.last_end_cycle;
+            j["cycles"] = st.last_end_cycle - st.first_start_cycle;
+            j["macs"] = s.layer >= 0 ? g.layers[s.layer].macs() * batch : 0;
+            j["busy_cycles"] = st.busy_cycles;
+            j["input_stall_cycles"] = st.input_stall_cycles;
+            j["output_stall_cycles"] = st.output_stall_cycles;
+            j["busy_cycles_per_image"] = st.busy_cycles_per_image();
+            if (s.layer >= 0 && g.layers[s.layer].has_weights()) {
+                if (cfg.get_string("dataflow.style") == "finn") {
+                    j["pe"] = f.pe;
+                    j["simd"] = f.simd;
+                } else {
+                    j["reuse_factor"] = f.reuse_factor;
+                }
+                j["multipliers"] = f.multipliers;
+            }
+            j["bram18"] = std::llround(c.bram18);
+            j["lut"] = std::llround(c.lut);
+            j["ff"] = std::llround(c.ff);
+            j["dsp"] = std::llround(c.dsp);
+            report.add_layer(std::move(j));
+        }
+        std::uint64_t fifo_bits = 0;
+        for (std::size_t i = 0; i < pipe.streams.size(); ++i) {
+            const auto& s = pipe.streams[i];
+            const StreamFifo& f = *s.fifo;
+            const FpgaResources c = memory_cost(depths[i], f.width_bits(), lutram_max_depth, true);
+            if (!s.port) {
+                total += c;
+                fifo_bits += depths[i] * f.width_bits();
+            }
+            ojson& b = report.add_buffer(f.name(), double(depths[i]), double(f.occupancy().peak()),
+                                         f.occupancy().mean(), "pixels");
+            b["bits_per_pixel"] = f.width_bits();
+            b["bits"] = depths[i] * f.width_bits();
+            b["memory"] = depths[i] > lutram_max_depth ? "bram" : "lutram";
+            b["bram18"] = std::llround(c.bram18);
+            b["lut"] = std::llround(c.lut);
+            b["ff"] = std::llround(c.ff);
+            if (s.into_join) b["into_join"] = true;
+            if (s.port) b["port"] = true;
+            b["histogram"] = f.occupancy().histogram_json();
+        }
+
+        const double seconds_per_cycle = 1e-6 / clock_mhz;
+        auto& sm = report.summary();
+        sm["cycles"] = r.makespan_cycles;
+        sm["clock_mhz"] = clock_mhz;
+        sm["latency_us"] = double(r.latency_cycles) * seconds_per_cycle * 1e6;
+        sm["initiation_interval_cycles"] = r.ii_cycles;
+        sm["throughput_per_s"] =
+            r.ii_cycles ? 1.0 / (double(r.ii_cycles) * seconds_per_cycle) : 0.0;
+        auto& fp = sm["fpga"];
+        fp["part"] = part.name;
+        fp["bram18"] = std::llround(total.bram18);
+        fp["lut"] = std::llround(total.lut);
+        fp["ff"] = std::llround(total.ff);
+        fp["dsp"] = std::llround(total.dsp);
+        if (part.uram > 0) fp["uram"] = std::llround(total.uram);
+        fp["fifo_bits"] = fifo_bits;
+        ojson util;
+        util["bram18"] = 100.0 * total.bram18 / part.bram18;
+        util["lut"] = 100.0 * total.lut / part.lut;
+        util["ff"] = 100.0 * total.ff / part.ff;
+        util["dsp"] = 100.0 * total.dsp / part.dsp;
+        if (part.uram > 0) util["uram"] = 100.0 * total.uram / part.uram;
+        fp["utilisation_percent"] = util;
+        std::vector<std::string> over;
+        if (total.bram18 > part.bram18) over.push_back("BRAM18");
+        if (total.lut > part.lut) over.push_back("LUT");
+        if (total.ff > part.ff) over.push_back("FF");
+        if (total.dsp > part.dsp) over.push_back("DSP");
+        fp["fits"] = over.empty();
+        if (!over.empty())
+            fp["does_not_fit"] = fmt::format("the design needs more {} than the {} has",
+                                             fmt::join(over, ", "), part.name);
+    }
+};
+
+} // namespace
+
+ArchInfo info() {
+    return {"dataflow",
+            "FPGA dataflow pipeline (hls4ml io_stream / FINN): one process per layer, bounded "
+            "pixel streams, FIFO sizing, deadlock diagnosis, FPGA resources",
+            &register_options, [] { return std::unique_ptr<Architecture>(new Dataflow()); }};
+}
+
+} // namespace accsim::dataflow

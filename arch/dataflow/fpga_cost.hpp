@@ -1,0 +1,50 @@
+// FPGA resources of the dataflow pipeline: the cost side of each part, kept apart from its timing
+// (stage.cpp). Formulas and their sources are in docs/dataflow.md; reference.md section 3.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace accsim::dataflow {
+
+struct FpgaResources {
+    double bram18 = 0, lut = 0, ff = 0, dsp = 0, uram = 0;
+    FpgaResources& operator+=(const FpgaResources& o) {
+        bram18 += o.bram18;
+        lut += o.lut;
+        ff += o.ff;
+        dsp += o.dsp;
+        uram += o.uram;
+        return *this;
+    }
+};
+
+struct FpgaPart {
+    std::string name;
+    double lut, ff, bram18, dsp, uram; // uram 0: the part has none
+};
+// reference.md section 3 (AMD data sheets): xc7z020, xc7a100t, xcu250.
+const std::vector<FpgaPart>& fpga_parts();
+const FpgaPart& find_part(const std::string& name);
+
+// RAMB18 count of a depth x width memory in BRAM (FINN's table, reference.md section 3).
+std::uint64_t bram18_for(std::uint64_t depth, std::uint64_t width_bits);
+
+// A memory of `depth` words of `width_bits`: in LUTRAM/SRL up to `lutram_max_depth` words (FINN:
+// FIFOs deeper than 256 become BRAM IP), else in BRAM. `counters` adds read and write address
+// registers (a FIFO) rather than one (a ROM).
+FpgaResources memory_cost(std::uint64_t depth, std::uint64_t width_bits,
+                          std::uint64_t lutram_max_depth, bool fifo);
+
+// The multiply-accumulate datapath of a conv or dense layer folded onto `pe` x `simd` lanes
+// (FINN's MVAU estimate): `mw` = inputs per output (kh*kw*Cin), `mh` = outputs (Cout).
+struct MvauShape {
+    std::uint64_t mw, mh, pe, simd;
+    int weight_bits, act_bits, out_bits;
+    bool thresholds; // FINN: the activation is a multi-threshold unit
+    bool dsp;        // multipliers in DSP slices rather than LUTs
+};
+FpgaResources mvau_cost(const MvauShape& m);
+
+} // namespace accsim::dataflow
