@@ -35,6 +35,12 @@ def main(json_path, png_path):
                     return s[len(want):]
         return None
 
+    def as_number(v):
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return str(v)  # a categorical axis (run.skip = keep, remove, ...)
+
     series = {}
     for p in study["points"]:
         if p["exit_code"] != 0 or any(w not in p["set"] for w in where):
@@ -42,11 +48,12 @@ def main(json_path, png_path):
         x, y = value(p, x_key), value(p, y_key)
         if x is None or y is None:
             continue
-        series.setdefault(str(value(p, series_key)), []).append((float(x), float(y)))
+        series.setdefault(str(value(p, series_key)), []).append((as_number(x), float(y)))
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for name, pts in series.items():
-        pts.sort()
+        if all(isinstance(p[0], float) for p in pts):
+            pts.sort()
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"{series_key} = {name}")
     for h in [h for h in plot.get("hlines", "").split(",") if h.strip()]:
         v, _, label = h.partition(":")
@@ -54,7 +61,8 @@ def main(json_path, png_path):
         if label:
             ax.annotate(label.strip(), (0.01, float(v)), xycoords=("axes fraction", "data"), fontsize=8,
                         va="bottom", color="grey")
-    if plot.get("logx", "false") == "true":
+    categorical = any(isinstance(p[0], str) for pts in series.values() for p in pts)
+    if plot.get("logx", "false") == "true" and not categorical:
         ax.set_xscale("log", base=2)
     if plot.get("logy", "false") == "true":
         ax.set_yscale("log")

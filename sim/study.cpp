@@ -328,7 +328,7 @@ int cmd_study(const std::vector<std::string>& args) {
             fmt::print("wrote {}\n", png);
         else
             fmt::print(stderr,
-                       "warning: the plot was not drawn (python3 with matplotlib is needed)\n");
+                       "warning: the plot was not drawn (see the message above)\n");
     }
     return combined_exit(res);
 }
