@@ -1,6 +1,6 @@
 # Shared by the scripts/bench-* benchmarks. Sourced, not run.
 # bench_median RUNS LABEL GOAL_S -- CMD...: runs CMD RUNS times (output discarded) after one warm-up,
-# prints the median, min and max wall time, and the goal with the ratio median/goal.
+# prints the median, min and max wall time, and the goal with the ratio median/goal (GOAL_S '-': none).
 bench_median() {
     local runs=$1 label=$2 goal=$3
     shift 3
@@ -17,7 +17,8 @@ bench_median() {
         { t[NR] = $1 / 1e6 }
         END {
             med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-            printf "%-48s median %.4f s  (min %.4f, max %.4f, %d runs)  goal %s s  median/goal %.2f\n",
-                   label, med, t[1], t[NR], runs, goal, med / goal
+            printf "%-56s median %.4f s  (min %.4f, max %.4f, %d runs)", label, med, t[1], t[NR], runs
+            if (goal != "-") printf "  goal %s s  median/goal %.2f", goal, med / goal
+            printf "\n"
         }'
 }
