@@ -1,5 +1,7 @@
 #include "tests/support.hpp"
 
+#include "common/error.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -40,6 +42,16 @@ nlohmann::json CommandResult::json() const {
         FAIL("stdout is not JSON: " << e.what() << "\nstdout:\n" << out << "\nstderr:\n" << err);
     }
     return {};
+}
+
+std::string input_error(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    FAIL("expected an InputError");
+    return "";
 }
 
 std::string source_path(const std::string& relative) {

@@ -1,6 +1,7 @@
 // Helpers for tests that run the accsim binary as a user would.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ CommandResult run_accsim(const std::vector<std::string>& args);
 
 // Path of a file in the source tree ("configs/roofline/resnet8.ini" -> absolute path).
 std::string source_path(const std::string& relative);
+
+// The message of the InputError that `f` throws; fails the test when it throws none.
+std::string input_error(const std::function<void()>& f);
 
 // A fresh temporary file path with the given suffix; the file is removed at exit.
 std::string temp_path(const std::string& suffix);

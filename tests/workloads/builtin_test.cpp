@@ -18,13 +18,7 @@ const Layer& layer(const Graph& g, const std::string& name) {
 }
 
 std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    FAIL("expected an InputError");
-    return "";
+    return test::input_error(f);
 }
 
 } // namespace

@@ -28,13 +28,7 @@ struct Setup {
         return load_workload(load_config(reg, path, {}));
     }
     std::string error(const std::string& ini) {
-        try {
-            load(ini);
-        } catch (const InputError& e) {
-            return e.what();
-        }
-        FAIL("expected an InputError");
-        return "";
+        return test::input_error([&] { load(ini); });
     }
 };
 

@@ -15,13 +15,7 @@ using namespace accsim;
 namespace {
 
 std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    FAIL("expected an InputError");
-    return "";
+    return test::input_error(f);
 }
 
 void check_same(const Graph& a, const Graph& b) {
