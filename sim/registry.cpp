@@ -3,6 +3,7 @@
 #include "arch/roofline/roofline.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "models/dram/dram_config.hpp"
 #include "workloads/workload.hpp"
 
 #include <fmt/format.h>
@@ -51,6 +52,7 @@ OptionRegistry build_registry() {
     OptionRegistry reg;
     register_run_options(reg);
     register_workload_options(reg);
+    register_dram_options(reg);
     for (const auto& a : architectures()) a.register_options(reg);
     return reg;
 }
