@@ -1,8 +1,10 @@
 #include "sim/registry.hpp"
 
+#include "arch/pe_array/pe_array.hpp"
 #include "arch/roofline/roofline.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "models/cost/cost_table.hpp"
 #include "models/dram/dram_config.hpp"
 #include "workloads/workload.hpp"
 
@@ -13,6 +15,7 @@ namespace accsim {
 const std::vector<ArchInfo>& architectures() {
     static const std::vector<ArchInfo> list{
         roofline::info(),
+        pe_array::info(),
     };
     return list;
 }
@@ -53,6 +56,7 @@ OptionRegistry build_registry() {
     register_run_options(reg);
     register_workload_options(reg);
     register_dram_options(reg);
+    register_tech_options(reg);
     for (const auto& a : architectures()) a.register_options(reg);
     return reg;
 }
