@@ -14,8 +14,8 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
     SC_METHOD(respond);
     sensitive << response_event_;
     dont_initialize();
-    SC_METHOD(project);
-    sensitive << project_event_;
+    SC_METHOD(schedule);
+    sensitive << schedule_event_;
     dont_initialize();
 }
 
@@ -47,18 +47,18 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     // Time in DRAM clocks: the request is seen at the next clock edge.
     const std::uint64_t arrival_ck =
         std::uint64_t(std::ceil(arrival.to_seconds() * cfg_.clock_mhz * 1e6 - 1e-6));
-    commit_until(arrival_ck);
     const std::uint64_t burst_bytes = std::uint64_t(cfg_.burst_bytes());
     const std::uint64_t first = trans.get_address() / burst_bytes;
     const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
     pending_[id] = {&trans, last - first + 1, 0};
+    arrived_.push_back(id);
     for (std::uint64_t a = first; a <= last; ++a) {
         DramCoordinates c = map_.decode(a * burst_bytes);
         channels_[std::size_t(c.channel)].push(
             {id, arrival_ck, c.rank, c.bank_group, c.bank, c.row, write});
     }
-    // Every request of this delta cycle is in: project once for all of them.
-    project_event_.notify(sc_core::SC_ZERO_TIME);
+    // Every request of this delta cycle is in: schedule them together.
+    schedule_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 sc_time DramController::time_of(std::uint64_t ck) const {
@@ -66,42 +66,25 @@ sc_time DramController::time_of(std::uint64_t ck) const {
     return sc_time(double(ck) * 1e3 / cfg_.clock_mhz, SC_NS);
 }
 
-void DramController::commit_until(std::uint64_t until_ck) {
+void DramController::schedule() {
+    // Requests enter the controller queue in arrival order, and a transaction is far longer than
+    // the queue, so bursts already scheduled keep their slots when a later request arrives: the
+    // channels schedule everything that has arrived, and each transaction's completion is final.
+    std::uint64_t last_id = UINT64_MAX;
+    Pending* last = nullptr;
     for (auto& ch : channels_)
-        ch.run(until_ck, [&](std::uint64_t txn, std::uint64_t end_ck) {
-            // A transaction already answered (its projection was final) is gone from pending_.
-            auto it = pending_.find(txn);
-            if (it == pending_.end()) return;
-            --it->second.bursts_left;
-            it->second.end_ck = std::max(it->second.end_ck, end_ck);
+        ch.run(UINT64_MAX, [&](std::uint64_t txn, std::uint64_t end_ck) {
+            if (txn != last_id) {
+                last_id = txn;
+                last = &pending_.at(txn);
+            }
+            --last->bursts_left;
+            last->end_ck = std::max(last->end_ck, end_ck);
         });
-}
-
-void DramController::project() {
-    // What happens if nothing else arrives: run a copy of every channel to the end. A later
-    // arrival commits the real channels up to its time and projects again.
-    std::unordered_map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> left_end;
-    for (const auto& [id, p] : pending_)
-        if (p.bursts_left > 0) left_end[id] = {p.bursts_left, p.end_ck};
-    for (const auto& ch : channels_) {
-        if (ch.idle()) continue;
-        DramChannel copy = ch;
-        copy.run(UINT64_MAX, [&](std::uint64_t txn, std::uint64_t end_ck) {
-            auto it = left_end.find(txn);
-            if (it == left_end.end()) return;
-            --it->second.first;
-            it->second.second = std::max(it->second.second, end_ck);
-        });
-    }
-    // Transactions already fully committed keep their response (it was projected the same way);
-    // the others get the new projection.
-    for (auto it = responses_.begin(); it != responses_.end();)
-        it = left_end.count(it->second) ? responses_.erase(it) : std::next(it);
-    for (const auto& [id, le] : left_end) responses_.emplace(time_of(le.second), id);
+    for (std::uint64_t id : arrived_) responses_.emplace(time_of(pending_.at(id).end_ck), id);
+    arrived_.clear();
     if (!responses_.empty()) {
-        sc_time at = responses_.begin()->first;
-        sc_time now = sc_core::sc_time_stamp();
-        response_event_.cancel();
+        const sc_time at = responses_.begin()->first, now = sc_core::sc_time_stamp();
         response_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
     }
 }
@@ -122,7 +105,6 @@ void DramController::respond() {
 }
 
 const DramStats& DramController::finish() {
-    commit_until(UINT64_MAX);
     stats_.bursts = DramCounters{};
     for (const auto& ch : channels_) stats_.bursts += ch.counters();
     return stats_;

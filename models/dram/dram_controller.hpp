@@ -1,7 +1,8 @@
 // The DRAM behind a TLM-2.0 target socket, approximately timed: BEGIN_REQ is accepted at once
 // (END_REQ via TLM_UPDATED) and BEGIN_RESP comes back when the last burst of the transaction has
 // moved its data, so requests to different banks overlap. The bank timing is plain C++
-// (dram_timing.hpp); this module only keeps the schedule and wakes once per completion.
+// (dram_timing.hpp); this module schedules the bursts of each delta cycle's requests once and
+// wakes once per completion.
 #pragma once
 
 #include "models/dram/dram_timing.hpp"
@@ -38,10 +39,9 @@ private:
     tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                        sc_core::sc_time& delay);
     void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& arrival);
-    void commit_until(std::uint64_t until_ck);
     sc_core::sc_time time_of(std::uint64_t ck) const;
-    void project(); // SC_METHOD: recomputes when every pending transaction completes
-    void respond(); // SC_METHOD: sends BEGIN_RESP for what is complete now
+    void schedule(); // SC_METHOD: schedules the bursts of this delta cycle's requests
+    void respond();  // SC_METHOD: sends BEGIN_RESP for what is complete now
 
     struct Pending {
         tlm::tlm_generic_payload* trans = nullptr;
@@ -54,8 +54,9 @@ private:
     std::vector<DramChannel> channels_;
     std::unordered_map<std::uint64_t, Pending> pending_;
     std::multimap<sc_core::sc_time, std::uint64_t> responses_; // when -> transaction id
+    std::vector<std::uint64_t> arrived_;                       // not yet scheduled
     std::uint64_t next_txn_ = 0;
-    sc_core::sc_event response_event_, project_event_;
+    sc_core::sc_event response_event_, schedule_event_;
     DramStats stats_;
 };
 

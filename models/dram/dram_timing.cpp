@@ -173,17 +173,18 @@ bool DramChannel::decide(std::uint64_t until_ck, Decision& d) {
     const std::uint64_t now_ck = std::max({last_first_ck_, pending_.front().arrival_ck, floor_ck});
     if (pending_.front().arrival_ck >= until_ck) return false;
     // FR-FCFS, first ready: the burst whose column command can issue first; among equals a
-    // row hit, then the oldest. The oldest is taken at once when nothing can beat it (a row hit
-    // at the earliest slot the bus allows), which is the common case of a stream.
+    // row hit, then the oldest. The oldest is taken at once when nothing can beat it (its column
+    // command issues at the earliest slot the command and data buses allow), which is the
+    // common case of a stream.
     std::size_t pick = 0;
+    Decision& best = d;
+    timing_of(pending_.front(), floor_ck, best);
     if (cfg_.scheduler == DramScheduler::fr_fcfs && window > 1) {
-        Decision best;
-        timing_of(pending_.front(), floor_ck, best);
         std::uint64_t bound = 0;
         if (any_col_) bound = last_col_ck_ + std::uint64_t(cfg_.tccd_s);
-        const std::uint64_t lat = std::uint64_t(std::min(cfg_.cl, cfg_.cwl));
+        const std::uint64_t lat = std::uint64_t(std::max(cfg_.cl, cfg_.cwl));
         if (data_bus_free_ck_ > bound + lat) bound = data_bus_free_ck_ - lat;
-        if (!(best.state == RowState::hit && best.col_ck <= bound)) {
+        if (best.col_ck > bound) {
             for (std::size_t i = 1; i < window; ++i) {
                 const DramBurst& b = pending_[i];
                 if (b.arrival_ck > now_ck) break; // arrivals are in time order
@@ -204,11 +205,11 @@ bool DramChannel::decide(std::uint64_t until_ck, Decision& d) {
     d.index = pick;
     d.burst = pending_[pick];
     for (;;) {
-        timing_of(d.burst, floor_ck, d);
         Rank& r = ranks_[std::size_t(d.burst.rank)];
         if (d.first_ck < r.next_refresh_ck) break;
         if (r.next_refresh_ck >= until_ck) return false;
         refresh(r, d.burst.rank);
+        timing_of(d.burst, floor_ck, d);
     }
     return d.first_ck < until_ck;
 }
@@ -256,7 +257,10 @@ void DramChannel::commit(const Decision& d) {
     col_history_[decisions_ % std::size_t(cfg_.queue_depth)] = d.col_ck;
     ++decisions_;
     counters_.last_data_ck = std::max(counters_.last_data_ck, d.data_end_ck);
-    pending_.erase(pending_.begin() + std::ptrdiff_t(d.index));
+    if (d.index == 0)
+        pending_.pop_front();
+    else
+        pending_.erase(pending_.begin() + std::ptrdiff_t(d.index));
 }
 
 } // namespace accsim
