@@ -52,13 +52,17 @@ std::uint64_t share(std::uint64_t total, std::int64_t a0, std::int64_t a1, std::
 struct Gemm {
     std::int64_t pixels = 0, window = 0, filters = 0;
 };
-Gemm gemm_of(const Layer& l) {
+Gemm gemm_of(const Layer& l, const ArrayParams& p) {
     if (l.op == Op::dense) return {1, l.in.elements(), l.out.c};
-    return {l.out.pixels(), std::int64_t(l.kernel_h) * l.kernel_w * l.in.c, l.out.c};
+    std::int64_t pixels = l.out.pixels();
+    if (p.scalesim_ofmap_size && l.padding == Padding::valid) // scalesim/topology_utils.py
+        pixels = ceil_div(l.in.h - l.kernel_h + l.stride, l.stride) *
+                 ceil_div(l.in.w - l.kernel_w + l.stride, l.stride);
+    return {pixels, std::int64_t(l.kernel_h) * l.kernel_w * l.in.c, l.out.c};
 }
 
 void plan_scalesim(const Layer& l, const ArrayParams& p, int batch, LayerPlan& plan) {
-    const Gemm g = gemm_of(l);
+    const Gemm g = gemm_of(l, p);
     const FoldShape fs = fold_shape(p.dataflow, g.pixels * batch, g.window, g.filters);
     const std::int64_t R = p.rows, C = p.cols;
     const std::int64_t row_fold = ceil_div(fs.sr, R), col_fold = ceil_div(fs.sc, C);
@@ -259,10 +263,13 @@ LayerPlan plan_layer(const Graph& g, int index, const ArrayParams& p, int batch)
     if (l.op == Op::conv || l.op == Op::dense) {
         plan.on_array = true;
         plan.macs = l.macs() * std::uint64_t(batch);
-        if (p.dataflow == Dataflow::rda)
+        if (p.dataflow == Dataflow::rda) {
             plan_rda(l, p, batch, plan);
-        else
+        } else {
+            const Gemm gm = gemm_of(l, p);
+            plan.macs = std::uint64_t(gm.pixels * gm.window * gm.filters) * std::uint64_t(batch);
             plan_scalesim(l, p, batch, plan);
+        }
     } else {
         plan_elementwise(g, l, p, batch, plan);
     }

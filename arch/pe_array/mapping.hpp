@@ -25,6 +25,9 @@ struct ArrayParams {
     Dataflow dataflow = Dataflow::os;
     std::int64_t ifmap_sram_bytes = 64 * 1024, filter_sram_bytes = 64 * 1024,
                  ofmap_sram_bytes = 64 * 1024, skip_buffer_bytes = 0;
+    // Output size of 'valid' convs as SCALE-Sim v2 computes it, ceil((H - R + S) / S), which
+    // counts a partial last window when H - R is not a multiple of S; else the graph's shape.
+    bool scalesim_ofmap_size = false;
     bool vector_unit = false; // element-wise layers on a separate unit (else the output path)
     int vector_elements_per_cycle = 32;
     // rda (reference.md section 4): bytes per input, weight and output, and the tallest kernel

@@ -47,6 +47,11 @@ void register_options(OptionRegistry& reg) {
             "element-wise throughput of the output path (cols: one per PE column)")
         .one_of({"cols"})
         .range(1, 1 << 20);
+    reg.add("pe_array.ofmap_size", OptType::string, "graph", "",
+            "graph: output sizes of the workload graph; scalesim: 'valid' convs produce "
+            "ceil((H - R + S) / S) rows and columns as SCALE-Sim v2 computes them (set by accsim "
+            "scalesim)")
+        .one_of({"graph", "scalesim"});
     reg.add("pe_array.rda_input_bytes", OptType::integer, "1", "bytes",
             "rda: bytes per input element (XB)")
         .range(1, 8);
@@ -71,6 +76,7 @@ ArrayParams params_from(const Config& cfg) {
     p.ofmap_sram_bytes = std::int64_t(cfg.get_real("pe_array.ofmap_sram_kib") * 1024);
     p.skip_buffer_bytes = std::int64_t(cfg.get_real("pe_array.skip_buffer_kib") * 1024);
     p.vector_unit = cfg.get_string("pe_array.add_unit") == "vector_unit";
+    p.scalesim_ofmap_size = cfg.get_string("pe_array.ofmap_size") == "scalesim";
     p.vector_elements_per_cycle = cfg.is_word("pe_array.vector_elements_per_cycle", "cols")
                                       ? p.cols
                                       : int(cfg.get_int("pe_array.vector_elements_per_cycle"));
@@ -267,8 +273,10 @@ private:
             const Layer& l = g.layers[i];
             const LayerPlan& pl = plans[i];
             const LayerTiming& lt = array.timing[i];
-            std::uint64_t rd = 0, wr = 0, skip_rd = 0;
+            std::uint64_t rd = 0, wr = 0, skip_rd = 0, ifmap_rd = 0, filter_rd = 0;
             for (const auto& t : pl.tiles) {
+                ifmap_rd += t.ifmap_bytes;
+                filter_rd += t.filter_bytes;
                 rd += t.ifmap_bytes + t.filter_bytes;
                 wr += t.ofmap_bytes;
                 skip_rd += t.skip_read_bytes;
@@ -295,6 +303,8 @@ private:
             j["filter_sram_reads"] = pl.filter_sram_reads;
             j["ofmap_sram_writes"] = pl.ofmap_sram_writes;
             j["dram_read_bytes"] = rd;
+            j["dram_ifmap_read_bytes"] = ifmap_rd;
+            j["dram_filter_read_bytes"] = filter_rd;
             j["dram_write_bytes"] = wr;
             j["dram_skip_bytes"] = skip_bytes;
             j["dram_bandwidth_gbps"] = seconds > 0 ? double(rd + wr) / seconds / 1e9 : 0.0;
