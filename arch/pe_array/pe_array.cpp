@@ -138,17 +138,23 @@ private:
         return a;
     }
 
+    // One operand transfer as burst transactions of at most 1 MiB each.
+    void transfer(std::uint64_t address, std::uint64_t bytes, bool write,
+                  std::vector<DramPort::Ticket>& tickets) {
+        constexpr std::uint64_t max_bytes = 1u << 20;
+        for (std::uint64_t done = 0; done < bytes; done += max_bytes)
+            tickets.push_back(port.issue(address + done, std::min(max_bytes, bytes - done), write));
+    }
+
     std::vector<DramPort::Ticket> load(std::size_t layer, const Tile& t) {
         std::vector<DramPort::Ticket> tickets;
         const LayerRegions& r = regions_[layer];
         if (t.ifmap_bytes > 0)
-            tickets.push_back(
-                port.issue(next_address(r.input_base, r.input_bytes, input_offset_, t.ifmap_bytes),
-                           t.ifmap_bytes, false));
+            transfer(next_address(r.input_base, r.input_bytes, input_offset_, t.ifmap_bytes),
+                     t.ifmap_bytes, false, tickets);
         if (t.filter_bytes > 0)
-            tickets.push_back(port.issue(
-                next_address(r.weight_base, r.weight_bytes, weight_offset_, t.filter_bytes),
-                t.filter_bytes, false));
+            transfer(next_address(r.weight_base, r.weight_bytes, weight_offset_, t.filter_bytes),
+                     t.filter_bytes, false, tickets);
         return tickets;
     }
 
@@ -189,9 +195,9 @@ private:
                 std::vector<DramPort::Ticket> out;
                 const LayerRegions& r = regions_[i];
                 if (t.ofmap_bytes > 0)
-                    out.push_back(port.issue(
+                    transfer(
                         next_address(r.output_base, r.output_bytes, output_offset_, t.ofmap_bytes),
-                        t.ofmap_bytes, true));
+                        t.ofmap_bytes, true, out);
                 stores.push_back(std::move(out));
             }
             lt.end_cycle = align();
