@@ -232,6 +232,37 @@ void plan_elementwise(const Graph& g, const Layer& l, const ArrayParams& p, int 
     plan.ofmap_sram_writes = out_bytes / eb;
 }
 
+// A tile whose operands do not fit in half of their SRAMs is streamed as several sub-tiles, each
+// with its share of the loads, the compute and the stores, so that double buffering works at a
+// granularity the SRAMs can hold. Totals are unchanged.
+void split_to_fit(const ArrayParams& p, LayerPlan& plan) {
+    auto parts = [](std::uint64_t bytes, std::int64_t sram_bytes) {
+        const std::uint64_t half = std::uint64_t(std::max<std::int64_t>(sram_bytes / 2, 1));
+        return std::int64_t((bytes + half - 1) / half);
+    };
+    std::vector<Tile> out;
+    out.reserve(plan.tiles.size());
+    for (const Tile& t : plan.tiles) {
+        const std::int64_t n = std::max<std::int64_t>({1, parts(t.ifmap_bytes, p.ifmap_sram_bytes),
+                                                       parts(t.filter_bytes, p.filter_sram_bytes),
+                                                       parts(t.ofmap_bytes, p.ofmap_sram_bytes)});
+        if (n == 1) {
+            out.push_back(t);
+            continue;
+        }
+        for (std::int64_t i = 0; i < n; ++i) {
+            Tile s;
+            s.compute_cycles = share(t.compute_cycles, i, i + 1, n);
+            s.ifmap_bytes = share(t.ifmap_bytes, i, i + 1, n);
+            s.filter_bytes = share(t.filter_bytes, i, i + 1, n);
+            s.ofmap_bytes = share(t.ofmap_bytes, i, i + 1, n);
+            s.skip_read_bytes = share(t.skip_read_bytes, i, i + 1, n);
+            out.push_back(s);
+        }
+    }
+    plan.tiles = std::move(out);
+}
+
 } // namespace
 
 FoldShape fold_shape(Dataflow d, std::int64_t ofmap_pixels, std::int64_t window,
@@ -273,6 +304,7 @@ LayerPlan plan_layer(const Graph& g, int index, const ArrayParams& p, int batch)
     } else {
         plan_elementwise(g, l, p, batch, plan);
     }
+    split_to_fit(p, plan);
     for (const auto& t : plan.tiles) plan.compute_cycles += t.compute_cycles;
     return plan;
 }

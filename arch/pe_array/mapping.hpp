@@ -35,7 +35,8 @@ struct ArrayParams {
     int rda_input_bytes = 1, rda_weight_bytes = 1, rda_output_bytes = 3, rda_kh_max = 7;
 };
 
-// One tile: loads, then compute, then the store of its outputs.
+// One tile: loads, then compute, then the store of its outputs. A tile's loads fit in half of
+// their SRAMs (larger folds are streamed as several tiles).
 struct Tile {
     std::uint64_t compute_cycles = 0;
     std::uint64_t ifmap_bytes = 0, filter_bytes = 0, ofmap_bytes = 0;
