@@ -28,6 +28,7 @@ int log2_of(std::int64_t v) {
 
 DramAddressMap::DramAddressMap(const DramConfig& cfg) {
     offset_bits_ = log2_of(cfg.burst_bytes());
+    int shift = 0;
     for (auto it = cfg.mapping.rbegin(); it != cfg.mapping.rend(); ++it) {
         int bits = 0;
         switch (*it) {
@@ -50,39 +51,25 @@ DramAddressMap::DramAddressMap(const DramConfig& cfg) {
             bits = log2_of(cfg.channels);
             break;
         }
-        lsb_first_.push_back({*it, bits});
+        shift_[std::size_t(*it)] = shift;
+        mask_[std::size_t(*it)] = (std::uint64_t(1) << bits) - 1;
+        shift += bits;
     }
 }
 
 DramCoordinates DramAddressMap::decode(std::uint64_t byte_address) const {
+    // Addresses beyond the device wrap around (the high bits are dropped).
+    const std::uint64_t a = byte_address >> offset_bits_;
+    auto field = [&](AddressField f) {
+        return (a >> shift_[std::size_t(f)]) & mask_[std::size_t(f)];
+    };
     DramCoordinates c;
-    std::uint64_t a = byte_address >> offset_bits_;
-    for (const auto& f : lsb_first_) {
-        // The row field takes whatever bits are left when it is the most significant: addresses
-        // beyond the device wrap around its rows.
-        std::int64_t v = std::int64_t(a & ((std::uint64_t(1) << f.bits) - 1));
-        a >>= f.bits;
-        switch (f.field) {
-        case AddressField::row:
-            c.row = v;
-            break;
-        case AddressField::rank:
-            c.rank = int(v);
-            break;
-        case AddressField::bank_group:
-            c.bank_group = int(v);
-            break;
-        case AddressField::bank:
-            c.bank = int(v);
-            break;
-        case AddressField::column:
-            c.column = v;
-            break;
-        case AddressField::channel:
-            c.channel = int(v);
-            break;
-        }
-    }
+    c.channel = int(field(AddressField::channel));
+    c.rank = int(field(AddressField::rank));
+    c.bank_group = int(field(AddressField::bank_group));
+    c.bank = int(field(AddressField::bank));
+    c.row = std::int64_t(field(AddressField::row));
+    c.column = std::int64_t(field(AddressField::column));
     return c;
 }
 

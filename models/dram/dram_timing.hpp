@@ -44,12 +44,10 @@ public:
     DramCoordinates decode(std::uint64_t byte_address) const;
 
 private:
-    struct Field {
-        AddressField field;
-        int bits;
-    };
     int offset_bits_ = 0;
-    std::vector<Field> lsb_first_;
+    // Per field (AddressField order): its shift above the burst offset and its mask.
+    std::array<int, 6> shift_{};
+    std::array<std::uint64_t, 6> mask_{};
 };
 
 class DramChannel {
