@@ -204,7 +204,8 @@ int cli_main(const std::vector<std::string>& args) {
         if (cmd == "study") return cmd_study(rest);
         if (cmd == "workloads") return cmd_workloads(rest);
         if (cmd == "scalesim") return cmd_scalesim(rest);
-        std::vector<std::string> cmds{"run", "validate", "compare", "sweep", "study", "workloads"};
+        std::vector<std::string> cmds{"run",   "validate",  "compare", "sweep",
+                                      "study", "workloads", "scalesim"};
         throw InputError(fmt::format("unknown command '{}'{} (see accsim --help)", cmd,
                                      did_you_mean(cmd, cmds)));
     } catch (const InputError& e) {

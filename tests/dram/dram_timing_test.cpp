@@ -208,3 +208,37 @@ TEST_CASE("a bad address mapping is an input error naming the key") {
     CHECK_THROWS_AS(parse_address_mapping("ro,ra,bg,ba,co", "f.ini:3"), InputError);
     CHECK_THROWS_AS(preset("ddr4-2400", {"dram.rows=1000"}), InputError);
 }
+
+TEST_CASE("a read to another row of an open bank waits for tRAS, then pays tRP + tRCD") {
+    DramConfig cfg = preset("ddr4-2400");
+    double first_ns = 0, second_ns = 0;
+    auto s = simulate(cfg, [&](Driver& d) {
+        d.port.wait_for(d.port.issue(0, 64, false));
+        first_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+        // 4 banks x 32 KiB further: bank group 0, bank 0, row 1.
+        d.port.wait_for(d.port.issue(128 * 1024, 64, false));
+        second_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    // First: ACT at 0, data done at 36. Second arrives at 36: PRE waits for tRAS = 39 (after
+    // ACT at 0), ACT at 39 + tRP 16 = 55, RD at 55 + tRCD 16 = 71, data done at 71 + 16 + 4 = 91.
+    CHECK(first_ns == doctest::Approx(ck(cfg, 36)).epsilon(1e-4));
+    CHECK(second_ns == doctest::Approx(ck(cfg, 91)).epsilon(1e-4));
+    CHECK(s.bursts.row_conflicts == 1);
+}
+
+TEST_CASE("a read after a write to the same bank group waits tWTR_L") {
+    DramConfig cfg = preset("ddr4-2400");
+    double write_ns = 0, read_ns = 0;
+    simulate(cfg, [&](Driver& d) {
+        auto w = d.port.issue(0, 64, true);
+        auto r = d.port.issue(256, 64, false); // same bank and row, next column
+        d.port.wait_for(w);
+        write_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+        d.port.wait_for(r);
+        read_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    // Write: ACT 0, WR at tRCD = 16, data from 16 + CWL 12 = 28 to 32. Read: a row hit, but not
+    // before the write data ends + tWTR_L: 32 + 9 = 41, data done at 41 + CL 16 + 4 = 61.
+    CHECK(write_ns == doctest::Approx(ck(cfg, 32)).epsilon(1e-4));
+    CHECK(read_ns == doctest::Approx(ck(cfg, 61)).epsilon(1e-4));
+}
