@@ -3,6 +3,8 @@
 // analytic model (reference.md section 4).
 #include "arch/pe_array/mapping.hpp"
 #include "common/error.hpp"
+#include "models/cost/cost_table.hpp"
+#include "tests/support.hpp"
 #include "workloads/workload.hpp"
 
 #include <doctest/doctest.h>
@@ -141,4 +143,15 @@ TEST_CASE("a skip tensor that fits the skip buffer is not read back at its add")
     a.skip_buffer_bytes = 16384;
     CHECK(reads(plan_layer(g, add, a, 1)) == 16384);
     CHECK(plan_layer(g, add, a, 1).skip_layer);
+}
+
+TEST_CASE("the cost table names the file, line and key of a bad entry") {
+    const std::string path =
+        accsim::test::temp_file("[action.mac_int8]\nenergy_pj = 0.3\n[unit.pe_int8]\narea = 4\n");
+    CHECK_THROWS_WITH_AS(CostTable::load(path),
+                         doctest::Contains((path + ":4: unknown key 'area'").c_str()), InputError);
+    const std::string ok = accsim::test::temp_file("[action.mac_int8]\nenergy_pj = 0.3\n");
+    CHECK(CostTable::load(ok).energy_pj("mac_int8") == doctest::Approx(0.3));
+    CHECK_THROWS_WITH_AS(CostTable::load(ok).energy_pj("mac_int4"),
+                         doctest::Contains("no [action.mac_int4]"), InputError);
 }
