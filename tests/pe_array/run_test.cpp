@@ -87,6 +87,27 @@ TEST_CASE("the first tile waits for its DRAM loads: tRCD + CL + burst, then a ro
     CHECK(j["dram"]["row_misses"] == 1);
 }
 
+TEST_CASE("double buffering hides every load but the first tile's behind compute") {
+    // 16x16x64 ifmap, 3x3x64 filters, 64 of them: 196 pixels x 576 window x 64 filters on 32 x 32
+    // (os): 7 x 2 folds of 576 + 62 = 638 cycles. The ifmap (16 KiB) fits half the 64 KiB ifmap
+    // SRAM and is loaded once; the filters (36 KiB) do not, so each column fold loads its
+    // 576 x 32 = 18 KiB. The first tile waits for 16 + 18 KiB at no more than 19.2 GB/s: at
+    // least 1.81 us = 363 cycles at 200 MHz; the second column fold's filters load during the
+    // seventh fold's 638 cycles and cost nothing. Upper bound: the first loads at 90 % of peak
+    // plus one read latency.
+    const std::string topo = temp_file(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
+        "Filter, Strides,\nconv, 16, 16, 3, 3, 64, 64, 1,\n",
+        ".csv");
+    auto j = run_json({"run", array_config(topo, "ddr4-2400")});
+    const auto& l = j["layers"][0];
+    CHECK(l["compute_cycles"] == 14 * 638 - 1);
+    CHECK(l["dram_filter_read_bytes"] == 2 * 18432);
+    const double first_loads_cycles = (16384.0 + 18432.0) / 19.2e9 * 200e6;
+    CHECK(l["stall_cycles"].get<double>() >= first_loads_cycles);
+    CHECK(l["stall_cycles"].get<double>() <= first_loads_cycles / 0.9 + 8);
+}
+
 TEST_CASE("with ideal DRAM the array never stalls and a layer takes its compute cycles") {
     auto j = run_json({"run", array_config(one_layer_topology(), "ideal")});
     CHECK(j["layers"][0]["stall_cycles"] == 0);
