@@ -29,6 +29,7 @@ const char* usage_text = R"(usage:
                [--emit-jobs FILE]
   accsim study STUDY.ini [--jobs N] [--out DIR] [--no-plot]
   accsim workloads list | show NAME [--skip S] [--format text|json] | export NAME [--skip S] [--out FILE]
+  accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-p OUTDIR] [--dram PRESET]
 
 exit codes: 0 success, 2 bad usage or input, 3 the simulated design failed, 1 anything else
 )";
@@ -226,7 +227,9 @@ int cli_main(const std::vector<std::string>& args) {
         if (cmd == "sweep") return cmd_sweep(rest);
         if (cmd == "study") return cmd_study(rest);
         if (cmd == "workloads") return cmd_workloads(rest);
-        std::vector<std::string> cmds{"run", "validate", "compare", "sweep", "study", "workloads"};
+        if (cmd == "scalesim") return cmd_scalesim(rest);
+        std::vector<std::string> cmds{"run",   "validate",  "compare", "sweep",
+                                      "study", "workloads", "scalesim"};
         throw InputError(fmt::format("unknown command '{}'{} (see accsim --help)", cmd,
                                      did_you_mean(cmd, cmds)));
     } catch (const InputError& e) {

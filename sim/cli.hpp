@@ -13,5 +13,6 @@ int cli_main(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_study(const std::vector<std::string>& args);
+int cmd_scalesim(const std::vector<std::string>& args);
 
 } // namespace accsim

@@ -2,9 +2,12 @@
 
 #include "arch/dataflow/dataflow.hpp"
 #include "arch/eie/eie.hpp"
+#include "arch/pe_array/pe_array.hpp"
 #include "arch/roofline/roofline.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "models/cost/cost_table.hpp"
+#include "models/dram/dram_config.hpp"
 #include "workloads/workload.hpp"
 
 #include <fmt/format.h>
@@ -15,6 +18,7 @@ const std::vector<ArchInfo>& architectures() {
     static const std::vector<ArchInfo> list{
         roofline::info(),
         dataflow::info(),
+        pe_array::info(),
         eie::info(),
     };
     return list;
@@ -55,6 +59,8 @@ OptionRegistry build_registry() {
     OptionRegistry reg;
     register_run_options(reg);
     register_workload_options(reg);
+    register_dram_options(reg);
+    register_tech_options(reg);
     for (const auto& a : architectures()) a.register_options(reg);
     return reg;
 }

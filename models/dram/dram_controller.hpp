@@ -1,0 +1,63 @@
+// The DRAM behind a TLM-2.0 target socket, approximately timed: BEGIN_REQ is accepted at once
+// (END_REQ via TLM_UPDATED) and BEGIN_RESP comes back when the last burst of the transaction has
+// moved its data, so requests to different banks overlap. The bank timing is plain C++
+// (dram_timing.hpp); this module schedules the bursts of each delta cycle's requests once and
+// wakes once per completion.
+#pragma once
+
+#include "models/dram/dram_timing.hpp"
+
+#include <map>
+#include <memory>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+#include <unordered_map>
+
+namespace accsim {
+
+struct DramStats {
+    std::uint64_t read_bytes = 0, write_bytes = 0;
+    std::uint64_t transactions = 0;
+    DramCounters bursts;  // summed over channels
+    double energy_pj = 0; // bytes moved x energy per 64 bits
+};
+
+class DramController : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<DramController> tSocket;
+
+    SC_HAS_PROCESS(DramController);
+    DramController(sc_core::sc_module_name name, const DramConfig& cfg);
+
+    // Commits every burst still queued (call after sc_start returns) and returns the totals.
+    const DramStats& finish();
+    const DramStats& stats() const { return stats_; }
+    const DramConfig& config() const { return cfg_; }
+
+private:
+    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                       sc_core::sc_time& delay);
+    void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& arrival);
+    sc_core::sc_time time_of(std::uint64_t ck) const;
+    void schedule(); // SC_METHOD: schedules the bursts of this delta cycle's requests
+    void respond();  // SC_METHOD: sends BEGIN_RESP for what is complete now
+
+    struct Pending {
+        tlm::tlm_generic_payload* trans = nullptr;
+        std::uint64_t bursts_left = 0;
+        std::uint64_t end_ck = 0;
+    };
+
+    DramConfig cfg_;
+    DramAddressMap map_;
+    std::vector<DramChannel> channels_;
+    std::unordered_map<std::uint64_t, Pending> pending_;
+    std::multimap<sc_core::sc_time, std::uint64_t> responses_; // when -> transaction id
+    std::vector<std::uint64_t> arrived_;                       // not yet scheduled
+    std::uint64_t next_txn_ = 0;
+    sc_core::sc_event response_event_, schedule_event_;
+    DramStats stats_;
+};
+
+} // namespace accsim

@@ -1,0 +1,46 @@
+// The initiator side of the DRAM socket for a module that reads and writes tiles: issue() sends
+// one burst transaction (BEGIN_REQ) and returns at once; wait_for() blocks the calling SC_THREAD
+// until that transaction's BEGIN_RESP has come back. One event per completed transaction.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <unordered_map>
+#include <vector>
+
+namespace accsim {
+
+class DramPort : public sc_core::sc_module {
+public:
+    tlm_utils::simple_initiator_socket<DramPort> iSocket;
+
+    explicit DramPort(sc_core::sc_module_name name);
+
+    using Ticket = std::size_t;
+    // Call from an SC_THREAD. `bytes` > 0. Every ticket must be waited for once (wait_for
+    // recycles it).
+    Ticket issue(std::uint64_t address, std::uint64_t bytes, bool write);
+    bool done(Ticket t) const { return slots_[t].done; }
+    void wait_for(Ticket t);
+    void wait_all();
+    std::size_t outstanding() const { return outstanding_; }
+
+private:
+    tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                       sc_core::sc_time& delay);
+    struct Slot {
+        tlm::tlm_generic_payload payload;
+        bool done = true;
+    };
+    std::deque<Slot> slots_; // stable addresses
+    std::vector<Ticket> free_;
+    std::unordered_map<const tlm::tlm_generic_payload*, Ticket> ticket_of_;
+    std::size_t outstanding_ = 0;
+    sc_core::sc_event response_event_;
+    unsigned char dummy_data_[8] = {}; // timing only: the target never touches data
+};
+
+} // namespace accsim

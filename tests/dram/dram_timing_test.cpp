@@ -1,0 +1,244 @@
+// The DRAM target against hand calculations from the JEDEC timings of the presets
+// (configs/dram/*.ini). Each test case elaborates once: a driver thread behind a DramPort.
+#include "common/error.hpp"
+#include "models/dram/dram_controller.hpp"
+#include "models/dram/dram_port.hpp"
+#include "sim/registry.hpp"
+
+#include <doctest/doctest.h>
+#include <functional>
+#include <random>
+
+using namespace accsim;
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+namespace {
+
+DramConfig preset(const std::string& name, std::vector<std::string> sets = {}) {
+    sets.insert(sets.begin(), "dram.preset=" + name);
+    return dram_config_from(load_config(option_registry(), "", sets));
+}
+
+SC_MODULE(Driver) {
+    DramPort port;
+    DramController dram;
+    std::function<void(Driver&)> body;
+
+    SC_HAS_PROCESS(Driver);
+    Driver(sc_core::sc_module_name n, const DramConfig& cfg, std::function<void(Driver&)> b)
+        : sc_module(n), port("port"), dram("dram", cfg), body(std::move(b)) {
+        port.iSocket.bind(dram.tSocket);
+        SC_THREAD(run);
+    }
+    void run() {
+        body(*this);
+    }
+};
+
+// Runs `body` in a thread and returns the DRAM statistics afterwards.
+DramStats simulate(const DramConfig& cfg, std::function<void(Driver&)> body) {
+    Driver d("driver", cfg, std::move(body));
+    sc_core::sc_start();
+    return d.dram.finish();
+}
+
+double ck(const DramConfig& cfg, double cycles) {
+    return cycles * cfg.tck_ns();
+}
+
+} // namespace
+
+TEST_CASE("a single read on an idle DDR4-2400 takes tRCD + CL + burst") {
+    DramConfig cfg = preset("ddr4-2400");
+    double done_ns = -1;
+    auto s = simulate(cfg, [&](Driver& d) {
+        d.port.wait_for(d.port.issue(0, 64, false));
+        done_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    // JESD79-4 DDR4-2400R: tRCD 16 + CL 16 + BL8 on a double data rate bus 4 = 36 tCK = 30 ns.
+    CHECK(done_ns == doctest::Approx(ck(cfg, 16 + 16 + 4)).epsilon(1e-4));
+    CHECK(done_ns == doctest::Approx(30.0).epsilon(1e-3));
+    CHECK(s.bursts.row_misses == 1);
+    CHECK(s.read_bytes == 64);
+}
+
+TEST_CASE("a read to the open row costs CL + burst only") {
+    DramConfig cfg = preset("ddr4-2400");
+    double first_ns = 0, second_ns = 0;
+    auto s = simulate(cfg, [&](Driver& d) {
+        d.port.wait_for(d.port.issue(0, 64, false));
+        first_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+        // Mapping ro,ra,ba,co,bg: +256 bytes = next column of bank group 0, bank 0, same row.
+        d.port.wait_for(d.port.issue(256, 64, false));
+        second_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    CHECK(second_ns - first_ns == doctest::Approx(ck(cfg, 16 + 4)).epsilon(1e-4));
+    CHECK(s.bursts.row_hits == 1);
+    CHECK(s.bursts.row_misses == 1);
+}
+
+TEST_CASE("the address mapping rotates consecutive bursts over bank groups, then columns") {
+    DramConfig cfg = preset("ddr4-2400");
+    DramAddressMap map(cfg);
+    CHECK(map.decode(64).bank_group == 1);
+    CHECK(map.decode(64).column == 0);
+    CHECK(map.decode(256).bank_group == 0);
+    CHECK(map.decode(256).column == 1);
+    // 4 bank groups x 128 bursts of 64 bytes = 32 KiB, then the next bank.
+    CHECK(map.decode(32768).bank == 1);
+    CHECK(map.decode(32768).row == 0);
+    CHECK(map.decode(32768 * 4).row == 1);
+}
+
+TEST_CASE("a long sequential read stream reaches at least 90 % of peak bandwidth") {
+    DramConfig cfg = preset("ddr4-2400");
+    CHECK(cfg.peak_gbps() == doctest::Approx(19.2));
+    const std::uint64_t total = 8u << 20, chunk = 4096;
+    double end_ns = 0;
+    auto s = simulate(cfg, [&](Driver& d) {
+        std::vector<DramPort::Ticket> t;
+        for (std::uint64_t a = 0; a < total; a += chunk) t.push_back(d.port.issue(a, chunk, false));
+        for (auto x : t) d.port.wait_for(x);
+        end_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    double gbps = double(total) / end_ns;
+    // Hand bound: refresh alone takes tRFC / tREFI = 420 / 9360 = 4.5 % of the time.
+    CHECK(gbps >= 0.90 * cfg.peak_gbps());
+    CHECK(gbps <= cfg.peak_gbps() * (1 - 420.0 / 9360.0) * 1.001);
+    CHECK(s.read_bytes == total);
+}
+
+TEST_CASE("a sequential stream on HBM2 reaches at least 90 % of its 256 GB/s") {
+    DramConfig cfg = preset("hbm2");
+    CHECK(cfg.peak_gbps() == doctest::Approx(256.0));
+    const std::uint64_t total = 16u << 20, chunk = 4096;
+    double end_ns = 0;
+    simulate(cfg, [&](Driver& d) {
+        std::vector<DramPort::Ticket> t;
+        for (std::uint64_t a = 0; a < total; a += chunk) t.push_back(d.port.issue(a, chunk, false));
+        for (auto x : t) d.port.wait_for(x);
+        end_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    CHECK(double(total) / end_ns >= 0.90 * cfg.peak_gbps());
+}
+
+TEST_CASE("a sequential stream on LPDDR4-3200 reaches at least 90 % of its 12.8 GB/s") {
+    DramConfig cfg = preset("lpddr4-3200");
+    CHECK(cfg.peak_gbps() == doctest::Approx(12.8));
+    const std::uint64_t total = 4u << 20, chunk = 4096;
+    double end_ns = 0;
+    simulate(cfg, [&](Driver& d) {
+        std::vector<DramPort::Ticket> t;
+        for (std::uint64_t a = 0; a < total; a += chunk) t.push_back(d.port.issue(a, chunk, false));
+        for (auto x : t) d.port.wait_for(x);
+        end_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    CHECK(double(total) / end_ns >= 0.90 * cfg.peak_gbps());
+}
+
+TEST_CASE("random reads hit the open row at the rate computed by hand") {
+    // Four rows per bank, strictly in-order service: the row a bank has open is the row of its
+    // last access, uniform over four, so a random access hits with probability 1/4.
+    DramConfig cfg = preset("ddr4-2400", {"dram.rows=4", "dram.scheduler=fcfs"});
+    const std::uint64_t device_bytes = 4ull * 16 * 8192; // rows x banks x row bytes
+    const int n = 20000;
+    auto s = simulate(cfg, [&](Driver& d) {
+        std::mt19937_64 rng(7);
+        std::vector<DramPort::Ticket> t;
+        for (int i = 0; i < n; ++i)
+            t.push_back(d.port.issue(rng() % (device_bytes / 64) * 64, 64, false));
+        for (auto x : t) d.port.wait_for(x);
+    });
+    const auto& b = s.bursts;
+    REQUIRE(b.row_hits + b.row_misses + b.row_conflicts == std::uint64_t(n));
+    // Standard deviation of the hit fraction: sqrt(0.25 * 0.75 / 20000) = 0.3 %; refresh closes
+    // rows a few dozen times (each costs at most 16 first accesses): tolerance 1.5 points.
+    CHECK(double(b.row_hits) / n == doctest::Approx(0.25).epsilon(0.06));
+}
+
+TEST_CASE("random reads over the whole device are limited by tFAW") {
+    DramConfig cfg = preset("ddr4-2400");
+    const int n = 20000;
+    double end_ns = 0;
+    auto s = simulate(cfg, [&](Driver& d) {
+        std::mt19937_64 rng(11);
+        std::vector<DramPort::Ticket> t;
+        for (int i = 0; i < n; ++i)
+            t.push_back(d.port.issue((rng() % (1ull << 27)) * 64, 64, false));
+        for (auto x : t) d.port.wait_for(x);
+        end_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    // Almost every access opens a row (65536 rows per bank): at most four activates per tFAW =
+    // 26 tCK, i.e. 4 x 64 bytes per 21.7 ns = 11.8 GB/s; tRC = 55 tCK over 16 banks (0.29 per tCK)
+    // and the data bus (0.25 per tCK) allow more. Same-bank back-to-back pairs and refresh cost
+    // the rest: at least 75 % of the tFAW bound.
+    const double bound_gbps = 4 * 64 / ck(cfg, 26);
+    const double gbps = 64.0 * n / end_ns;
+    CHECK(gbps <= bound_gbps * 1.0001);
+    CHECK(gbps >= 0.75 * bound_gbps);
+    CHECK(double(s.bursts.row_hits) / n < 0.01);
+}
+
+TEST_CASE("a read arriving when refresh is due waits tRFC first") {
+    DramConfig cfg = preset("ddr4-2400");
+    double done_ns = 0;
+    simulate(cfg, [&](Driver& d) {
+        sc_core::wait(sc_time(ck(cfg, 9360), SC_NS));
+        d.port.wait_for(d.port.issue(0, 64, false));
+        done_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    // Refresh at tREFI = 9360 tCK occupies the rank for tRFC = 420, then tRCD + CL + burst = 36.
+    CHECK(done_ns == doctest::Approx(ck(cfg, 9360 + 420 + 36)).epsilon(1e-4));
+}
+
+TEST_CASE("ideal DRAM answers after its fixed latency whatever the size") {
+    DramConfig cfg = preset("ideal", {"dram.ideal_latency_ns=50"});
+    double done_ns = 0;
+    simulate(cfg, [&](Driver& d) {
+        d.port.wait_for(d.port.issue(0, 1 << 20, false));
+        done_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    CHECK(done_ns == doctest::Approx(50.0));
+}
+
+TEST_CASE("a bad address mapping is an input error naming the key") {
+    CHECK_THROWS_WITH_AS(parse_address_mapping("ro,ra,bg,ba,xx,ch", "f.ini:3"),
+                         doctest::Contains("dram.address_mapping"), InputError);
+    CHECK_THROWS_AS(parse_address_mapping("ro,ra,bg,ba,co", "f.ini:3"), InputError);
+    CHECK_THROWS_AS(preset("ddr4-2400", {"dram.rows=1000"}), InputError);
+}
+
+TEST_CASE("a read to another row of an open bank waits for tRAS, then pays tRP + tRCD") {
+    DramConfig cfg = preset("ddr4-2400");
+    double first_ns = 0, second_ns = 0;
+    auto s = simulate(cfg, [&](Driver& d) {
+        d.port.wait_for(d.port.issue(0, 64, false));
+        first_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+        // 4 banks x 32 KiB further: bank group 0, bank 0, row 1.
+        d.port.wait_for(d.port.issue(128 * 1024, 64, false));
+        second_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    // First: ACT at 0, data done at 36. Second arrives at 36: PRE waits for tRAS = 39 (after
+    // ACT at 0), ACT at 39 + tRP 16 = 55, RD at 55 + tRCD 16 = 71, data done at 71 + 16 + 4 = 91.
+    CHECK(first_ns == doctest::Approx(ck(cfg, 36)).epsilon(1e-4));
+    CHECK(second_ns == doctest::Approx(ck(cfg, 91)).epsilon(1e-4));
+    CHECK(s.bursts.row_conflicts == 1);
+}
+
+TEST_CASE("a read after a write to the same bank group waits tWTR_L") {
+    DramConfig cfg = preset("ddr4-2400");
+    double write_ns = 0, read_ns = 0;
+    simulate(cfg, [&](Driver& d) {
+        auto w = d.port.issue(0, 64, true);
+        auto r = d.port.issue(256, 64, false); // same bank and row, next column
+        d.port.wait_for(w);
+        write_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+        d.port.wait_for(r);
+        read_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    // Write: ACT 0, WR at tRCD = 16, data from 16 + CWL 12 = 28 to 32. Read: a row hit, but not
+    // before the write data ends + tWTR_L: 32 + 9 = 41, data done at 41 + CL 16 + 4 = 61.
+    CHECK(write_ns == doctest::Approx(ck(cfg, 32)).epsilon(1e-4));
+    CHECK(read_ns == doctest::Approx(ck(cfg, 61)).epsilon(1e-4));
+}
