@@ -50,6 +50,9 @@ def main(json_path, png_path):
             continue
         series.setdefault(str(value(p, series_key)), []).append((as_number(x), float(y)))
 
+    if not series:
+        sys.exit(f"no point of the study has both x = {x_key} and y = {y_key} "
+                 "(varied keys are written config.SECTION.KEY)")
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for name, pts in series.items():
         if all(isinstance(p[0], float) for p in pts):
