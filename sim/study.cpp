@@ -327,8 +327,7 @@ int cmd_study(const std::vector<std::string>& args) {
         if (std::system(cmd.c_str()) == 0)
             fmt::print("wrote {}\n", png);
         else
-            fmt::print(stderr,
-                       "warning: the plot was not drawn (see the message above)\n");
+            fmt::print(stderr, "warning: the plot was not drawn (see the message above)\n");
     }
     return combined_exit(res);
 }
