@@ -69,7 +69,7 @@ std::string format_value(const ojson& v) {
         double d = v.get<double>();
         if (d == std::floor(d) && std::fabs(d) < 1e15)
             return group_thousands(fmt::format("{:.0f}", d));
-        if (std::fabs(d) >= 1e5) return group_thousands(fmt::format("{:.0f}", d));
+        if (std::fabs(d) >= 1e3) return group_thousands(fmt::format("{:.0f}", d));
         return fmt::format("{:.4g}", d);
     }
     if (v.is_string()) return v.get<std::string>();
