@@ -3,9 +3,11 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -350,8 +352,10 @@ Config load_config(const OptionRegistry& registry, const std::string& path,
                  fs::directory_iterator(fs::path(data_dir()) / "configs" / o.preset_dir, ec))
                 if (de.path().extension() == ".ini") names.push_back(de.path().stem().string());
             std::string place = it != explicit_values.end() ? it->second.origin : "default";
-            throw InputError(fmt::format("{}: {}: no preset '{}' in configs/{}/{}", place, o.key,
-                                         name, o.preset_dir, did_you_mean(name, names)));
+            std::sort(names.begin(), names.end());
+            throw InputError(fmt::format("{}: {}: no preset '{}' in configs/{}/ (there are: {}){}",
+                                         place, o.key, name, o.preset_dir, fmt::join(names, ", "),
+                                         did_you_mean(name, names)));
         }
         for (const auto& e : read_ini(file)) {
             std::string place = where(file, e.line);

@@ -333,3 +333,27 @@ TEST_CASE("a study with a [plot] section draws a PNG") {
     CHECK(png.substr(1, 3) == "PNG");
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a preset sits beneath the file and every key of it can still be overridden") {
+    std::string cfg =
+        temp_file("[run]\narch = pe_array\n[dram]\npreset = ddr4-2400\nchannels = 2\n");
+    auto r = run_accsim({"validate", cfg, "--set", "dram.burst_length=16"});
+    REQUIRE(r.exit_code == 0);
+    auto line_of = [&](const std::string& key) {
+        auto pos = r.out.find("\n" + key + " ");
+        REQUIRE(pos != std::string::npos);
+        return r.out.substr(pos + 1, r.out.find('\n', pos + 1) - pos - 1);
+    };
+    // configs/dram/ddr4-2400.ini line 13 sets the clock; the file and --set win over the preset.
+    CHECK(line_of("dram.clock_mhz")
+              .find("preset " + source_path("configs/dram/ddr4-2400.ini") + ":13") !=
+          std::string::npos);
+    CHECK(line_of("dram.channels").find(cfg + ":5") != std::string::npos);
+    CHECK(line_of("dram.burst_length").find("--set") != std::string::npos);
+
+    auto bad = run_accsim({"validate", cfg, "--set", "dram.preset=ddr4-240"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("no preset 'ddr4-240' in configs/dram/ (there are: ddr4-2400, hbm2, ideal, "
+                       "lpddr4-3200) "
+                       "(did you mean 'ddr4-2400'?)") != std::string::npos);
+}
