@@ -200,6 +200,8 @@ void plan_elementwise(const Graph& g, const Layer& l, const ArrayParams& p, int 
                       LayerPlan& plan) {
     if (l.op == Op::flatten) return; // a view: nothing moves
     const std::uint64_t eb = bytes_per(l.act_bits);
+    const std::uint64_t in_eb =
+        p.elementwise_input_bytes > 0 ? std::uint64_t(p.elementwise_input_bytes) : eb;
     std::uint64_t in_elements = 0, in_bytes = 0, skip_bytes = 0;
     std::vector<Shape> inputs;
     if (l.inputs.empty()) inputs.push_back(g.input);
@@ -208,9 +210,9 @@ void plan_elementwise(const Graph& g, const Layer& l, const ArrayParams& p, int 
         const std::uint64_t e = std::uint64_t(inputs[k].elements()) * std::uint64_t(batch);
         in_elements += e;
         const bool skip_operand = (l.op == Op::add || l.op == Op::sub) && k == 1;
-        if (skip_operand && std::int64_t(e * eb) <= p.skip_buffer_bytes) continue; // on chip
-        in_bytes += e * eb;
-        if (skip_operand) skip_bytes += e * eb;
+        if (skip_operand && std::int64_t(e * in_eb) <= p.skip_buffer_bytes) continue; // on chip
+        in_bytes += e * in_eb;
+        if (skip_operand) skip_bytes += e * in_eb;
     }
     const std::uint64_t out_bytes = std::uint64_t(l.out.elements()) * std::uint64_t(batch) * eb;
     const std::uint64_t cycles =

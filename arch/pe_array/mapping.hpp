@@ -33,6 +33,8 @@ struct ArrayParams {
     // rda (reference.md section 4): bytes per input, weight and output, and the tallest kernel
     // the input buffer is sized for.
     int rda_input_bytes = 1, rda_weight_bytes = 1, rda_output_bytes = 3, rda_kh_max = 7;
+    // Bytes per element element-wise layers read (0: the layer's activation width).
+    int elementwise_input_bytes = 0;
 };
 
 // One tile: loads, then compute, then the store of its outputs. A tile's loads fit in half of

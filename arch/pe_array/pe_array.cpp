@@ -64,6 +64,11 @@ void register_options(OptionRegistry& reg) {
     reg.add("pe_array.rda_kh_max", OptType::integer, "7", "",
             "rda: tallest kernel the input rows are fetched for (KHmax)")
         .range(1, 64);
+    reg.add("pe_array.elementwise_input_bytes", OptType::integer, "act", "bytes",
+            "bytes per element that element-wise layers (add, pool) read from DRAM; act: the "
+            "layer's activation width; 3: the rda array's raw outputs (YB), unrequantised")
+        .range(1, 8)
+        .one_of({"act"});
 }
 
 ArrayParams params_from(const Config& cfg) {
@@ -84,6 +89,9 @@ ArrayParams params_from(const Config& cfg) {
     p.rda_weight_bytes = int(cfg.get_int("pe_array.rda_weight_bytes"));
     p.rda_output_bytes = int(cfg.get_int("pe_array.rda_output_bytes"));
     p.rda_kh_max = int(cfg.get_int("pe_array.rda_kh_max"));
+    p.elementwise_input_bytes = cfg.is_word("pe_array.elementwise_input_bytes", "act")
+                                    ? 0
+                                    : int(cfg.get_int("pe_array.elementwise_input_bytes"));
     return p;
 }
 

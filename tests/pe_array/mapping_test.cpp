@@ -145,6 +145,32 @@ TEST_CASE("a skip tensor that fits the skip buffer is not read back at its add")
     CHECK(plan_layer(g, add, a, 1).skip_layer);
 }
 
+TEST_CASE("element-wise layers read their operands at the configured bytes per element") {
+    Graph g = make_builtin("resnet8", SkipMode::keep);
+    const int add = g.find("s1_add");
+    REQUIRE(add >= 0);
+    ArrayParams a = array(32, 32, Dataflow::os);
+    auto bytes = [&](const LayerPlan& p, bool skip_only) {
+        std::uint64_t r = 0;
+        for (const auto& t : p.tiles) r += skip_only ? t.skip_read_bytes : t.ifmap_bytes;
+        return r;
+    };
+    // Two 32x32x16 operands: 16,384 elements each, read at 3 bytes (raw array outputs), of which
+    // one operand is the skip; the output is still written at the 8-bit activation width.
+    a.elementwise_input_bytes = 3;
+    LayerPlan p = plan_layer(g, add, a, 1);
+    CHECK(bytes(p, false) == 2 * 16384 * 3);
+    CHECK(bytes(p, true) == 16384 * 3);
+    std::uint64_t written = 0;
+    for (const auto& t : p.tiles) written += t.ofmap_bytes;
+    CHECK(written == 16384);
+    // A skip buffer holds the skip operand only when it fits at that width.
+    a.skip_buffer_bytes = 16384 * 3 - 1;
+    CHECK(bytes(plan_layer(g, add, a, 1), true) == 16384 * 3);
+    a.skip_buffer_bytes = 16384 * 3;
+    CHECK(bytes(plan_layer(g, add, a, 1), true) == 0);
+}
+
 TEST_CASE("the cost table names the file, line and key of a bad entry") {
     const std::string path =
         accsim::test::temp_file("[action.mac_int8]\nenergy_pj = 0.3\n[unit.pe_int8]\narea = 4\n");
