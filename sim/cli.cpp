@@ -34,10 +34,6 @@ const char* usage_text = R"(usage:
 exit codes: 0 success, 2 bad usage or input, 3 the simulated design failed, 1 anything else
 )";
 
-struct Parsed {
-    po::variables_map vm;
-};
-
 // Parses one subcommand's arguments; a bad option is an InputError with the usage hint.
 po::variables_map parse(const std::string& cmd, const std::vector<std::string>& args,
                         const po::options_description& desc,
