@@ -66,6 +66,10 @@ void register_options(OptionRegistry& reg) {
            "memories (FIFOs, line buffers, weights) up to this depth go to LUTRAM/SRL, deeper ones "
            "to BRAM (FINN: FIFOs deeper than 256 become BRAM IP)")
         .at_least(0);
+    reg.add("dataflow.weight_ram_style", OptType::string, "auto", "",
+            "where weight memories go: auto (LUTRAM up to lutram_max_depth, else BRAM) or ultra "
+            "(UltraRAM, URAM288 = 4K x 72 bits; only on parts that have it, e.g. xcu250)")
+        .one_of({"auto", "ultra"});
     reg.add("dataflow.dsp_min_weight_bits", OptType::integer, "9", "bits",
             "multipliers of weights at least this wide use DSP slices, narrower ones LUTs "
             "(hls4ml heuristic: weights of 9 bits or more)")
@@ -244,7 +248,9 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
         // RF-deep, (weights/RF)*W wide array of its resource strategy.
         const std::uint64_t depth = finn ? f.mw * f.mh / (f.pe * f.simd) : f.reuse_factor;
         const std::uint64_t width = (finn ? f.pe * f.simd : f.multipliers) * l.weight_bits;
-        r += memory_cost(depth, width, lutram_max_depth, false);
+        r += cfg.get_string("dataflow.weight_ram_style") == "ultra"
+                 ? uram_memory_cost(depth, width)
+                 : memory_cost(depth, width, lutram_max_depth, false);
         return r;
     }
     // accsim's own estimates for the layers without weights (docs/dataflow.md).
@@ -323,6 +329,9 @@ public:
         const auto sizing_images = std::uint64_t(cfg.get_int("dataflow.sizing_images"));
         const auto lutram_max_depth = std::uint64_t(cfg.get_int("dataflow.lutram_max_depth"));
         const FpgaPart& part = find_part(cfg.get_string("dataflow.part"));
+        if (cfg.get_string("dataflow.weight_ram_style") == "ultra" && part.uram == 0)
+            throw InputError(fmt::format("{}: ultra needs a part with UltraRAM; {} has none",
+                                         where(cfg, "dataflow.weight_ram_style"), part.name));
 
         Pipeline pipe(g, design.timing, design.out_bits, clock_mhz);
         std::vector<std::uint64_t> depths;
@@ -431,6 +440,7 @@ private:
             j["lut"] = std::llround(c.lut);
             j["ff"] = std::llround(c.ff);
             j["dsp"] = std::llround(c.dsp);
+            if (part.uram > 0) j["uram"] = std::llround(c.uram);
             report.add_layer(std::move(j));
         }
         std::uint64_t fifo_bits = 0;

@@ -67,6 +67,20 @@ FpgaResources memory_cost(std::uint64_t depth, std::uint64_t width_bits,
     return r;
 }
 
+std::uint64_t uram_for(std::uint64_t d, std::uint64_t w) {
+    if (d == 0 || w == 0) return 0;
+    return ceil_div(d, 4096) * ceil_div(w, 72);
+}
+
+FpgaResources uram_memory_cost(std::uint64_t depth, std::uint64_t width_bits) {
+    FpgaResources r;
+    if (depth == 0 || width_bits == 0) return r;
+    r.lut = 2 * ceil_log2(depth); // FINN's address logic, as for BRAM
+    r.ff = ceil_log2(depth + 1);  // one address counter (a ROM)
+    r.uram = double(uram_for(depth, width_bits));
+    return r;
+}
+
 // FINN's MVAU LUT estimate (reference.md section 3): 300 + 1.1*PE*(multipliers + adder tree +
 // accumulator + thresholds + comparators), with per lane of SIMD multipliers
 // SIMD*(2*ceil((W+A)/6)-1)*(W+A) LUTs when not in DSPs, an adder tree of (W+A)*(2*SIMD-1), an

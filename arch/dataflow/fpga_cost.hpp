@@ -37,6 +37,11 @@ std::uint64_t bram18_for(std::uint64_t depth, std::uint64_t width_bits);
 FpgaResources memory_cost(std::uint64_t depth, std::uint64_t width_bits,
                           std::uint64_t lutram_max_depth, bool fifo);
 
+// URAM288 blocks of a depth x width memory: each is 4K x 72 bits (AMD UG573, UltraRAM).
+std::uint64_t uram_for(std::uint64_t depth, std::uint64_t width_bits);
+// A ROM of `depth` words of `width_bits` in UltraRAM, with its address logic as memory_cost's.
+FpgaResources uram_memory_cost(std::uint64_t depth, std::uint64_t width_bits);
+
 // The multiply-accumulate datapath of a conv or dense layer folded onto `pe` x `simd` lanes
 // (FINN's MVAU estimate): `mw` = inputs per output (kh*kw*Cin), `mh` = outputs (Cout).
 struct MvauShape {

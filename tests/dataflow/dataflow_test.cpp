@@ -261,3 +261,31 @@ TEST_CASE("FINN's rounding makes every sized FIFO at least 2 deep, and 32 when a
         CHECK(depth == (need <= 2 ? 2 : need <= 32 ? 32 : need));
     }
 }
+
+TEST_CASE("weights in UltraRAM take ceil(RF/4K) x ceil(multipliers*W/72) blocks per layer") {
+    // hls4ml's resource strategy keeps an RF-deep array of (weights/RF) x W-bit words per layer.
+    auto r = run_accsim({"run", source_path("configs/dataflow/resnet8.ini"), "--set",
+                         "dataflow.part=xcu250", "--set", "dataflow.weight_ram_style=ultra",
+                         "--set", "run.batch=1", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    auto j = r.json();
+    long total = 0;
+    int layers = 0;
+    for (const auto& l : j["layers"]) {
+        if (!l.contains("reuse_factor")) continue;
+        const long rf = l["reuse_factor"], mult = l["multipliers"];
+        const long want = (rf + 4095) / 4096 * ((mult * 8 + 71) / 72);
+        CAPTURE(l["name"].get<std::string>());
+        CHECK(l["uram"] == want);
+        CHECK(l["bram18"] == 0);
+        total += want;
+        ++layers;
+    }
+    CHECK(layers == 10);
+    CHECK(j["summary"]["fpga"]["uram"] == total);
+    auto no_uram = run_accsim({"run", source_path("configs/dataflow/resnet8.ini"), "--set",
+                               "dataflow.weight_ram_style=ultra"});
+    CHECK(no_uram.exit_code == 2);
+    CHECK(no_uram.err.find("ultra needs a part with UltraRAM; xc7z020 has none") !=
+          std::string::npos);
+}

@@ -59,3 +59,12 @@ TEST_CASE("a shallow FIFO sits in LUTRAM and a deep one in BRAM") {
     CHECK(deep.bram18 == 8);
     CHECK(deep.lut == doctest::Approx(20)); // address logic only
 }
+
+TEST_CASE("a URAM288 block holds 4K words of 72 bits") {
+    using accsim::dataflow::uram_for;
+    CHECK(uram_for(4096, 72) == 1);
+    CHECK(uram_for(4097, 72) == 2);
+    CHECK(uram_for(4096, 73) == 2);
+    CHECK(uram_for(144, 128) == 2); // one block deep, two wide
+    CHECK(uram_for(0, 72) == 0);
+}
