@@ -52,7 +52,7 @@ void register_run_options(OptionRegistry& reg) {
         .range(0, 4294967295.0);
     reg.add("run.batch", OptType::integer, "1", "inputs",
             "inputs (images, vectors) run back to back")
-        .range(1, 1e9);
+        .range(1, 1e6);
 }
 
 OptionRegistry build_registry() {
