@@ -30,6 +30,29 @@ std::string PointResult::error_line() const {
     return last;
 }
 
+int spawn_with_output(const std::string& exe, const std::vector<std::string>& args,
+                      const std::string& out_path, const std::string& err_path) {
+    std::vector<std::string> all{exe};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_TRUNC, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_TRUNC, 0);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}: error {}", exe, rc));
+    return pid;
+}
+
+int exit_code_of(int wait_status) {
+    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
 std::string self_exe() {
     char buf[4096];
     ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -120,21 +143,7 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
     while (done < argvs.size()) {
         while (next < argvs.size() && int(running.size()) < jobs) {
             Running r{next, temp_name(".out"), temp_name(".err")};
-            std::vector<std::string> args{exe};
-            args.insert(args.end(), argvs[next].begin(), argvs[next].end());
-            std::vector<char*> argv;
-            for (auto& a : args) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            posix_spawn_file_actions_t fa;
-            posix_spawn_file_actions_init(&fa);
-            posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-            posix_spawn_file_actions_addopen(&fa, 1, r.out_path.c_str(), O_WRONLY | O_TRUNC, 0);
-            posix_spawn_file_actions_addopen(&fa, 2, r.err_path.c_str(), O_WRONLY | O_TRUNC, 0);
-            pid_t pid = 0;
-            int rc = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
-            posix_spawn_file_actions_destroy(&fa);
-            if (rc != 0)
-                throw std::runtime_error(fmt::format("cannot start {}: error {}", exe, rc));
+            const pid_t pid = spawn_with_output(exe, argvs[next], r.out_path, r.err_path);
             running[pid] = std::move(r);
             ++next;
         }
@@ -144,7 +153,7 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
         auto it = running.find(pid);
         if (it == running.end()) continue;
         PointResult& res = results[it->second.index];
-        res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        res.exit_code = exit_code_of(status);
         res.out = slurp_and_remove(it->second.out_path);
         res.err = slurp_and_remove(it->second.err_path);
         if (res.exit_code == 0) {

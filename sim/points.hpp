@@ -28,6 +28,13 @@ std::vector<std::vector<std::string>> grid(const std::vector<Axis>& axes);
 // Parses "--vary SECTION.KEY=V1,V2": throws InputError when malformed.
 Axis parse_axis(const std::string& text);
 
+// Starts `exe` with `args` (after the program name), stdin from /dev/null and stdout / stderr to
+// the given files; throws when it cannot start. Returns the child's pid.
+int spawn_with_output(const std::string& exe, const std::vector<std::string>& args,
+                      const std::string& out_path, const std::string& err_path);
+// The exit code of a child from waitpid's status (128 + signal when it was killed).
+int exit_code_of(int wait_status);
+
 // The path of this executable, for child runs.
 std::string self_exe();
 std::string shell_quote(const std::string& s);

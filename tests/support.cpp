@@ -1,18 +1,15 @@
 #include "tests/support.hpp"
 
 #include "common/error.hpp"
+#include "sim/points.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 #include <doctest/doctest.h>
-#include <fcntl.h>
 #include <fstream>
-#include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace accsim::test {
 
@@ -77,25 +74,12 @@ std::string temp_file(const std::string& text, const std::string& suffix) {
 
 CommandResult run_accsim(const std::vector<std::string>& args) {
     std::string out_path = temp_path(".out"), err_path = temp_path(".err");
-    std::vector<std::string> argv_s{ACCSIM_BIN};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_TRUNC, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_TRUNC, 0);
     pid_t pid = 0;
-    int rc = posix_spawn(&pid, ACCSIM_BIN, &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    REQUIRE(rc == 0);
+    REQUIRE_NOTHROW(pid = spawn_with_output(ACCSIM_BIN, args, out_path, err_path));
     int status = 0;
     waitpid(pid, &status, 0);
     CommandResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.exit_code = exit_code_of(status);
     r.out = slurp(out_path);
     r.err = slurp(err_path);
     return r;
