@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace accsim {
 
@@ -25,6 +26,17 @@ struct ArchInfo {
     std::string description; // one line
     void (*register_options)(OptionRegistry&);
     std::unique_ptr<Architecture> (*make)();
+    // Keys outside the architecture's own [KEY] section that it reads ("dram.*" matches a whole
+    // section). A key the user sets that the run's architecture does not read is an error.
+    std::vector<std::string> shared_keys;
 };
+
+// The keys every architecture reads: those that build the workload graph and its bit widths.
+inline std::vector<std::string> graph_keys(std::vector<std::string> more = {}) {
+    std::vector<std::string> keys{"run.arch",  "run.workload",         "run.skip",
+                                  "run.batch", "workload.weight_bits", "workload.act_bits"};
+    keys.insert(keys.end(), more.begin(), more.end());
+    return keys;
+}
 
 } // namespace accsim

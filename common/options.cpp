@@ -86,6 +86,18 @@ Option& OptionRegistry::add(std::string key, OptType type, std::string default_v
     return options_.back();
 }
 
+Option* OptionRegistry::find(const std::string& key) {
+    return const_cast<Option*>(static_cast<const OptionRegistry*>(this)->find(key));
+}
+
+bool key_matches_pattern(const std::string& pattern, const std::string& key) {
+    // "section.*" matches every key of the section, however many components.
+    if (pattern.size() >= 2 && pattern.compare(pattern.size() - 2, 2, ".*") == 0 &&
+        key.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0)
+        return true;
+    return key_matches(pattern, key);
+}
+
 const Option* OptionRegistry::find(const std::string& key) const {
     for (const auto& o : options_)
         if (o.key == key) return &o;
@@ -146,6 +158,7 @@ std::string check_value(const Option& opt, const std::string& text) {
 const ConfigValue& Config::at(const std::string& key) const {
     auto it = values_.find(key);
     if (it == values_.end()) throw std::logic_error("config key not registered: " + key);
+    reads_.insert(key);
     return it->second;
 }
 
@@ -311,8 +324,20 @@ std::string dir_of(const std::string& file) {
 
 } // namespace
 
+std::vector<Override> as_overrides(const std::vector<std::string>& assignments,
+                                   const std::string& origin) {
+    std::vector<Override> out;
+    for (const auto& a : assignments) out.push_back({a, origin});
+    return out;
+}
+
 Config load_config(const OptionRegistry& registry, const std::string& path,
                    const std::vector<std::string>& overrides) {
+    return load_config(registry, path, as_overrides(overrides));
+}
+
+Config load_config(const OptionRegistry& registry, const std::string& path,
+                   const std::vector<Override>& overrides) {
     Config cfg(&registry);
     cfg.source_file = path;
     for (const auto& o : registry.all())
@@ -331,10 +356,10 @@ Config load_config(const OptionRegistry& registry, const std::string& path,
             explicit_values[e.key] = {e.value, place, dir_of(path)};
         }
     }
-    for (const auto& s : overrides) {
-        auto [key, value] = split_assignment(s, "--set");
-        check_entry(registry, "--set", key, value);
-        explicit_values[key] = {value, "--set", ""};
+    for (const auto& o : overrides) {
+        auto [key, value] = split_assignment(o.assignment, o.origin);
+        check_entry(registry, o.origin, key, value);
+        explicit_values[key] = {value, o.origin, ""};
     }
 
     // Presets sit between the defaults and what the user wrote.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ struct Option {
     std::string preset_dir;
     // A path: resolved relative to the file it was set in.
     bool is_path = false;
+    // The run.arch values whose runs read this key (filled in by the registry's owner).
+    std::vector<std::string> readers;
 
     Option& range(double lo, double hi) {
         min = lo;
@@ -69,6 +72,7 @@ public:
                 std::string help);
     // The option for a concrete key, matching wildcard components; nullptr when unknown.
     const Option* find(const std::string& key) const;
+    Option* find(const std::string& key);
     const std::vector<Option>& all() const { return options_; }
     std::vector<std::string> sections() const;
     std::vector<std::string> keys_in_section(const std::string& section) const;
@@ -80,6 +84,8 @@ private:
 struct ConfigValue {
     std::string value;
     std::string origin;     // "default", "path.ini:12", "--set", "preset path.ini:3"
+    // True when the user gave it (config file or override), not a default or a preset.
+    bool user_set() const { return origin != "default" && origin.rfind("preset ", 0) != 0; }
     std::string origin_dir; // folder that relative paths are taken from ("" = working directory)
 };
 
@@ -107,10 +113,14 @@ public:
     const OptionRegistry& registry() const { return *registry_; }
     // The config file this came from ("" when none).
     std::string source_file;
+    // Every key looked up through at() (and so every get_*) so far: lets tests check that each
+    // architecture reads only the keys it declares.
+    const std::set<std::string>& reads() const { return reads_; }
 
 private:
     const OptionRegistry* registry_ = nullptr;
     std::map<std::string, ConfigValue> values_;
+    mutable std::set<std::string> reads_;
 };
 
 // Checks `text` as the value of `opt`; returns an error message or "".
@@ -132,7 +142,20 @@ std::string data_dir();
 // and checks every value. Unknown sections and keys, bad types and out-of-range values throw
 // InputError naming the file, line and key, with the closest valid key suggested.
 Config load_config(const OptionRegistry& registry, const std::string& path,
-                   const std::vector<std::string>& overrides);
+                   const std::vector<std::string>& overrides = {});
+
+// An override with the place it was given ("--set", "--vary", "study.ini:12").
+struct Override {
+    std::string assignment; // "section.key=value"
+    std::string origin;
+};
+Config load_config(const OptionRegistry& registry, const std::string& path,
+                   const std::vector<Override>& overrides);
+std::vector<Override> as_overrides(const std::vector<std::string>& assignments,
+                                   const std::string& origin = "--set");
+
+// True when `key` matches `pattern`, whose components may be "*" ("dram.*", "a.*.b").
+bool key_matches_pattern(const std::string& pattern, const std::string& key);
 
 // Splits "section.key=value"; throws InputError on a malformed override.
 std::pair<std::string, std::string> split_assignment(const std::string& text,

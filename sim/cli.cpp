@@ -53,6 +53,14 @@ T get_or(const po::variables_map& vm, const char* key, T fallback) {
     return vm.count(key) ? vm[key].as<T>() : fallback;
 }
 
+// "all" or the architectures that read the option, comma-separated.
+std::string readers(const Option& o) {
+    if (o.readers.size() == architectures().size()) return "all";
+    std::string s;
+    for (const auto& r : o.readers) s += (s.empty() ? "" : ",") + r;
+    return s;
+}
+
 void print_keys(std::ostream& out, bool markdown) {
     if (markdown) {
         // docs/config.md's tables, one per section (scripts/gen-config-doc).
@@ -62,8 +70,8 @@ void print_keys(std::ostream& out, bool markdown) {
             if (sec != section) {
                 section = sec;
                 out << fmt::format(
-                    "\n### [{}]\n\n| key | type | default | unit | allowed | meaning |\n"
-                    "|---|---|---|---|---|---|\n",
+                    "\n### [{}]\n\n| key | type | default | unit | allowed | read by | meaning "
+                    "|\n|---|---|---|---|---|---|---|\n",
                     section);
             }
             auto cell = [](std::string t) {
@@ -71,16 +79,17 @@ void print_keys(std::ostream& out, bool markdown) {
                     t.replace(p, 1, "\\|");
                 return t;
             };
-            out << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", o.key, o.type_name(),
+            out << fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", o.key, o.type_name(),
                                o.default_value.empty() ? "(empty)" : "`" + o.default_value + "`",
-                               o.unit, cell(o.describe_range()), cell(o.help));
+                               o.unit, cell(o.describe_range()), readers(o), cell(o.help));
         }
         return;
     }
-    std::vector<std::vector<std::string>> rows{{"key", "type", "default", "unit", "range", "help"}};
+    std::vector<std::vector<std::string>> rows{
+        {"key", "type", "default", "unit", "range", "read by", "help"}};
     for (const auto& o : option_registry().all())
         rows.push_back({o.key, o.type_name(), o.default_value.empty() ? "\"\"" : o.default_value,
-                        o.unit, o.describe_range(), o.help});
+                        o.unit, o.describe_range(), readers(o), o.help});
     // Left-align every column: help text reads better that way.
     std::vector<std::size_t> width(rows[0].size(), 0);
     for (const auto& r : rows)
@@ -109,7 +118,9 @@ int cmd_run(const std::vector<std::string>& args) {
         "set", po::value<std::vector<std::string>>()->composing(), "SECTION.KEY=VALUE")(
         "format", po::value<std::string>()->default_value("text"),
         "text|json|csv")("out", po::value<std::string>(),
-                         "write the report to FILE")("help-config", "list every config key");
+                         "write the report to FILE")("help-config", "list every config key")(
+        "keys-checked", "for compare, sweep and study: they check that each key the user set is "
+                        "read by some point, so one point need not read them all");
     po::positional_options_description pos;
     pos.add("config", 1);
     auto vm = parse("run", args, desc, pos);
@@ -121,6 +132,7 @@ int cmd_run(const std::vector<std::string>& args) {
     Format f = parse_format(vm["format"].as<std::string>());
     Config cfg = load_run_config(vm["config"].as<std::string>(),
                                  get_or(vm, "set", std::vector<std::string>{}));
+    if (!vm.count("keys-checked")) require_keys_read(cfg);
     Report r = run_simulation(cfg);
     std::ostringstream s;
     write_report(r, f, s);
@@ -148,15 +160,18 @@ int cmd_validate(const std::vector<std::string>& args) {
     // The workload and the architecture key are part of what a config must get right.
     find_architecture(cfg.get_string("run.arch"));
     Graph g = load_workload(cfg);
-    std::vector<std::vector<std::string>> rows{{"key", "value", "from"}};
-    for (const auto& [k, v] : cfg.values()) rows.push_back({k, v.value, v.origin});
-    std::size_t w0 = 0, w1 = 0;
-    for (const auto& r : rows) {
-        w0 = std::max(w0, r[0].size());
-        w1 = std::max(w1, r[1].size());
-    }
+    const std::string arch = cfg.get_string("run.arch");
+    std::vector<std::vector<std::string>> rows{{"key", "value", "read by " + arch, "from"}};
+    for (const auto& [k, v] : cfg.values())
+        rows.push_back({k, v.value, key_is_read(cfg, k) ? "read" : "not read", v.origin});
+    std::vector<std::size_t> w(3, 0);
     for (const auto& r : rows)
-        std::cout << trim(fmt::format("{:<{}}  {:<{}}  {}", r[0], w0, r[1], w1, r[2])) << '\n';
+        for (std::size_t i = 0; i < w.size(); ++i) w[i] = std::max(w[i], r[i].size());
+    for (const auto& r : rows)
+        std::cout << trim(fmt::format("{:<{}}  {:<{}}  {:<{}}  {}", r[0], w[0], r[1], w[1], r[2],
+                                      w[2], r[3]))
+                  << '\n';
+    require_keys_read(cfg);
     std::cout << fmt::format("ok: {} keys; workload {} with {} layers, {} MACs, {} weights\n",
                              cfg.values().size(), g.name, g.layers.size(), g.macs(), g.weights());
     return exit_ok;

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <fmt/ranges.h>
 #include <map>
+#include <set>
 
 namespace po = boost::program_options;
 
@@ -21,8 +23,16 @@ std::string Point::label() const {
     return s.empty() ? "base" : s;
 }
 
+std::vector<Override> Point::overrides() const {
+    std::vector<Override> out;
+    for (std::size_t i = 0; i < sets.size(); ++i)
+        out.push_back({sets[i], i < origins.size() ? origins[i] : "--set"});
+    return out;
+}
+
 std::vector<std::string> run_args(const Point& p) {
-    std::vector<std::string> a{"run", p.config};
+    // The keys were checked over all points (check_points): a point need not read every one.
+    std::vector<std::string> a{"run", p.config, "--keys-checked"};
     for (const auto& s : p.sets) {
         a.push_back("--set");
         a.push_back(s);
@@ -32,10 +42,33 @@ std::vector<std::string> run_args(const Point& p) {
     return a;
 }
 
+void check_points(const std::vector<Point>& points) {
+    // Every key and value is checked here first, so a typo in --vary is one clear error, not N.
+    std::vector<Config> configs;
+    for (const auto& p : points) configs.push_back(load_run_config(p.config, p.overrides()));
+    // A key is an error only when no point reads it (compare may vary run.arch itself).
+    std::map<std::string, std::size_t> unread_by; // key -> points that set it and do not read it
+    std::map<std::string, std::size_t> set_by;
+    for (const auto& c : configs)
+        for (const auto& [k, v] : c.values()) {
+            if (!v.user_set()) continue;
+            ++set_by[k];
+            if (!key_is_read(c, k)) ++unread_by[k];
+        }
+    std::set<std::string> archs;
+    for (const auto& c : configs) archs.insert(c.get_string("run.arch"));
+    for (const auto& [k, n] : unread_by)
+        if (n == set_by[k])
+            for (const auto& c : configs)
+                if (c.has(k) && c.at(k).user_set())
+                    throw InputError(unread_key_message(
+                        c, k,
+                        fmt::format("by any point (run.arch = {})", fmt::join(archs, ", "))));
+}
+
 std::vector<PointResult> run_all(const std::vector<Point>& points, int jobs,
                                  const std::string& label) {
-    // Every key and value is checked here first, so a typo in --vary is one clear error, not N.
-    for (const auto& p : points) load_run_config(p.config, p.sets);
+    check_points(points);
     std::vector<std::vector<std::string>> argvs;
     for (const auto& p : points) argvs.push_back(run_args(p));
     return run_points(argvs, jobs, label);
@@ -103,7 +136,9 @@ ExploreArgs parse_explore(const std::string& cmd, const std::vector<std::string>
 std::vector<Point> points_of(const ExploreArgs& a) {
     std::vector<Point> pts;
     for (auto& varied : grid(a.axes)) {
-        Point p{a.config, a.sets, varied};
+        Point p{a.config, a.sets, varied, {}};
+        p.origins.assign(a.sets.size(), "--set");
+        p.origins.resize(a.sets.size() + varied.size(), "--vary");
         p.sets.insert(p.sets.end(), varied.begin(), varied.end());
         pts.push_back(std::move(p));
     }
@@ -204,7 +239,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     ExploreArgs a = parse_explore("sweep", args, desc);
     auto pts = points_of(a);
     if (a.vm.count("emit-jobs")) {
-        for (const auto& p : pts) load_run_config(p.config, p.sets);
+        check_points(pts);
         std::string path = a.vm["emit-jobs"].as<std::string>();
         std::ofstream out(path);
         if (!out) throw InputError(fmt::format("--emit-jobs {}: cannot write file", path));

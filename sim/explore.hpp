@@ -2,6 +2,7 @@
 // child processes.
 #pragma once
 
+#include "common/options.hpp"
 #include "sim/points.hpp"
 
 #include <string>
@@ -13,10 +14,16 @@ struct Point {
     std::string config;
     std::vector<std::string> sets;   // "section.key=value", fixed ones first, then the varied ones
     std::vector<std::string> varied; // the varied subset, for labels
+    // Where each of `sets` was given ("--set", "--vary", "study.ini:12"); missing ones: "--set".
+    std::vector<std::string> origins;
     std::string label() const;
+    std::vector<Override> overrides() const;
 };
 
-// Checks every point's config in this process first (so a typo fails fast, once), then runs them.
+// Checks every point's config in this process first (so a typo fails fast, once): every key and
+// value, and that each key the user set is read by at least one point's architecture.
+void check_points(const std::vector<Point>& points);
+// Checks the points, then runs them.
 std::vector<PointResult> run_all(const std::vector<Point>& points, int jobs,
                                  const std::string& label);
 std::vector<std::string> run_args(const Point& p);

@@ -62,6 +62,19 @@ OptionRegistry build_registry() {
     register_dram_options(reg);
     register_tech_options(reg);
     for (const auto& a : architectures()) a.register_options(reg);
+    // Who reads each key: an architecture reads its own section and the shared keys it names.
+    for (const auto& o : reg.all()) {
+        const std::string head = o.key.substr(0, o.key.find('.'));
+        std::vector<std::string> readers;
+        for (const auto& a : architectures()) {
+            bool reads = a.key == head;
+            for (const auto& pattern : a.shared_keys)
+                reads = reads || key_matches_pattern(pattern, o.key);
+            if (reads) readers.push_back(a.key);
+        }
+        if (readers.empty()) throw std::logic_error("no architecture reads option " + o.key);
+        reg.find(o.key)->readers = readers;
+    }
     return reg;
 }
 

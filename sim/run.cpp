@@ -1,13 +1,54 @@
 #include "sim/run.hpp"
 
+#include "common/error.hpp"
 #include "common/text.hpp"
 #include "sim/registry.hpp"
 #include "workloads/workload.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace accsim {
 
 Config load_run_config(const std::string& path, const std::vector<std::string>& overrides) {
     return load_config(option_registry(), path, overrides);
+}
+
+Config load_run_config(const std::string& path, const std::vector<Override>& overrides) {
+    return load_config(option_registry(), path, overrides);
+}
+
+bool key_is_read(const Config& cfg, const std::string& key) {
+    const Option* opt = cfg.registry().find(key);
+    if (!opt) return false;
+    const auto& r = opt->readers;
+    return std::find(r.begin(), r.end(), cfg.get_string("run.arch")) != r.end();
+}
+
+std::vector<std::string> unread_keys(const Config& cfg) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : cfg.values())
+        if (v.user_set() && !key_is_read(cfg, k)) out.push_back(k);
+    return out;
+}
+
+std::string unread_key_message(const Config& cfg, const std::string& key,
+                               const std::string& context) {
+    const auto& v = cfg.at(key);
+    const Option* opt = cfg.registry().find(key);
+    return fmt::format("{}: {} = {} is not read {} (run.arch = {} read{} it): remove it, or run "
+                       "an architecture that reads it",
+                       v.origin, key, v.value, context, fmt::join(opt->readers, ", "),
+                       opt->readers.size() == 1 ? "s" : "");
+}
+
+void require_keys_read(const Config& cfg) {
+    std::vector<std::string> messages;
+    for (const auto& k : unread_keys(cfg))
+        messages.push_back(unread_key_message(
+            cfg, k, fmt::format("by run.arch = {}", cfg.get_string("run.arch"))));
+    if (!messages.empty()) throw InputError(fmt::format("{}", fmt::join(messages, "; ")));
 }
 
 namespace {

@@ -23,8 +23,9 @@ namespace {
 
 struct Sweep {
     std::string name, config;
-    std::vector<std::string> sets;
+    std::vector<std::string> sets, set_origins; // origins: "study.ini:LINE" of each
     std::vector<Axis> axes;
+    std::vector<std::string> axis_origins;
 };
 
 struct Published {
@@ -90,10 +91,14 @@ Study read_study(const std::string& path) {
                 if (!fs::exists(w.config))
                     throw InputError(fmt::format("{}: config '{}' not found", place, w.config));
             } else if (key == "set") {
-                for (auto& a : assignments(e.value, place)) w.sets.push_back(a);
+                for (auto& a : assignments(e.value, place)) {
+                    w.sets.push_back(a);
+                    w.set_origins.push_back(place);
+                }
             } else if (key == "vary") {
                 try {
                     w.axes.push_back(parse_axis(e.value));
+                    w.axis_origins.push_back(place);
                 } catch (const InputError& err) {
                     throw InputError(fmt::format("{}: {}", place, err.what()));
                 }
@@ -200,8 +205,9 @@ int cmd_study(const std::vector<std::string>& args) {
     std::vector<std::string> sweep_of;
     for (const auto& w : st.sweeps)
         for (auto& varied : grid(w.axes)) {
-            Point p{w.config, w.sets, varied};
+            Point p{w.config, w.sets, varied, w.set_origins};
             p.sets.insert(p.sets.end(), varied.begin(), varied.end());
+            p.origins.insert(p.origins.end(), w.axis_origins.begin(), w.axis_origins.end());
             points.push_back(std::move(p));
             sweep_of.push_back(w.name);
         }

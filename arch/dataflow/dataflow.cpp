@@ -506,7 +506,8 @@ ArchInfo info() {
     return {"dataflow",
             "FPGA dataflow pipeline (hls4ml io_stream / FINN): one process per layer, bounded "
             "pixel streams, FIFO sizing, deadlock diagnosis, FPGA resources",
-            &register_options, [] { return std::unique_ptr<Architecture>(new Dataflow()); }};
+            &register_options, [] { return std::unique_ptr<Architecture>(new Dataflow()); },
+            graph_keys()};
 }
 
 } // namespace accsim::dataflow

@@ -526,7 +526,8 @@ ArchInfo info() {
     return {"eie",
             "EIE sparse ASIC (ISCA 2016): interleaved CSC, CCU broadcast, per-PE activation "
             "queues; real fixed-point outputs, area and power",
-            &register_options, [] { return std::unique_ptr<Architecture>(new Eie()); }};
+            &register_options, [] { return std::unique_ptr<Architecture>(new Eie()); },
+            graph_keys({"run.seed", "workload.sparsity", "workload.act_density", "workload.weights", "workload.input"})};
 }
 
 } // namespace accsim::eie

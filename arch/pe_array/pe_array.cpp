@@ -416,7 +416,8 @@ ArchInfo info() {
     return {"pe_array",
             "2D PE array (SCALE-Sim os/ws/is, Tailor rda) with double-buffered SRAM and DRAM over "
             "TLM-2.0",
-            &register_options, [] { return std::unique_ptr<Architecture>(new PeArray()); }};
+            &register_options, [] { return std::unique_ptr<Architecture>(new PeArray()); },
+            graph_keys({"dram.*", "tech.*"})};
 }
 
 } // namespace accsim::pe_array

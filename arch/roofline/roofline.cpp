@@ -110,7 +110,8 @@ LayerBound layer_bound(const Graph& g, const Layer& l, double macs_per_cycle,
 
 ArchInfo info() {
     return {"roofline", "analytic bound: max(compute, memory) cycles per layer", &register_options,
-            [] { return std::unique_ptr<Architecture>(new Roofline()); }};
+            [] { return std::unique_ptr<Architecture>(new Roofline()); },
+            graph_keys()};
 }
 
 } // namespace accsim::roofline

@@ -104,7 +104,7 @@ TEST_CASE("wildcard keys exist once per name given") {
     auto reg = small_registry();
     std::string path =
         test::temp_file("[array.layer.conv1]\nreuse = 4\n[array.layer.fc]\nreuse = 2\n");
-    Config cfg = load_config(reg, path, {});
+    Config cfg = load_config(reg, path);
     CHECK(cfg.instances("array.layer") == std::vector<std::string>{"conv1", "fc"});
     CHECK(cfg.get_int("array.layer.fc.reuse") == 2);
     CHECK_FALSE(cfg.has("array.layer.pool.reuse"));
@@ -123,7 +123,7 @@ TEST_CASE("malformed files are refused with their line") {
 TEST_CASE("a missing config file is an input error naming the file") {
     auto reg = small_registry();
     try {
-        load_config(reg, "/nonexistent/x.ini", {});
+        load_config(reg, "/nonexistent/x.ini");
         FAIL("no error");
     } catch (const InputError& e) {
         CHECK(std::string(e.what()) == "/nonexistent/x.ini: cannot open file");

@@ -25,7 +25,7 @@ struct Setup {
     Graph load(const std::string& ini, const std::string& dir = "") {
         std::string path = dir.empty() ? test::temp_file(ini, ".ini") : dir + "/test.ini";
         if (!dir.empty()) std::ofstream(path) << ini;
-        return load_workload(load_config(reg, path, {}));
+        return load_workload(load_config(reg, path));
     }
     std::string error(const std::string& ini) {
         return test::input_error([&] { load(ini); });
@@ -142,7 +142,7 @@ TEST_CASE("load_workload reads traces relative to the config file") {
     std::string ini = (dir / "short.ini").string();
     std::ofstream(ini) << "[run]\nworkload = traces/net.csv\nskip = shorten\n";
     try {
-        load_workload(load_config(s.reg, ini, {}));
+        load_workload(load_config(s.reg, ini));
         FAIL("shorten on a file must fail");
     } catch (const InputError& e) {
         std::string msg = e.what();
@@ -150,7 +150,7 @@ TEST_CASE("load_workload reads traces relative to the config file") {
     }
     std::ofstream(ini) << "[run]\nworkload = traces/missing.csv\n";
     try {
-        load_workload(load_config(s.reg, ini, {}));
+        load_workload(load_config(s.reg, ini));
         FAIL("a missing trace must fail");
     } catch (const InputError& e) {
         CHECK(std::string(e.what()).find("missing.csv: cannot open file") != std::string::npos);
