@@ -5,14 +5,19 @@
 
 #include <cstring>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <iterator>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace accsim {
 
 std::size_t NpyArray::elements() const {
     std::size_t n = 1;
-    for (auto d : shape) n *= d;
+    for (auto d : shape) n *= d; // read_npy has checked that the product fits the file
     return n;
 }
 
@@ -86,53 +91,101 @@ void parse_npy_header(const std::string& header, const std::string& where, NpyAr
     }
 }
 
-NpyArray read_npy(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(fmt::format("{}: cannot open file", path));
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
-                                     std::istreambuf_iterator<char>());
-    static const unsigned char magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
-    if (bytes.size() < 10 || std::memcmp(bytes.data(), magic, 6) != 0)
+NpyMap::NpyMap(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) throw InputError(fmt::format("{}: cannot open file", path));
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw InputError(fmt::format("{}: not a regular file", path));
+    }
+    map_bytes_ = std::size_t(st.st_size);
+    if (map_bytes_ < 10) {
+        ::close(fd);
         throw InputError(fmt::format("{}: not a .npy file (no \\x93NUMPY magic string)", path));
+    }
+    map_ = mmap(nullptr, map_bytes_, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map_ == MAP_FAILED) {
+        map_ = nullptr;
+        throw InputError(fmt::format("{}: cannot read file", path));
+    }
+    const auto* bytes = static_cast<const unsigned char*>(map_);
+    static const unsigned char magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+    // The destructor does not run for a throwing constructor: unmap before every throw.
+    auto fail = [&](std::string message) {
+        munmap(map_, map_bytes_);
+        map_ = nullptr;
+        throw InputError(message);
+    };
+    if (std::memcmp(bytes, magic, 6) != 0)
+        fail(fmt::format("{}: not a .npy file (no \\x93NUMPY magic string)", path));
     const int major = bytes[6];
     if (major != 1 && major != 2)
-        throw InputError(
-            fmt::format("{}: .npy format version {}.{} is not supported (1.0 and 2.0 are)", path,
-                        major, int(bytes[7])));
+        fail(fmt::format("{}: .npy format version {}.{} is not supported (1.0 and 2.0 are)", path,
+                         major, int(bytes[7])));
     // Version 1 stores the header length in 2 bytes, version 2 in 4 (NEP 1).
     const std::size_t len_bytes = major == 1 ? 2 : 4;
-    if (bytes.size() < 8 + len_bytes)
-        throw InputError(fmt::format("{}: .npy file ends inside its header", path));
-    const std::size_t header_len = little_endian(bytes.data() + 8, int(len_bytes));
+    if (map_bytes_ < 8 + len_bytes) fail(fmt::format("{}: .npy file ends inside its header", path));
+    const std::size_t header_len = little_endian(bytes + 8, int(len_bytes));
     const std::size_t data_at = 8 + len_bytes + header_len;
-    if (bytes.size() < data_at)
-        throw InputError(fmt::format("{}: .npy file ends inside its header", path));
-    std::string header(bytes.begin() + 8 + long(len_bytes), bytes.begin() + long(data_at));
-
-    NpyArray a;
-    parse_npy_header(header, path, a);
-    const std::size_t n = a.elements();
-    const std::size_t size = a.type == NpyType::float64 ? 8 : a.type == NpyType::float32 ? 4 : 2;
-    if ((bytes.size() - data_at) / size < n)
-        throw InputError(fmt::format("{}: .npy file holds {} bytes of data, its shape needs {}",
-                                     path, bytes.size() - data_at, n * size));
-    a.values.resize(n);
-    const unsigned char* d = bytes.data() + data_at;
-    for (std::size_t i = 0; i < n; ++i, d += size) {
-        if (a.type == NpyType::float32) {
-            std::uint32_t u = little_endian(d, 4);
-            float f;
-            std::memcpy(&f, &u, 4);
-            a.values[i] = f;
-        } else if (a.type == NpyType::float64) {
-            std::uint64_t u = std::uint64_t(little_endian(d + 4, 4)) << 32 | little_endian(d, 4);
-            double f;
-            std::memcpy(&f, &u, 8);
-            a.values[i] = f;
-        } else {
-            a.values[i] = static_cast<std::int16_t>(little_endian(d, 2));
-        }
+    if (map_bytes_ < data_at) fail(fmt::format("{}: .npy file ends inside its header", path));
+    try {
+        parse_npy_header(std::string(bytes + 8 + len_bytes, bytes + data_at), path, header_);
+    } catch (const InputError& e) {
+        fail(e.what());
     }
+    size_ = header_.type == NpyType::float64 ? 8 : header_.type == NpyType::float32 ? 4 : 2;
+    // The shape's product, checked: a shape whose product wraps must not pass for a small one.
+    bool wraps = false;
+    elements_ = 1;
+    for (auto d : header_.shape) wraps = wraps || __builtin_mul_overflow(elements_, d, &elements_);
+    std::size_t need = 0;
+    wraps = wraps || __builtin_mul_overflow(elements_, size_, &need);
+    if (wraps || map_bytes_ - data_at < need)
+        fail(fmt::format("{}: .npy file holds {} bytes of data, its shape needs {}", path,
+                         map_bytes_ - data_at, wraps ? "more than 2^64" : std::to_string(need)));
+    data_ = bytes + data_at;
+}
+
+NpyMap::~NpyMap() {
+    if (map_) munmap(map_, map_bytes_);
+}
+
+void write_npy(const std::string& path, const std::vector<std::size_t>& shape,
+               const std::vector<double>& values) {
+    // NumPy's own spelling: "(3,)" but "(2, 3)".
+    std::string dims = fmt::format("{}", fmt::join(shape, ", ")) + (shape.size() == 1 ? "," : "");
+    std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}",
+                                     dims);
+    // NEP 1: the data starts at a multiple of 64 bytes; the header ends with a newline.
+    while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+    header += '\n';
+    std::ofstream out(path, std::ios::binary);
+    const unsigned char prefix[] = {0x93,
+                                    'N',
+                                    'U',
+                                    'M',
+                                    'P',
+                                    'Y',
+                                    1,
+                                    0,
+                                    static_cast<unsigned char>(header.size() & 0xff),
+                                    static_cast<unsigned char>(header.size() >> 8)};
+    out.write(reinterpret_cast<const char*>(prefix), sizeof prefix);
+    out << header;
+    out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * 8));
+    out.flush();
+    if (!out) throw InputError(fmt::format("{}: cannot write file", path));
+}
+
+NpyArray read_npy(const std::string& path) {
+    NpyMap m(path);
+    NpyArray a;
+    a.type = m.type();
+    a.shape = m.shape();
+    a.values.resize(m.elements());
+    for (std::size_t i = 0; i < m.elements(); ++i) a.values[i] = m.value(i);
     return a;
 }
 

@@ -59,6 +59,10 @@ void register_workload_options(OptionRegistry& reg) {
             "folder of .npy weight files, one per layer (LAYER.npy); empty: random weights with "
             "the layer's density")
         .path();
+    reg.add("workload.bias", OptType::string, "", "",
+            "folder of .npy bias vectors, one per layer (LAYER.npy, one value per output); "
+            "empty: no biases")
+        .path();
     reg.add("workload.input", OptType::string, "", "",
             "input activation vector (.npy); empty: random activations with the layer's density")
         .path();

@@ -8,13 +8,28 @@
 
 namespace accsim::eie {
 
+std::uint64_t LayerImage::padding_entries() const {
+    std::uint64_t n = 0;
+    for (const auto& pass : tiles)
+        for (const auto& t : pass) n += t.padding_entries();
+    return n;
+}
+
 LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_pe,
-                             int weight_frac_bits, const std::string& layer) {
+                             int weight_frac_bits, const std::string& layer, CodebookMode mode) {
     LayerImage img;
     img.rows = m.rows;
     img.cols = m.cols;
     img.nonzero_weights = m.nonzeros();
-    img.book = fit_codebook(m.value);
+    std::optional<Codebook> exact;
+    if (mode != CodebookMode::kmeans) exact = exact_codebook(m.value);
+    if (mode == CodebookMode::exact && !exact)
+        throw InputError(fmt::format(
+            "layer {}: eie.codebook = exact needs at most 15 distinct non-zero weights (a 4-bit "
+            "index with 0 for padding); this layer has more: use kmeans or automatic",
+            layer));
+    img.exact_book = exact.has_value();
+    img.book = exact ? *exact : fit_codebook(m.value);
     const double scale = std::ldexp(1.0, weight_frac_bits);
     for (int c = 0; c < Codebook::entries; ++c) {
         const double q = std::round(img.book.value[std::size_t(c)] * scale);
@@ -30,9 +45,16 @@ LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_p
     const int local_rows = (m.rows + pes - 1) / pes;
     img.local_rows_per_pass = std::min(local_rows, act_regs_per_pe);
     const int passes = std::max(1, (local_rows + act_regs_per_pe - 1) / act_regs_per_pe);
+    // EIE section IV: the source registers hold 64 activations per PE (4K on 64 PEs); a longer
+    // input runs in batches of at most that many.
+    img.batch_cols = std::min(m.cols, pes * act_regs_per_pe);
+    const int batches = std::max(1, (m.cols + img.batch_cols - 1) / std::max(1, img.batch_cols));
+    img.tiles.resize(std::size_t(passes));
     for (int k = 0; k < passes; ++k)
-        img.passes.push_back(
-            encode_interleaved(m, codes, pes, k * act_regs_per_pe, (k + 1) * act_regs_per_pe));
+        for (int b = 0; b < batches; ++b)
+            img.tiles[std::size_t(k)].push_back(encode_interleaved(
+                m, codes, pes, k * act_regs_per_pe, (k + 1) * act_regs_per_pe,
+                b * img.batch_cols, std::min(m.cols, (b + 1) * img.batch_cols)));
     return img;
 }
 
@@ -55,19 +77,24 @@ std::vector<std::int16_t> compute_layer(const LayerImage& w, const std::vector<s
                                         int weight_frac_bits, bool relu) {
     std::vector<std::int16_t> y(std::size_t(w.rows), 0);
     std::vector<std::int64_t> acc;
-    for (std::size_t k = 0; k < w.passes.size(); ++k) {
-        const InterleavedCsc& pass = w.passes[k];
-        const int pes = pass.pes;
+    for (std::size_t k = 0; k < w.passes(); ++k) {
+        const int pes = w.tiles[k].front().pes;
         for (int p = 0; p < pes; ++p) {
-            const PeSlices& s = pass.pe[std::size_t(p)];
-            acc.assign(std::size_t(s.local_rows), 0);
-            for (int j = 0; j < w.cols; ++j) {
-                const std::int64_t a = x[std::size_t(j)];
-                if (a == 0) continue; // the CCU never broadcasts a zero
-                for_each_in_slice(s, j, [&](int row, int v) {
-                    acc[std::size_t(row)] += std::int64_t(w.weight_code[std::size_t(v)]) * a;
-                });
+            // The accumulators of a pass live through all its batches.
+            const PeSlices& first = w.tiles[k].front().pe[std::size_t(p)];
+            acc.assign(std::size_t(first.local_rows), 0);
+            for (std::size_t b = 0; b < w.batches(); ++b) {
+                const PeSlices& s = w.tiles[k][b].pe[std::size_t(p)];
+                const std::size_t col0 = b * std::size_t(w.batch_cols);
+                for (int j = 0; j < w.tiles[k][b].cols; ++j) {
+                    const std::int64_t a = x[col0 + std::size_t(j)];
+                    if (a == 0) continue; // the CCU never broadcasts a zero
+                    for_each_in_slice(s, j, [&](int row, int v) {
+                        acc[std::size_t(row)] += std::int64_t(w.weight_code[std::size_t(v)]) * a;
+                    });
+                }
             }
+            const PeSlices& s = first;
             for (int r = 0; r < s.local_rows; ++r) {
                 const std::size_t global =
                     (std::size_t(k) * std::size_t(w.local_rows_per_pass) + std::size_t(r)) *

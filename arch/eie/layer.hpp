@@ -14,20 +14,33 @@
 
 namespace accsim::eie {
 
+// How a layer's shared weights are chosen: exact keeps the values of weights that are already
+// shared (at most 15 distinct non-zeros), kmeans refits them, automatic is exact when it fits.
+enum class CodebookMode { automatic, kmeans, exact };
+
 struct LayerImage {
-    int rows = 0, cols = 0;
+    int rows = 0, cols = 0;      // cols counts the bias column when the layer has one
     int local_rows_per_pass = 0; // destination registers per PE
+    int batch_cols = 0;          // input columns per batch: the source registers of all PEs
     Codebook book;
+    bool exact_book = false; // the book is the weights' own values
     std::array<std::int16_t, Codebook::entries> weight_code{}; // book.value in fixed point
-    std::vector<InterleavedCsc> passes; // each pass computes the next local_rows_per_pass rows
+    // tiles[pass][batch]: pass k computes the next local_rows_per_pass rows of every PE; batch b
+    // covers input columns [b * batch_cols, (b + 1) * batch_cols) with pointers of its own.
+    std::vector<std::vector<InterleavedCsc>> tiles;
     std::uint64_t nonzero_weights = 0;
+    std::size_t passes() const { return tiles.size(); }
+    std::size_t batches() const { return tiles.empty() ? 0 : tiles.front().size(); }
+    std::uint64_t padding_entries() const;
 };
 
-// Fits the codebook to m's non-zeros, quantises it to Q(15 - weight_frac_bits).weight_frac_bits
-// and encodes the matrix for `pes` PEs; `layer` names the layer in the InputError thrown when a
-// shared weight does not fit in 16 bits.
+// Chooses the codebook for m's non-zeros, quantises it to Q(15 - weight_frac_bits).weight_frac_bits
+// and encodes the matrix for `pes` PEs in passes of act_regs_per_pe rows per PE and batches of
+// pes * act_regs_per_pe input columns; `layer` names the layer in the InputError thrown when a
+// shared weight does not fit in 16 bits, or when exact is asked of more than 15 distinct values.
 LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_pe,
-                             int weight_frac_bits, const std::string& layer);
+                             int weight_frac_bits, const std::string& layer,
+                             CodebookMode mode = CodebookMode::automatic);
 
 // Rounds a sum of products (weights with weight_frac_bits, activations with a's fraction) back to
 // the activation format: round half up, saturate to int16; ReLU when asked.

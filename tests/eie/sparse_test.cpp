@@ -1,10 +1,13 @@
+#include "arch/eie/inputs.hpp"
 #include "arch/eie/layer.hpp"
+#include "common/error.hpp"
 #include "workloads/sparse/codebook.hpp"
 #include "workloads/sparse/csc.hpp"
 #include "workloads/sparse/random.hpp"
 #include "workloads/sparse/sparse_matrix.hpp"
 
 #include <doctest/doctest.h>
+#include <algorithm>
 #include <set>
 
 using namespace accsim;
@@ -146,8 +149,70 @@ TEST_CASE("outputs equal a dense fixed-point reference") {
         eie::LayerImage img = eie::build_layer_image(m, c.pes, c.regs, 12, "test");
         auto x = random_input(c.cols, 0.4, 99);
         CHECK(eie::compute_layer(img, x, 12, c.relu) == dense_reference(m, img, x, 12, c.relu));
-        if (c.pes == 1) CHECK(img.passes[0].padding_entries() > 0);
+        if (c.pes == 1) CHECK(img.padding_entries() > 0);
+        // Inputs longer than pes * regs source registers run in batches.
+        CHECK(img.batches() == std::size_t((c.cols + c.pes * c.regs - 1) / (c.pes * c.regs)));
     }
+    CHECK(eie::build_layer_image(random_pruned(7, 300, 0.9, 1.5, 7), 16, 1, 12, "t").batches() ==
+          19);
+}
+
+TEST_CASE("pre-quantized weights keep their values: the exact codebook") {
+    // A codebooked layer whose shared values include close pairs (-0.0226 / -0.0180 and
+    // +0.0222 / +0.0269) among far ones: k-means over them merges the close pairs, exact keeps
+    // all 12.
+    const std::vector<float> shared{-0.31f,   -0.2f,  -0.11f,  -0.0226f, -0.018f, 0.0222f,
+                                    0.0269f, 0.095f, 0.104f, 0.17f,    0.26f,   0.41f};
+    std::vector<std::vector<std::pair<int, float>>> cols(40);
+    SplitMix64 g(3);
+    for (auto& c : cols)
+        for (int r = 0; r < 30; ++r)
+            if (g.uniform() < 0.5) c.push_back({r, shared[g.below(shared.size())]});
+    SparseColumns m = columns(30, cols);
+    const auto book = exact_codebook(m.value);
+    REQUIRE(book.has_value());
+    const auto codes = book->index_all(m.value);
+    for (std::size_t k = 0; k < codes.size(); ++k)
+        CHECK(book->value[codes[k]] == double(m.value[k]));
+    for (float v : shared)
+        CHECK(std::count(book->value.begin(), book->value.end(), double(v)) >= 1);
+
+    auto changed = [&](eie::CodebookMode mode) {
+        auto img = eie::build_layer_image(m, 4, 64, 15, "t", mode);
+        std::size_t n = 0;
+        for (std::size_t k = 0; k < m.value.size(); ++k)
+            n += img.book.value[img.book.index_of(m.value[k])] != double(m.value[k]);
+        return n;
+    };
+    CHECK(changed(eie::CodebookMode::automatic) == 0);
+    CHECK(changed(eie::CodebookMode::exact) == 0);
+    CHECK(changed(eie::CodebookMode::kmeans) > 0);
+
+    // Sixteen distinct non-zero values do not fit 4-bit indices with 0 reserved.
+    std::vector<float> sixteen;
+    for (int v = 1; v <= 16; ++v) sixteen.push_back(float(v));
+    CHECK_FALSE(exact_codebook(sixteen).has_value());
+    SparseColumns wide = columns(16, {{}});
+    for (int r = 0; r < 16; ++r) {
+        wide.row.push_back(std::uint32_t(r));
+        wide.value.push_back(float(r + 1) / 16);
+    }
+    wide.col_start = {0, 16};
+    CHECK_THROWS_AS(eie::build_layer_image(wide, 4, 64, 8, "t", eie::CodebookMode::exact),
+                    InputError);
+    CHECK_FALSE(eie::build_layer_image(wide, 4, 64, 8, "t").exact_book);
+}
+
+TEST_CASE("values outside 16-bit fixed point saturate keeping their sign") {
+    // Q7.8: 1.0 is 256; the range is [-128, 127.996].
+    CHECK(eie::to_fixed(1.0, 8) == 256);
+    CHECK(eie::to_fixed(-1.5, 8) == -384);
+    CHECK(eie::to_fixed(127.99, 8) == 32765);
+    CHECK(eie::to_fixed(1e6, 8) == 32767);
+    CHECK(eie::to_fixed(3.7e16, 8) == 32767);
+    CHECK(eie::to_fixed(1e39, 8) == 32767);
+    CHECK(eie::to_fixed(-1e39, 8) == -32768);
+    CHECK(eie::to_fixed(-1e300, 0) == -32768);
 }
 
 TEST_CASE("the codebook's table lookup gives every weight its nearest centroid") {

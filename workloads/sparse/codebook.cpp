@@ -38,6 +38,25 @@ std::vector<std::uint8_t> Codebook::index_all(const std::vector<float>& w) const
     return out;
 }
 
+std::optional<Codebook> exact_codebook(const std::vector<float>& values) {
+    constexpr std::size_t most = Codebook::entries - 1;
+    std::array<float, most> seen{};
+    std::size_t n = 0;
+    for (float v : values) {
+        // Most weights repeat the last value found or an early one: a short linear search.
+        std::size_t k = 0;
+        while (k < n && seen[k] != v) ++k;
+        if (k < n) continue;
+        if (n == most) return std::nullopt;
+        seen[n++] = v;
+    }
+    std::sort(seen.begin(), seen.begin() + long(n));
+    Codebook book;
+    for (std::size_t c = 0; c < most; ++c)
+        book.value[c + 1] = n == 0 ? 0.0 : double(seen[std::min(c, n - 1)]);
+    return book;
+}
+
 Codebook fit_codebook(const std::vector<float>& values) {
     constexpr int clusters = Codebook::entries - 1;
     Codebook book;

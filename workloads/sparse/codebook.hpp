@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace accsim {
@@ -25,5 +26,10 @@ struct Codebook {
 // than a millionth of the range (at most 50). All 15 centroids stay in the book even when a
 // cluster is empty, so that the book always has 16 entries. `values` must not contain zeros.
 Codebook fit_codebook(const std::vector<float>& values);
+
+// The book of weights that are already shared (a pre-quantized layer): when the non-zeros take at
+// most 15 distinct values, those values exactly, ascending, the largest repeated to fill the book
+// (so that index_of maps each value to itself). std::nullopt when there are more than 15.
+std::optional<Codebook> exact_codebook(const std::vector<float>& values);
 
 } // namespace accsim

@@ -18,18 +18,19 @@ std::uint64_t InterleavedCsc::padding_entries() const {
 }
 
 InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std::uint8_t>& codes,
-                                  int pes, int local_begin, int local_end) {
+                                  int pes, int local_begin, int local_end, int col_begin,
+                                  int col_end) {
+    if (col_end < 0) col_end = m.cols;
     InterleavedCsc c;
     c.pes = pes;
-    c.cols = m.cols;
+    c.cols = col_end - col_begin;
     c.pe.resize(std::size_t(pes));
     for (int p = 0; p < pes; ++p) {
         auto& s = c.pe[std::size_t(p)];
         // Rows p, p + N, ... up to m.rows, clipped to the pass.
         const int rows_of_pe = m.rows > p ? (m.rows - p + pes - 1) / pes : 0;
         s.local_rows = std::max(0, std::min(local_end, rows_of_pe) - local_begin);
-        s.ptr.assign(std::size_t(m.cols) + 1, 0);
-        s.entries.reserve(m.nonzeros() / std::size_t(pes) + 16);
+        s.ptr.assign(std::size_t(c.cols) + 1, 0);
     }
     // Row -> (PE, local row) without a division per non-zero.
     std::vector<int> pe_of(std::size_t(m.rows)), local_of(std::size_t(m.rows));
@@ -38,7 +39,7 @@ InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std:
         local_of[std::size_t(i)] = i / pes;
     }
     std::vector<int> last_row(static_cast<std::size_t>(pes), -1);
-    for (int j = 0; j < m.cols; ++j) {
+    for (int j = col_begin; j < col_end; ++j) {
         std::fill(last_row.begin(), last_row.end(), -1);
         for (std::uint64_t k = m.col_start[std::size_t(j)]; k < m.col_start[std::size_t(j) + 1];
              ++k) {
@@ -53,7 +54,7 @@ InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std:
             s.entries.push_back(CscEntry::make(codes[k], zeros));
             last_row[std::size_t(p)] = row;
         }
-        for (auto& s : c.pe) s.ptr[std::size_t(j) + 1] = std::uint32_t(s.entries.size());
+        for (auto& s : c.pe) s.ptr[std::size_t(j - col_begin) + 1] = std::uint32_t(s.entries.size());
     }
     return c;
 }

@@ -39,10 +39,13 @@ struct InterleavedCsc {
     std::uint64_t padding_entries() const;
 };
 
-// Encodes the rows of `m` whose local row (i / pes) lies in [local_begin, local_end); local rows
-// are renumbered from 0. `codes[k]` is the codebook index (1..15) of m's k-th non-zero.
+// Encodes the rows of `m` whose local row (i / pes) lies in [local_begin, local_end), and the
+// columns in [col_begin, col_end) (col_end < 0: to the last); local rows and columns are
+// renumbered from 0, so the pointers are the tile's own. `codes[k]` is the codebook index (1..15)
+// of m's k-th non-zero.
 InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std::uint8_t>& codes,
-                                  int pes, int local_begin, int local_end);
+                                  int pes, int local_begin, int local_end, int col_begin = 0,
+                                  int col_end = -1);
 
 // Walks one PE's slice of column `col`: calls f(local_row, value_index) for every entry that is
 // not padding.

@@ -78,20 +78,7 @@ SparseColumns random_pruned(int rows, int cols, double density, double limit, st
 }
 
 SparseColumns from_dense(const std::vector<double>& dense, int rows, int cols) {
-    SparseColumns m;
-    m.rows = rows;
-    m.cols = cols;
-    m.col_start.assign(std::size_t(cols) + 1, 0);
-    for (int j = 0; j < cols; ++j) {
-        for (int i = 0; i < rows; ++i) {
-            const double w = dense[std::size_t(i) * std::size_t(cols) + std::size_t(j)];
-            if (w == 0) continue;
-            m.row.push_back(std::uint32_t(i));
-            m.value.push_back(float(w));
-        }
-        m.col_start[std::size_t(j) + 1] = m.row.size();
-    }
-    return m;
+    return from_dense_rows(rows, cols, [&](std::size_t k) { return dense[k]; });
 }
 
 } // namespace accsim

@@ -28,4 +28,33 @@ SparseColumns random_pruned(int rows, int cols, double density, double limit, st
 // The non-zeros of a dense row-major rows x cols matrix (W[i][j] at i * cols + j).
 SparseColumns from_dense(const std::vector<double>& dense, int rows, int cols);
 
+// The same from any element accessor, value(k) for k = i * cols + j: two passes in memory order
+// (count the non-zeros per column, then place them), so a large memory-mapped file is read
+// sequentially and rows come out ascending without sorting.
+template <typename Value>
+SparseColumns from_dense_rows(int rows, int cols, Value value) {
+    SparseColumns m;
+    m.rows = rows;
+    m.cols = cols;
+    const std::size_t c = std::size_t(cols);
+    m.col_start.assign(c + 1, 0);
+    std::size_t k = 0;
+    for (int i = 0; i < rows; ++i)
+        for (std::size_t j = 0; j < c; ++j, ++k) m.col_start[j + 1] += value(k) != 0;
+    for (std::size_t j = 0; j < c; ++j) m.col_start[j + 1] += m.col_start[j];
+    m.row.resize(m.col_start[c]);
+    m.value.resize(m.col_start[c]);
+    std::vector<std::uint64_t> next(m.col_start.begin(), m.col_start.end() - 1);
+    k = 0;
+    for (int i = 0; i < rows; ++i)
+        for (std::size_t j = 0; j < c; ++j, ++k) {
+            const double w = value(k);
+            if (w == 0) continue;
+            const std::uint64_t at = next[j]++;
+            m.row[at] = std::uint32_t(i);
+            m.value[at] = float(w);
+        }
+    return m;
+}
+
 } // namespace accsim

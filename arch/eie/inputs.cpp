@@ -1,0 +1,150 @@
+#include "arch/eie/inputs.hpp"
+
+#include "common/error.hpp"
+#include "workloads/npy.hpp"
+#include "workloads/sparse/random.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace accsim::eie {
+
+namespace {
+
+// Salts of the seed's independent random streams.
+enum Stream : std::uint64_t { weights_stream = 1, input_stream = 2 };
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+    return fmt::format("({})", fmt::join(shape, ", "));
+}
+
+// The file of layer `l` in folder `dir` (workload.weights or workload.bias).
+std::string layer_file(const std::string& dir, const Layer& l, const char* key) {
+    const std::string path = (std::filesystem::path(dir) / (l.name + ".npy")).string();
+    if (!std::filesystem::exists(path))
+        throw InputError(fmt::format("{}: layer {}: file not found ({} holds one LAYER.npy per "
+                                     "dense layer)",
+                                     path, l.name, key));
+    return path;
+}
+
+// Element k of `a`, which must be finite.
+double finite_value(const NpyMap& a, std::size_t k, const std::string& path, const Layer& l) {
+    const double v = a.value(k);
+    if (!std::isfinite(v))
+        throw InputError(fmt::format("{}: layer {}: element {} is {}", path, l.name, k, v));
+    return v;
+}
+
+// Appends the bias vector as column `m.cols` (its zeros pruned like weights).
+void append_bias_column(SparseColumns& m, const Layer& l, const std::string& dir) {
+    const std::string path = layer_file(dir, l, "workload.bias");
+    NpyMap b(path);
+    if (b.elements() != std::size_t(m.rows) || b.shape().size() > 2)
+        throw InputError(fmt::format("{}: layer {}: bias has shape {}; expected ({},) = (outputs,)",
+                                     path, l.name, shape_text(b.shape()), m.rows));
+    for (std::size_t i = 0; i < b.elements(); ++i) {
+        const double v = finite_value(b, i, path, l);
+        if (v == 0) continue;
+        m.row.push_back(std::uint32_t(i));
+        m.value.push_back(float(v));
+    }
+    m.col_start.push_back(m.row.size());
+    ++m.cols;
+}
+
+} // namespace
+
+SparseColumns layer_weights(const Layer& l, int index, const Params& p) {
+    const int rows = l.out.c, cols = int(l.in.elements());
+    SparseColumns m;
+    if (!p.weights_dir.empty()) {
+        const std::string path = layer_file(p.weights_dir, l, "workload.weights");
+        NpyMap a(path);
+        if (a.shape().size() != 2 || a.shape()[0] != std::size_t(rows) ||
+            a.shape()[1] != std::size_t(cols))
+            throw InputError(fmt::format(
+                "{}: layer {}: weights have shape {}; expected ({}, {}) = (outputs, inputs)", path,
+                l.name, shape_text(a.shape()), rows, cols));
+        m = from_dense_rows(rows, cols,
+                            [&](std::size_t k) { return finite_value(a, k, path, l); });
+    } else {
+        if (std::uint64_t(rows) * std::uint64_t(cols) >= (std::uint64_t(1) << 32))
+            throw InputError(fmt::format("layer {}: {} x {} weights are more than eie's weight "
+                                         "generator takes (2^32)",
+                                         l.name, rows, cols));
+        // Uniform in [-limit, limit], scaled so that the kept weights keep the activations'
+        // variance through a ReLU layer (He et al. 2015: n_in * E[w^2] = 2, with n_in the kept
+        // fan-in).
+        const double d = l.weight_density, keep = 1.0 - d;
+        const double fan_in = std::max(1.0, d * cols);
+        const double limit = std::sqrt(6.0 / (fan_in * (1 + keep + keep * keep)));
+        m = random_pruned(rows, cols, d, limit,
+                          stream_seed(p.seed, weights_stream * 1000003 + std::uint64_t(index)));
+    }
+    if (!p.bias_dir.empty()) append_bias_column(m, l, p.bias_dir);
+    return m;
+}
+
+std::int16_t to_fixed(double v, int frac_bits) {
+    const double scaled = std::ldexp(v, frac_bits);
+    // Clamp before rounding: llround of a value beyond 64 bits is undefined.
+    return std::int16_t(std::lround(std::clamp(scaled, -32768.0, 32767.0)));
+}
+
+std::vector<std::int16_t> graph_input(const Graph& g, const Params& p, std::uint64_t n) {
+    const std::size_t len = std::size_t(g.input.elements());
+    std::vector<std::int16_t> x(len);
+    if (!p.input_path.empty()) {
+        NpyMap a(p.input_path);
+        if (a.elements() != len)
+            throw InputError(fmt::format("{}: input has {} elements; workload {} takes {}",
+                                         p.input_path, a.elements(), g.name, len));
+        for (std::size_t i = 0; i < len; ++i) {
+            const double v = a.value(i);
+            if (!std::isfinite(v))
+                throw InputError(
+                    fmt::format("{}: input element {} is {}", p.input_path, i, v));
+            // int16 files hold the fixed-point codes themselves.
+            x[i] = a.type() == NpyType::int16 ? std::int16_t(v) : to_fixed(v, p.act_frac_bits);
+        }
+        return x;
+    }
+    const double scale = std::ldexp(1.0, p.act_frac_bits);
+    SplitMix64 rng(stream_seed(p.seed, input_stream * 1000003 + n));
+    if (p.generated_input == "binary_lba") {
+        // Each 8 elements are the binary digits (least significant first) of one LBA bucket
+        // drawn uniformly; the last number is cut at the vector's end.
+        for (std::size_t i = 0; i < len; i += 8) {
+            const std::uint64_t lba = rng.below(256);
+            for (std::size_t b = 0; b < 8 && i + b < len; ++b)
+                x[i + b] = std::int16_t(((lba >> b) & 1) ? std::lround(scale) : 0);
+        }
+    } else {
+        for (auto& v : x) v = std::int16_t(std::max<long>(1, std::lround(rng.uniform() * scale)));
+    }
+    return x;
+}
+
+void apply_density(std::vector<std::int16_t>& x, double density, int act_frac_bits,
+                   std::uint64_t seed) {
+    const std::size_t n = x.size();
+    const std::size_t keep =
+        std::min(n, std::max<std::size_t>(1, std::size_t(std::llround(density * double(n)))));
+    std::vector<std::uint32_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = std::uint32_t(i);
+    SplitMix64 rng(seed);
+    for (std::size_t i = 0; i < keep; ++i) std::swap(order[i], order[i + rng.below(n - i)]);
+    std::vector<std::int16_t> y(n, 0);
+    const std::int16_t one = to_fixed(1.0, act_frac_bits);
+    for (std::size_t i = 0; i < keep; ++i) {
+        const auto k = order[i];
+        y[k] = x[k] != 0 ? x[k] : one;
+    }
+    x.swap(y);
+}
+
+} // namespace accsim::eie
