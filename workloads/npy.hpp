@@ -33,6 +33,8 @@ public:
     NpyType type() const { return header_.type; }
     const std::vector<std::size_t>& shape() const { return header_.shape; }
     std::size_t elements() const { return elements_; }
+    // The raw little-endian elements, C order (elements() of them).
+    const unsigned char* data() const { return data_; }
     // Element i (C order) as a double; int16 exactly.
     double value(std::size_t i) const {
         const unsigned char* d = data_ + i * size_;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -69,8 +70,26 @@ SparseColumns layer_weights(const Layer& l, int index, const Params& p) {
             throw InputError(fmt::format(
                 "{}: layer {}: weights have shape {}; expected ({}, {}) = (outputs, inputs)", path,
                 l.name, shape_text(a.shape()), rows, cols));
-        m = from_dense_rows(rows, cols,
-                            [&](std::size_t k) { return finite_value(a, k, path, l); });
+        // One typed reader per dtype, so the inner loop is a plain load.
+        auto read = [&](auto element) {
+            return from_dense_rows(rows, cols, [&](std::size_t k) {
+                decltype(element) v;
+                std::memcpy(&v, a.data() + k * sizeof v, sizeof v);
+                if (!std::isfinite(double(v))) finite_value(a, k, path, l); // throws
+                return double(v);
+            });
+        };
+        switch (a.type()) {
+        case NpyType::float32:
+            m = read(float{});
+            break;
+        case NpyType::float64:
+            m = read(double{});
+            break;
+        case NpyType::int16:
+            m = read(std::int16_t{});
+            break;
+        }
     } else {
         if (std::uint64_t(rows) * std::uint64_t(cols) >= (std::uint64_t(1) << 32))
             throw InputError(fmt::format("layer {}: {} x {} weights are more than eie's weight "

@@ -31,6 +31,11 @@ InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std:
         const int rows_of_pe = m.rows > p ? (m.rows - p + pes - 1) / pes : 0;
         s.local_rows = std::max(0, std::min(local_end, rows_of_pe) - local_begin);
         s.ptr.assign(std::size_t(c.cols) + 1, 0);
+        // About this PE's share of the tile's non-zeros, plus some padding.
+        const double share = rows_of_pe > 0 ? double(s.local_rows) / rows_of_pe : 0;
+        const auto tile_nonzeros = double(m.col_start[std::size_t(col_end)] -
+                                          m.col_start[std::size_t(col_begin)]);
+        s.entries.reserve(std::size_t(tile_nonzeros / pes * share * 1.05) + 16);
     }
     // Row -> (PE, local row) without a division per non-zero.
     std::vector<int> pe_of(std::size_t(m.rows)), local_of(std::size_t(m.rows));
