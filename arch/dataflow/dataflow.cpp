@@ -59,7 +59,8 @@ void register_options(OptionRegistry& reg) {
             "32 when at most 32)")
         .one_of({"hls4ml", "finn"});
     reg.add("dataflow.sizing_images", OptType::integer, "3", "images",
-            "images streamed back to back in each FIFO sizing run (optimized, minimal)")
+            "images streamed in each FIFO sizing run (optimized, minimal) after the images that "
+            "fill the pipeline; the inputs arrive at the busiest stage's interval")
         .range(2, 1000);
     reg.add(
            "dataflow.lutram_max_depth", OptType::integer, "256", "words",
@@ -348,7 +349,23 @@ public:
             std::vector<std::uint64_t> unbounded = tensor_depths(pipe);
             for (std::size_t i = 0; i < pipe.streams.size(); ++i)
                 if (!pipe.streams[i].port) unbounded[i] = 0;
-            PassResult free_run = pipe.run_pass(unbounded, sizing_images);
+            // Inputs arrive at the rate the design sustains, the busiest stage's cycles per image:
+            // without back-pressure a faster source would fill the FIFO before a slower stage
+            // by a share of every image it runs ahead, so the depths would grow with the number
+            // of images. Paced, every image meets the pipeline as the one before it did.
+            std::uint64_t interval = 0;
+            for (const auto& s : pipe.stages)
+                interval = std::max(interval, s.stage->busy_cycles_per_image());
+            // The first images meet an emptier pipeline than later ones: stream the images that
+            // are in flight at once (one image's latency over the interval) before the
+            // sizing_images, so that every FIFO reaches its steady-state peak whatever
+            // sizing_images is.
+            const PassResult one = pipe.run_pass(unbounded, 1, interval);
+            const std::uint64_t fill = interval ? ceil_div(one.latency_cycles, interval) : 0;
+            const std::uint64_t run_images = fill + sizing_images;
+            PassResult free_run = pipe.run_pass(unbounded, run_images, interval);
+            sizing["source_interval_cycles"] = interval;
+            sizing["fill_images"] = fill;
             sizing["passes"].push_back(pass_json("unbounded", free_run, pipe, unbounded, true));
             for (std::size_t i = 0; i < pipe.streams.size(); ++i)
                 depths.push_back(
@@ -367,7 +384,7 @@ public:
                         const std::uint64_t mid = lo + (hi - lo) / 2;
                         std::vector<std::uint64_t> trial = depths;
                         trial[i] = mid;
-                        PassResult r = pipe.run_pass(trial, sizing_images);
+                        PassResult r = pipe.run_pass(trial, run_images);
                         ++probes;
                         if (!r.deadlocked && r.ii_cycles <= free_run.ii_cycles)
                             hi = mid;
@@ -378,7 +395,7 @@ public:
                 }
                 sizing["probe_runs"] = probes;
             }
-            PassResult confirm = pipe.run_pass(depths, sizing_images);
+            PassResult confirm = pipe.run_pass(depths, run_images);
             if (confirm.deadlocked)
                 throw DesignFailure(fmt::format("{} FIFO depths: {}", policy, confirm.diagnosis));
             sizing["passes"].push_back(pass_json("sized", confirm, pipe, depths, false));

@@ -192,9 +192,11 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing,
 
 Pipeline::~Pipeline() = default;
 
-PassResult Pipeline::run_pass(const std::vector<std::uint64_t>& depths, std::uint64_t images) {
+PassResult Pipeline::run_pass(const std::vector<std::uint64_t>& depths, std::uint64_t images,
+                              std::uint64_t source_interval_cycles) {
     for (std::size_t i = 0; i < streams.size(); ++i) streams[i].fifo->reset(depths[i]);
-    for (auto& s : stages) s.stage->reset(images);
+    for (auto& s : stages)
+        s.stage->reset(images, s.kind == StageInfo::source ? source_interval_cycles : 0);
     processes_->finished = 0;
     processes_->pass_start = sc_core::sc_time_stamp();
     if (!first_pass_)

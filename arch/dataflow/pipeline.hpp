@@ -64,8 +64,11 @@ public:
     std::vector<Stream> streams;
     std::vector<StageInfo> stages;
 
-    // Simulates `images` images with FIFO depths `depths` (one per stream; 0 = unbounded).
-    PassResult run_pass(const std::vector<std::uint64_t>& depths, std::uint64_t images);
+    // Simulates `images` images with FIFO depths `depths` (one per stream; 0 = unbounded). With
+    // `source_interval_cycles` > 0 the source starts image n at cycle n * source_interval_cycles
+    // (inputs arriving at the design's rate) instead of as soon as the input port has room.
+    PassResult run_pass(const std::vector<std::uint64_t>& depths, std::uint64_t images,
+                        std::uint64_t source_interval_cycles = 0);
 
 private:
     struct Processes;

@@ -15,8 +15,9 @@ std::uint64_t PixelStage::busy_cycles_per_image() const {
     return c;
 }
 
-void PixelStage::reset(std::uint64_t images) {
+void PixelStage::reset(std::uint64_t images, std::uint64_t image_interval_cycles) {
     images_ = images;
+    image_interval_ = image_interval_cycles;
     image_ = 0;
     position_ = 0;
     writing_ = false;
@@ -33,6 +34,7 @@ Progress PixelStage::advance(sc_core::sc_event* wake) {
         const std::uint8_t flags = iterations_[position_];
         if (!writing_) {
             std::uint64_t start = free_cycle_;
+            if (position_ == 0) start = std::max(start, image_ * image_interval_);
             if (flags & reads_input) {
                 for (StreamFifo* in : inputs)
                     if (!in->data_known()) {

@@ -39,8 +39,9 @@ public:
     // Cycles of one image's iterations without any stall.
     std::uint64_t busy_cycles_per_image() const;
 
-    // Starts over for `images` images back to back.
-    void reset(std::uint64_t images);
+    // Starts over for `images` images back to back; with `image_interval_cycles` > 0, image n's
+    // first iteration starts no earlier than cycle n * image_interval_cycles (a paced source).
+    void reset(std::uint64_t images, std::uint64_t image_interval_cycles = 0);
     // Runs iterations until the stage must wait (it then registers `wake` with the stream it waits
     // on), finishes an image, or has finished every image.
     Progress advance(sc_core::sc_event* wake);
@@ -65,7 +66,7 @@ private:
     std::string name_;
     std::vector<std::uint8_t> iterations_;
     std::uint64_t idle_cycles_, output_cycles_;
-    std::uint64_t images_ = 0, image_ = 0;
+    std::uint64_t images_ = 0, image_ = 0, image_interval_ = 0;
     std::size_t position_ = 0;
     bool writing_ = false; // read phase done, the write is pending
     std::uint64_t free_cycle_ = 0, start_cycle_ = 0, end_cycle_ = 0;

@@ -160,6 +160,45 @@ TEST_CASE("optimized sets each internal FIFO to its unbounded peak plus one and 
     CHECK(j["dataflow"]["fifo_sizing"]["same_initiation_interval"] == true);
 }
 
+TEST_CASE("FIFO sizing converges: the same depths and BRAM18 for 2, 3, 10 and 30 sizing images") {
+    // Inputs arrive at the busiest stage's interval during sizing, so no FIFO grows with the
+    // number of images. For the ResNet-20 block (FINN, PE = SIMD = 16) that interval is each
+    // conv's: 34 x 34 zero-padded positions, of which 32 x 32 write a pixel at (16/16) x (144/16)
+    // = 9 cycles and the other 132 cost one cycle: 9,348 cycles.
+    for (const char* config : {"configs/dataflow/resnet8.ini", "configs/dataflow/resnet20_block.ini"}) {
+        CAPTURE(config);
+        nlohmann::json first;
+        for (const char* images : {"2", "3", "10", "30"}) {
+            CAPTURE(images);
+            auto r = run_accsim({"run", source_path(config), "--set", "dataflow.fifo_depth=optimized",
+                                 "--set", std::string("dataflow.sizing_images=") + images,
+                                 "--format", "json"});
+            REQUIRE(r.exit_code == 0);
+            auto j = r.json();
+            const auto& sizing = j["dataflow"]["fifo_sizing"];
+            // The sized design keeps the unbounded run's throughput.
+            CHECK(sizing["passes"][1]["initiation_interval_cycles"] ==
+                  sizing["passes"][0]["initiation_interval_cycles"]);
+            CHECK(j["summary"]["initiation_interval_cycles"] ==
+                  sizing["source_interval_cycles"]);
+            if (first.is_null()) {
+                first = j;
+                continue;
+            }
+            CHECK(sizing["passes"][1]["depth_pixels"] ==
+                  first["dataflow"]["fifo_sizing"]["passes"][1]["depth_pixels"]);
+            CHECK(j["summary"]["fpga"]["bram18"] == first["summary"]["fpga"]["bram18"]);
+        }
+        if (std::string(config).find("resnet20") != std::string::npos) {
+            CHECK(first["summary"]["initiation_interval_cycles"] == 132 + 32 * 32 * 9);
+            // No FIFO needs more than its tensor's 32 x 32 pixels.
+            for (const auto& [name, depth] :
+                 first["dataflow"]["fifo_sizing"]["passes"][1]["depth_pixels"].items())
+                CHECK(depth.get<int>() <= 1024);
+        }
+    }
+}
+
 TEST_CASE("the same dataflow config twice gives identical JSON") {
     std::vector<std::string> args{"run",      source_path("configs/dataflow/resnet8.ini"),
                                   "--set",    "dataflow.fifo_depth=minimal",
