@@ -17,6 +17,8 @@ public:
     const ojson& doc() const { return doc_; }
     ojson& summary() { return doc_["summary"]; }
     ojson& add_layer(ojson layer);
+    // A sentence the reader must see beside the figures (text shows it under the summary).
+    void add_note(const std::string& text) { doc_["notes"].push_back(text); }
     // One buffer (FIFO, SRAM, queue): capacity and occupancy in `unit`s.
     ojson& add_buffer(const std::string& name, double capacity, double peak, double mean,
                       const std::string& unit);

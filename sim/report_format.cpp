@@ -137,6 +137,8 @@ void write_text(const Report& r, std::ostream& out) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& [k, v] : flatten(d["summary"])) rows.push_back({k, format_value(v)});
     print_table(out, rows);
+    if (d.contains("notes"))
+        for (const auto& n : d["notes"]) out << "\nnote: " << n.get<std::string>() << '\n';
     for (const char* section : {"layers", "buffers"}) {
         if (!d.contains(section) || d[section].empty()) continue;
         out << '\n' << section << '\n';
@@ -160,6 +162,8 @@ void write_csv(const Report& r, std::ostream& out) {
         out << "workload,," << csv_escape(k) << ',' << csv_value(v) << '\n';
     for (const auto& [k, v] : flatten(d["summary"]))
         out << "summary,," << csv_escape(k) << ',' << csv_value(v) << '\n';
+    if (d.contains("notes"))
+        for (const auto& n : d["notes"]) out << "notes,,note," << csv_value(n) << '\n';
     for (const char* section : {"layers", "buffers"}) {
         if (!d.contains(section)) continue;
         for (const auto& row : d[section]) {

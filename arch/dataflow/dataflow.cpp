@@ -417,6 +417,12 @@ public:
         df["images"] = batch;
         df["initiation_interval_measured"] = r.measured_ii;
         if (!sizing.is_null()) df["fifo_sizing"] = sizing;
+        // Last: a new top-level field moves the others (`df` is not used after this).
+        if (!r.measured_ii)
+            report.add_note("initiation_interval_cycles and throughput_per_s are a bound, not a "
+                            "measurement: one image cannot show the interval between images, so "
+                            "they come from the busiest stage's cycles per image; set run.batch "
+                            ">= 2 to measure them");
     }
 
 private:
@@ -424,7 +430,6 @@ private:
                      const std::vector<std::uint64_t>& depths, const PassResult& r,
                      const FpgaPart& part, std::uint64_t lutram_max_depth, Report& report) {
         const double clock_mhz = cfg.get_real("dataflow.clock_mhz");
-        const auto batch = std::uint64_t(cfg.get_int("run.batch"));
         FpgaResources total;
         for (const auto& s : pipe.stages) {
             if (s.kind == Pipeline::StageInfo::source || s.kind == Pipeline::StageInfo::sink)
@@ -439,7 +444,7 @@ private:
             j["start_cycle"] = st.first_start_cycle;
             j["end_cycle"] = st.last_end_cycle;
             j["cycles"] = st.last_end_cycle - st.first_start_cycle;
-            j["macs"] = s.layer >= 0 ? g.layers[s.layer].macs() * batch : 0;
+            j["macs"] = s.layer >= 0 ? g.layers[s.layer].macs() : 0; // per inference
             j["busy_cycles"] = st.busy_cycles;
             j["input_stall_cycles"] = st.input_stall_cycles;
             j["output_stall_cycles"] = st.output_stall_cycles;
@@ -487,6 +492,7 @@ private:
         sm["cycles"] = r.makespan_cycles;
         sm["clock_mhz"] = clock_mhz;
         sm["latency_us"] = double(r.latency_cycles) * seconds_per_cycle * 1e6;
+        sm["batch_latency_us"] = double(r.makespan_cycles) * seconds_per_cycle * 1e6;
         sm["initiation_interval_cycles"] = r.ii_cycles;
         sm["throughput_per_s"] =
             r.ii_cycles ? 1.0 / (double(r.ii_cycles) * seconds_per_cycle) : 0.0;

@@ -221,7 +221,7 @@ private:
             j["start_cycle"] = r.start_cycle;
             j["end_cycle"] = r.start_cycle + r.cycles / p.batch;
             j["cycles"] = r.cycles;
-            j["macs"] = l.macs() * p.batch;
+            j["macs"] = l.macs(); // per inference
             if (l.op == Op::dense) {
                 const LayerImage& img = m.images()[i];
                 j["nonzero_macs"] = r.nonzero_macs;
@@ -255,7 +255,9 @@ private:
         s["cycles"] = total_cycles;
         s["ideal_cycles"] = ideal;
         s["clock_mhz"] = p.clock_mhz;
+        // Inferences run one after another: the mean time of one from its input to its output.
         s["latency_us"] = seconds * 1e6 / double(p.batch);
+        s["batch_latency_us"] = seconds * 1e6;
         s["throughput_per_s"] = seconds > 0 ? double(p.batch) / seconds : 0.0;
         s["nonzero_macs"] = macs;
         s["load_balance_efficiency"] = busy ? 1.0 - double(starved) / double(busy) : 1.0;

@@ -306,7 +306,7 @@ private:
             j["cycles"] = cycles;
             j["compute_cycles"] = pl.compute_cycles;
             j["stall_cycles"] = lt.stall_cycles;
-            j["macs"] = pl.macs;
+            j["macs"] = l.macs(); // per inference; pl.macs counts the batch
             if (pl.on_array) {
                 j["folds"] = pl.folds;
                 j["utilization"] = cycles > 0 ? double(pl.macs) / (double(cycles) * pes) : 0.0;
@@ -321,7 +321,7 @@ private:
             j["dram_filter_read_bytes"] = filter_rd;
             j["dram_write_bytes"] = wr;
             j["dram_skip_bytes"] = skip_bytes;
-            j["dram_bandwidth_gbps"] = seconds > 0 ? double(rd + wr) / seconds / 1e9 : 0.0;
+            j["dram_bandwidth_gb_per_s"] = seconds > 0 ? double(rd + wr) / seconds / 1e9 : 0.0;
             report.add_layer(std::move(j));
 
             read_total += rd;
@@ -345,7 +345,10 @@ private:
         auto& s = report.summary();
         s["cycles"] = total;
         s["clock_mhz"] = clock_mhz;
+        // The batch goes through each layer together (SCALE-Sim and the rda array fold it into
+        // the rows of every layer): each inference's result is ready when the batch's is.
         s["latency_us"] = seconds * 1e6;
+        s["batch_latency_us"] = seconds * 1e6;
         s["throughput_per_s"] = seconds > 0 ? double(batch) / seconds : 0.0;
         s["compute_cycles"] = compute_total;
         s["stall_cycles"] = stall_total;
@@ -357,7 +360,7 @@ private:
                                    ? double(skip_total) / double(read_total + write_total)
                                    : 0.0;
         s["dram_mb_per_inference"] = double(read_total + write_total) / 1e6 / batch;
-        s["dram_bandwidth_gbps"] =
+        s["dram_bandwidth_gb_per_s"] =
             seconds > 0 ? double(read_total + write_total) / seconds / 1e9 : 0.0;
         s["area_mm2"] = cost.area_mm2();
         s["power_w"] = seconds > 0 ? energy_pj * 1e-12 / seconds : 0.0;
@@ -379,7 +382,7 @@ private:
         ojson& d = report.doc()["dram"];
         d["preset"] = cfg.get_string("dram.preset");
         d["model"] = dram_cfg.model == DramModel::ideal ? "ideal" : "timing";
-        if (dram_cfg.model == DramModel::timing) d["peak_bandwidth_gbps"] = dram_cfg.peak_gbps();
+        if (dram_cfg.model == DramModel::timing) d["peak_bandwidth_gb_per_s"] = dram_cfg.peak_gb_per_s();
         d["read_bytes"] = ds.read_bytes;
         d["write_bytes"] = ds.write_bytes;
         d["transactions"] = ds.transactions;
@@ -395,7 +398,7 @@ private:
             d["row_hit_rate"] = bursts > 0 ? double(b.row_hits) / double(bursts) : 0.0;
             d["energy_pj_per_burst"] = bursts > 0 ? ds.energy_pj / double(bursts) : 0.0;
         }
-        d["achieved_bandwidth_gbps"] =
+        d["achieved_bandwidth_gb_per_s"] =
             seconds > 0 ? double(ds.read_bytes + ds.write_bytes) / seconds / 1e9 : 0.0;
         d["energy_uj"] = ds.energy_pj * 1e-6;
 

@@ -11,7 +11,7 @@ void register_options(OptionRegistry& reg) {
     reg.add("roofline.macs_per_cycle", OptType::real, "64", "MACs/cycle",
             "peak multiply-accumulates per cycle")
         .above(0);
-    reg.add("roofline.bandwidth_gbps", OptType::real, "19.2", "GB/s",
+    reg.add("roofline.bandwidth_gb_per_s", OptType::real, "19.2", "GB/s",
             "off-chip bandwidth (default: one DDR4-2400 x64 channel)")
         .above(0);
     reg.add("roofline.clock_mhz", OptType::real, "200", "MHz", "clock").above(0);
@@ -50,7 +50,7 @@ public:
     void run(const Config& cfg, const Graph& g, Report& report) override {
         const double macs_per_cycle = cfg.get_real("roofline.macs_per_cycle");
         const double clock_mhz = cfg.get_real("roofline.clock_mhz");
-        const double bytes_per_cycle = cfg.get_real("roofline.bandwidth_gbps") * 1e3 / clock_mhz;
+        const double bytes_per_cycle = cfg.get_real("roofline.bandwidth_gb_per_s") * 1e3 / clock_mhz;
         const auto batch = static_cast<std::uint64_t>(cfg.get_int("run.batch"));
 
         std::vector<LayerBound> bounds;
@@ -62,7 +62,7 @@ public:
         RooflineEngine engine("roofline", cycles, clock_mhz);
         sc_core::sc_start();
 
-        std::uint64_t total = 0, bytes = 0;
+        std::uint64_t total = 0, bytes = 0, one_inference = 0;
         for (std::size_t i = 0; i < g.layers.size(); ++i) {
             const auto& l = g.layers[i];
             const auto& b = bounds[i];
@@ -71,12 +71,13 @@ public:
             j["start_cycle"] = engine.start_cycle[i];
             j["end_cycle"] = engine.start_cycle[i] + cycles[i];
             j["cycles"] = cycles[i];
-            j["macs"] = l.macs() * batch;
+            j["macs"] = l.macs(); // per inference
             j["dram_read_bytes"] = (b.bytes - bytes_of(l.out.elements(), l.act_bits)) * batch;
             j["dram_write_bytes"] = bytes_of(l.out.elements(), l.act_bits) * batch;
             j["bound"] = b.compute_cycles >= b.memory_cycles ? "compute" : "memory";
             report.add_layer(std::move(j));
             total += cycles[i];
+            one_inference += b.cycles();
             bytes += b.bytes * batch;
         }
         std::uint64_t write_bytes = 0;
@@ -86,11 +87,13 @@ public:
         auto& s = report.summary();
         s["cycles"] = total;
         s["clock_mhz"] = clock_mhz;
-        s["latency_us"] = seconds * 1e6;
+        // The bound on one inference alone; the batch goes through each layer together.
+        s["latency_us"] = double(one_inference) / clock_mhz;
+        s["batch_latency_us"] = seconds * 1e6;
         s["throughput_per_s"] = seconds > 0 ? double(batch) / seconds : 0.0;
         s["dram_read_bytes"] = bytes - write_bytes;
         s["dram_write_bytes"] = write_bytes;
-        s["dram_bandwidth_gbps"] = seconds > 0 ? double(bytes) / seconds / 1e9 : 0.0;
+        s["dram_bandwidth_gb_per_s"] = seconds > 0 ? double(bytes) / seconds / 1e9 : 0.0;
     }
 };
 

@@ -41,7 +41,7 @@ struct DramConfig {
     int burst_cycles() const { return burst_length / 2; } // DDR: two transfers per tCK
     double tck_ns() const { return 1e3 / clock_mhz; }
     // Peak bandwidth of all channels, GB/s.
-    double peak_gbps() const {
+    double peak_gb_per_s() const {
         return channels * (bus_width_bits / 8.0) * 2.0 * clock_mhz * 1e6 / 1e9;
     }
     int banks() const { return bank_groups * banks_per_group; }

@@ -38,7 +38,7 @@ TEST_CASE("run prints the roofline bound of a layer as computed by hand") {
     // bytes at 1 GB/s and 100 MHz = 10 bytes per cycle -> 111 cycles. The bound is the larger.
     std::string cfg =
         temp_file("[run]\narch = roofline\nworkload = " + one_dense_trace() +
-                  "\n[roofline]\nmacs_per_cycle = 10\nbandwidth_gbps = 1\nclock_mhz = 100\n");
+                  "\n[roofline]\nmacs_per_cycle = 10\nbandwidth_gb_per_s = 1\nclock_mhz = 100\n");
     auto r = run_accsim({"run", cfg, "--format", "json"});
     REQUIRE(r.exit_code == 0);
     auto j = r.json();
@@ -240,7 +240,7 @@ TEST_CASE("study prints accsim's figure beside the published one with the ratio"
     std::string dir = std::filesystem::path(temp_path(".d")).string() + "-out";
     std::string cfg =
         temp_file("[run]\narch = roofline\nworkload = " + one_dense_trace() +
-                  "\n[roofline]\nmacs_per_cycle = 10\nbandwidth_gbps = 1\nclock_mhz = 100\n");
+                  "\n[roofline]\nmacs_per_cycle = 10\nbandwidth_gb_per_s = 1\nclock_mhz = 100\n");
     std::string study = temp_file(
         "[study]\nname = tiny\ntitle = one dense layer\nmetrics = summary.cycles\n"
         "[sweep.main]\nconfig = " +

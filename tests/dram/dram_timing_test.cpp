@@ -105,33 +105,33 @@ TEST_CASE("the address mapping rotates consecutive bursts over bank groups, then
 
 TEST_CASE("a long sequential read stream reaches at least 90 % of peak bandwidth") {
     DramConfig cfg = preset("ddr4-2400");
-    CHECK(cfg.peak_gbps() == doctest::Approx(19.2));
+    CHECK(cfg.peak_gb_per_s() == doctest::Approx(19.2));
     const std::uint64_t total = 8u << 20, chunk = 4096;
     double end_ns = 0;
     auto s = stream_read(cfg, total, chunk, end_ns);
     double gbps = double(total) / end_ns;
     // Hand bound: refresh alone takes tRFC / tREFI = 420 / 9360 = 4.5 % of the time.
-    CHECK(gbps >= 0.90 * cfg.peak_gbps());
-    CHECK(gbps <= cfg.peak_gbps() * (1 - 420.0 / 9360.0) * 1.001);
+    CHECK(gbps >= 0.90 * cfg.peak_gb_per_s());
+    CHECK(gbps <= cfg.peak_gb_per_s() * (1 - 420.0 / 9360.0) * 1.001);
     CHECK(s.read_bytes == total);
 }
 
 TEST_CASE("a sequential stream on HBM2 reaches at least 90 % of its 256 GB/s") {
     DramConfig cfg = preset("hbm2");
-    CHECK(cfg.peak_gbps() == doctest::Approx(256.0));
+    CHECK(cfg.peak_gb_per_s() == doctest::Approx(256.0));
     const std::uint64_t total = 16u << 20, chunk = 4096;
     double end_ns = 0;
     stream_read(cfg, total, chunk, end_ns);
-    CHECK(double(total) / end_ns >= 0.90 * cfg.peak_gbps());
+    CHECK(double(total) / end_ns >= 0.90 * cfg.peak_gb_per_s());
 }
 
 TEST_CASE("a sequential stream on LPDDR4-3200 reaches at least 90 % of its 12.8 GB/s") {
     DramConfig cfg = preset("lpddr4-3200");
-    CHECK(cfg.peak_gbps() == doctest::Approx(12.8));
+    CHECK(cfg.peak_gb_per_s() == doctest::Approx(12.8));
     const std::uint64_t total = 4u << 20, chunk = 4096;
     double end_ns = 0;
     stream_read(cfg, total, chunk, end_ns);
-    CHECK(double(total) / end_ns >= 0.90 * cfg.peak_gbps());
+    CHECK(double(total) / end_ns >= 0.90 * cfg.peak_gb_per_s());
 }
 
 TEST_CASE("random reads hit the open row at the rate computed by hand") {
