@@ -42,8 +42,13 @@ def main(json_path, png_path):
             return str(v)  # a categorical axis (run.skip = keep, remove, ...)
 
     series = {}
+    def selected(point, w):
+        if w.startswith("sweep="):
+            return point["sweep"] == w[len("sweep="):]
+        return w in point["set"]
+
     for p in study["points"]:
-        if p["exit_code"] != 0 or any(w not in p["set"] for w in where):
+        if p["exit_code"] != 0 or not all(selected(p, w) for w in where):
             continue
         x, y = value(p, x_key), value(p, y_key)
         if x is None or y is None:

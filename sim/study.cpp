@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -31,6 +32,7 @@ struct Sweep {
 struct Published {
     std::string name, metric, kind, source, where_text, baseline_text;
     std::vector<std::string> where, baseline;
+    int metric_line = 0, where_line = 0, baseline_line = 0;
     double value = 0;
     std::optional<double> tolerance;
 };
@@ -41,6 +43,8 @@ struct Study {
     std::vector<Sweep> sweeps;
     std::vector<Published> published;
     std::map<std::string, std::string> plot;
+    int metrics_line = 0;
+    std::map<std::string, int> plot_lines;
 };
 
 std::vector<std::string> assignments(const std::string& text, const std::string& place) {
@@ -77,8 +81,10 @@ Study read_study(const std::string& path) {
                 s.name = e.value;
             else if (key == "title")
                 s.title = e.value;
-            else if (key == "metrics")
+            else if (key == "metrics") {
                 s.metrics = split(e.value, ',');
+                s.metrics_line = e.line;
+            }
             else
                 unknown({"name", "title", "metrics"});
         } else if (section.rfind("sweep.", 0) == 0) {
@@ -109,14 +115,17 @@ Study read_study(const std::string& path) {
             if (!pubs.count(n)) pub_order.push_back(n);
             Published& p = pubs[n];
             p.name = n;
-            if (key == "metric")
+            if (key == "metric") {
                 p.metric = e.value;
-            else if (key == "where") {
+                p.metric_line = e.line;
+            } else if (key == "where") {
                 p.where = assignments(e.value, place);
                 p.where_text = e.value;
+                p.where_line = e.line;
             } else if (key == "baseline") {
                 p.baseline = assignments(e.value, place);
                 p.baseline_text = e.value;
+                p.baseline_line = e.line;
             } else if (key == "kind") {
                 if (e.value != "value" && e.value != "change" && e.value != "ratio")
                     throw InputError(fmt::format("{}: kind must be value, change or ratio", place));
@@ -141,6 +150,7 @@ Study read_study(const std::string& path) {
                                                        "logy", "hlines", "title",  "where"};
             if (std::find(keys.begin(), keys.end(), key) == keys.end()) unknown(keys);
             s.plot[key] = e.value;
+            s.plot_lines[key] = e.line;
         } else {
             throw InputError(
                 fmt::format("{}: unknown section [{}] (study, sweep.NAME, published.NAME, plot)",
@@ -167,6 +177,52 @@ Study read_study(const std::string& path) {
     }
     if (s.metrics.empty()) s.metrics = {"summary.cycles", "summary.latency_us"};
     return s;
+}
+
+// The report paths a study may name: every scalar of the points' reports ("summary.cycles",
+// "summary.fpga.bram18", "workload.macs"), and config.KEY for every key.
+std::set<std::string> report_paths(const std::vector<PointResult>& res) {
+    std::set<std::string> paths;
+    for (const auto& r : res) {
+        if (r.exit_code != 0) continue;
+        for (const auto& [k, v] : flatten(r.report)) paths.insert(k);
+        if (r.report.contains("config"))
+            for (const auto& [k, v] : r.report["config"].items()) paths.insert("config." + k);
+    }
+    return paths;
+}
+
+std::string study_place(const Study& st, int line) {
+    return line > 0 ? fmt::format("{}:{}", st.path, line) : st.path;
+}
+
+// Each `where` (and `baseline`) entry names a sweep or a key that some point sets.
+void check_where(const Study& st, const std::vector<std::string>& want, int line,
+                 const std::vector<Point>& points, const std::vector<std::string>& sweep_of) {
+    std::set<std::string> keys{"sweep"};
+    for (const auto& p : points)
+        for (const auto& a : p.sets) keys.insert(a.substr(0, a.find('=')));
+    for (const auto& w : want) {
+        const std::string key = w.substr(0, w.find('=')), value = w.substr(w.find('=') + 1);
+        if (!keys.count(key))
+            throw InputError(fmt::format("{}: '{}' is not a key any point of the study sets{}",
+                                         study_place(st, line), key,
+                                         did_you_mean(key, {keys.begin(), keys.end()})));
+        if (key == "sweep" && std::find(sweep_of.begin(), sweep_of.end(), value) == sweep_of.end()) {
+            std::vector<std::string> names;
+            for (const auto& sw : st.sweeps) names.push_back(sw.name);
+            throw InputError(fmt::format("{}: no [sweep.{}] in the study{}", study_place(st, line),
+                                         value, did_you_mean(value, names)));
+        }
+    }
+}
+
+// A path the study reads from the reports must be in at least one of them.
+void check_path(const Study& st, const std::string& path, int line, const char* what,
+                const std::set<std::string>& paths) {
+    if (paths.empty() || paths.count(path)) return; // no point ran: its failure says why
+    throw InputError(fmt::format("{}: {} '{}' is in no point's report{}", study_place(st, line),
+                                 what, path, did_you_mean(path, {paths.begin(), paths.end()})));
 }
 
 bool matches(const Point& p, const std::string& sweep, const std::vector<std::string>& want) {
@@ -211,7 +267,31 @@ int cmd_study(const std::vector<std::string>& args) {
             points.push_back(std::move(p));
             sweep_of.push_back(w.name);
         }
+    for (const auto& p : st.published) {
+        check_where(st, p.where, p.where_line, points, sweep_of);
+        check_where(st, p.baseline, p.baseline_line, points, sweep_of);
+    }
+    if (st.plot.count("where"))
+        check_where(st, assignments(st.plot.at("where"), study_place(st, st.plot_lines.at("where"))),
+                    st.plot_lines.at("where"), points, sweep_of);
     auto res = run_all(points, vm["jobs"].as<int>(), st.name);
+    {
+        const std::set<std::string> paths = report_paths(res);
+        for (const auto& m : st.metrics) check_path(st, m, st.metrics_line, "metric", paths);
+        for (const auto& p : st.published)
+            check_path(st, p.metric, p.metric_line, "metric", paths);
+        for (const char* axis : {"x", "y", "series"})
+            if (st.plot.count(axis) && st.plot.at(axis) != "sweep")
+                check_path(st, st.plot.at(axis), st.plot_lines.at(axis),
+                           axis == std::string("series") ? "plot series" : "plot axis", paths);
+    }
+    // The plot reads its axes from each point's metrics: collect them with the study's.
+    std::vector<std::string> json_metrics = st.metrics;
+    for (const char* axis : {"x", "y", "series"})
+        if (st.plot.count(axis) && st.plot.at(axis) != "sweep" &&
+            std::find(json_metrics.begin(), json_metrics.end(), st.plot.at(axis)) ==
+                json_metrics.end())
+            json_metrics.push_back(st.plot.at(axis));
 
     fmt::print("{}\n", st.title.empty() ? st.name : st.title);
     // Points table.
@@ -231,8 +311,9 @@ int cmd_study(const std::vector<std::string>& args) {
             ojson v = res[i].exit_code == 0 ? lookup_path(res[i].report, m) : ojson();
             row.push_back(res[i].exit_code == 0 ? format_value(v)
                                                 : fmt::format("failed ({})", res[i].exit_code));
-            jp["metrics"][m] = v;
         }
+        for (const auto& m : json_metrics)
+            jp["metrics"][m] = res[i].exit_code == 0 ? lookup_path(res[i].report, m) : ojson();
         if (res[i].exit_code != 0) jp["error"] = res[i].error_line();
         rows.push_back(std::move(row));
         jpoints.push_back(std::move(jp));
@@ -250,7 +331,9 @@ int cmd_study(const std::vector<std::string>& args) {
         auto find_point = [&](const Published& p, const std::vector<std::string>& where) -> int {
             for (std::size_t i = 0; i < points.size(); ++i)
                 if (matches(points[i], sweep_of[i], where)) return int(i);
-            throw InputError(fmt::format("{}: [published.{}]: no point matches '{}'", st.path,
+            throw InputError(fmt::format("{}: [published.{}]: no point matches '{}'",
+                                         study_place(st, &where == &p.where ? p.where_line
+                                                                            : p.baseline_line),
                                          p.name, fmt::join(where, ", ")));
         };
         std::vector<std::vector<std::string>> t{

@@ -25,8 +25,9 @@ void register_options(OptionRegistry& reg) {
             "activation queue depth per PE; the broadcast stalls while any queue is full (EIE: 8)")
         .range(1, 4096);
     reg.add("eie.act_regs_per_pe", OptType::integer, "64", "activations",
-            "destination activation registers per PE: a layer with more output rows per PE "
-            "runs in passes of this many rows, each re-broadcasting the input (EIE: 64)")
+            "source and destination activation registers per PE: a layer with more output rows "
+            "per PE runs in passes of this many rows, each re-broadcasting the input, and an "
+            "input longer than pes x this in batches of that many (EIE: 64)")
         .range(1, 65536);
     reg.add("eie.spmat_sram_kib", OptType::real, "128", "KiB",
             "sparse-matrix SRAM per PE (8-bit entries); fit: the smallest power of two that "

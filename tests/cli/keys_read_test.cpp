@@ -116,3 +116,52 @@ TEST_CASE("a study's key that no point reads names the study file and line") {
     CHECK(r.exit_code == 2);
     CHECK(contains(r.err, study + ":6: eie.pes = 1 is not read by any point"));
 }
+
+TEST_CASE("a study naming a path no point has is exit 2 with its file, line and a suggestion") {
+    const std::string head = "[study]\nname = paths\n[sweep.a]\nconfig = " +
+                             source_path("configs/roofline/resnet8.ini") +
+                             "\nvary = roofline.macs_per_cycle=16,32\n";
+    auto run_study = [](const std::string& text) {
+        std::string study = temp_file(text);
+        return std::make_pair(study, run_accsim({"study", study, "--no-plot", "--out",
+                                                 temp_file("", "") + ".d"}));
+    };
+    {
+        auto [study, r] = run_study(head + "[plot]\nx = config.roofline.macs_per_cycle\n"
+                                           "y = summary.latency_usec\n");
+        CHECK(r.exit_code == 2);
+        CHECK(contains(r.err, study + ":8: plot axis 'summary.latency_usec' is in no point's "
+                                      "report (did you mean 'summary.latency_us'?)"));
+    }
+    {
+        auto [study, r] = run_study(
+            "[study]\nname = paths\nmetrics = summary.cycles, summary.cycle\n" +
+            head.substr(head.find("[sweep.a]")));
+        CHECK(r.exit_code == 2);
+        CHECK(contains(r.err, study + ":3: metric 'summary.cycle' is in no point's report"));
+    }
+    {
+        auto [study, r] = run_study(head + "[published.x]\nmetric = summary.throughput_per_sec\n"
+                                           "where = roofline.macs_per_cycle=16\nvalue = 1\n");
+        CHECK(r.exit_code == 2);
+        CHECK(contains(r.err, study + ":7: metric 'summary.throughput_per_sec'"));
+        CHECK(contains(r.err, "(did you mean 'summary.throughput_per_s'?)"));
+    }
+    {
+        auto [study, r] = run_study(head + "[published.x]\nmetric = summary.cycles\n"
+                                           "where = roofline.macs_per_cycles=16\nvalue = 1\n");
+        CHECK(r.exit_code == 2);
+        CHECK(contains(r.err, study + ":8: 'roofline.macs_per_cycles' is not a key any point of "
+                                      "the study sets (did you mean 'roofline.macs_per_cycle'?)"));
+    }
+    {
+        auto [study, r] = run_study(head + "[plot]\nx = config.roofline.macs_per_cycle\n"
+                                           "y = summary.cycles\nwhere = sweep=b\n");
+        CHECK(r.exit_code == 2);
+        CHECK(contains(r.err, study + ":9: no [sweep.b] in the study"));
+    }
+    // The same study with paths that exist runs.
+    auto [study, r] = run_study(head + "[plot]\nx = config.roofline.macs_per_cycle\n"
+                                       "y = summary.latency_us\nwhere = sweep=a\n");
+    CHECK(r.exit_code == 0);
+}
