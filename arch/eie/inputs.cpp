@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -70,14 +71,31 @@ SparseColumns layer_weights(const Layer& l, int index, const Params& p) {
             throw InputError(fmt::format(
                 "{}: layer {}: weights have shape {}; expected ({}, {}) = (outputs, inputs)", path,
                 l.name, shape_text(a.shape()), rows, cols));
-        // One typed reader per dtype, so the inner loop is a plain load.
+        // One typed reader per dtype, so the inner loops are plain loads; the values are
+        // checked for finiteness in a pass of their own first.
         auto read = [&](auto element) {
-            return from_dense_rows(rows, cols, [&](std::size_t k) {
-                decltype(element) v;
+            using T = decltype(element);
+            auto at = [&](std::size_t k) {
+                T v;
                 std::memcpy(&v, a.data() + k * sizeof v, sizeof v);
-                if (!std::isfinite(double(v))) finite_value(a, k, path, l); // throws
-                return double(v);
-            });
+                return v;
+            };
+            if constexpr (std::is_floating_point_v<T>) {
+                // IEEE 754: a value is inf or NaN when its exponent bits are all ones. Tested on
+                // the raw bits, so that the loop vectorises.
+                using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+                constexpr Bits exponent = sizeof(T) == 4 ? Bits(0x7f800000u)
+                                                         : Bits(0x7ff0000000000000ull);
+                Bits non_finite = 0;
+                for (std::size_t k = 0; k < a.elements(); ++k) {
+                    Bits u;
+                    std::memcpy(&u, a.data() + k * sizeof u, sizeof u);
+                    non_finite |= Bits((u & exponent) == exponent);
+                }
+                if (non_finite)
+                    for (std::size_t k = 0; k < a.elements(); ++k) finite_value(a, k, path, l);
+            }
+            return from_dense_rows(rows, cols, at);
         };
         switch (a.type()) {
         case NpyType::float32:

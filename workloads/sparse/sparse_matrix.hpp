@@ -28,40 +28,32 @@ SparseColumns random_pruned(int rows, int cols, double density, double limit, st
 // The non-zeros of a dense row-major rows x cols matrix (W[i][j] at i * cols + j).
 SparseColumns from_dense(const std::vector<double>& dense, int rows, int cols);
 
-// The same from any element accessor, value(k) for k = i * cols + j. One pass in memory order
-// collects the non-zeros row by row and counts them per column; a second pass over the non-zeros
-// alone places them by column. A large memory-mapped file is so read once, sequentially, and rows
-// come out ascending without sorting.
+// The same from any element accessor, value(k) for k = i * cols + j. Two passes in memory order:
+// count the non-zeros per column (branch-free), then place them; a large memory-mapped file is
+// read sequentially, and rows come out ascending without sorting.
 template <typename Value>
 SparseColumns from_dense_rows(int rows, int cols, Value value) {
     SparseColumns m;
     m.rows = rows;
     m.cols = cols;
     const std::size_t c = std::size_t(cols);
-    m.col_start.assign(c + 1, 0);
-    std::vector<std::uint32_t> col_of, row_end(static_cast<std::size_t>(rows));
-    std::vector<float> val;
+    std::vector<std::uint32_t> count(c, 0); // rows < 2^32: 32-bit counters vectorise best
     std::size_t k = 0;
-    for (int i = 0; i < rows; ++i) {
-        for (std::size_t j = 0; j < c; ++j, ++k) {
-            const double w = value(k);
-            if (w == 0) continue;
-            col_of.push_back(std::uint32_t(j));
-            val.push_back(float(w));
-            ++m.col_start[j + 1];
-        }
-        row_end[std::size_t(i)] = std::uint32_t(col_of.size());
-    }
-    for (std::size_t j = 0; j < c; ++j) m.col_start[j + 1] += m.col_start[j];
-    m.row.resize(col_of.size());
-    m.value.resize(col_of.size());
+    for (int i = 0; i < rows; ++i, k += c)
+        for (std::size_t j = 0; j < c; ++j) count[j] += value(k + j) != 0;
+    m.col_start.assign(c + 1, 0);
+    for (std::size_t j = 0; j < c; ++j) m.col_start[j + 1] = m.col_start[j] + count[j];
+    m.row.resize(m.col_start[c]);
+    m.value.resize(m.col_start[c]);
     std::vector<std::uint64_t> next(m.col_start.begin(), m.col_start.end() - 1);
-    std::size_t n = 0;
-    for (int i = 0; i < rows; ++i)
-        for (; n < row_end[std::size_t(i)]; ++n) {
-            const std::uint64_t at = next[col_of[n]]++;
+    k = 0;
+    for (int i = 0; i < rows; ++i, k += c)
+        for (std::size_t j = 0; j < c; ++j) {
+            const auto w = value(k + j);
+            if (w == 0) continue;
+            const std::uint64_t at = next[j]++;
             m.row[at] = std::uint32_t(i);
-            m.value[at] = val[n];
+            m.value[at] = float(w);
         }
     return m;
 }
