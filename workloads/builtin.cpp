@@ -1,4 +1,4 @@
-// Built-in workload generators: the networks of reference.md section 1, each with Tailor's skip
+// Built-in workload generators: the networks of docs/workloads.md (each with its source), with Tailor's skip
 // variants (keep / remove / shorten) as graph rewrites.
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -160,7 +160,8 @@ int residual_block(Builder& b, int from, const std::vector<ConvSpec>& convs, con
     return b.binary(n.add, Op::add, x, sc, Activation::relu);
 }
 
-// MLPerf Tiny ResNet-8 (reference.md table): BN folded, 'same' padding.
+// MLPerf Tiny ResNet-8 (mlcommons/tiny, benchmark/training/image_classification): BN folded,
+// 'same' padding.
 Graph resnet8(SkipMode skip) {
     Builder b(variant_name("resnet8", skip), {32, 32, 3}, 8, 8);
     int x = b.conv("conv1", graph_input, 3, 1, 16, Activation::relu);

@@ -20,7 +20,7 @@ double ceil_log2(std::uint64_t x) {
 } // namespace
 
 const std::vector<FpgaPart>& fpga_parts() {
-    // reference.md section 3
+    // AMD data sheets DS190, DS180, DS962
     static const std::vector<FpgaPart> parts{
         {"xc7z020", 53200, 106400, 280, 220, 0},
         {"xc7a100t", 63400, 126800, 270, 240, 0},
@@ -35,7 +35,7 @@ const FpgaPart& find_part(const std::string& name) {
     throw InputError(fmt::format("dataflow.part: unknown part '{}'", name));
 }
 
-// FINN's BRAM estimate (reference.md section 3): a RAMB18 is 16K x 1, 8K x 2, 4K x 4, 2K x 9,
+// FINN's BRAM estimate (finn-hlslib's memory layout, FINN's bram_estimation): a RAMB18 is 16K x 1, 8K x 2, 4K x 4, 2K x 9,
 // 1K x 18 or 512 x 36.
 std::uint64_t bram18_for(std::uint64_t d, std::uint64_t w) {
     if (d == 0 || w == 0) return 0;
@@ -81,7 +81,7 @@ FpgaResources uram_memory_cost(std::uint64_t depth, std::uint64_t width_bits) {
     return r;
 }
 
-// FINN's MVAU LUT estimate (reference.md section 3): 300 + 1.1*PE*(multipliers + adder tree +
+// FINN's MVAU LUT estimate (FINN, MatrixVectorActivation.lut_estimation): 300 + 1.1*PE*(multipliers + adder tree +
 // accumulator + thresholds + comparators), with per lane of SIMD multipliers
 // SIMD*(2*ceil((W+A)/6)-1)*(W+A) LUTs when not in DSPs, an adder tree of (W+A)*(2*SIMD-1), an
 // accumulator of W+A+ceil(log2 MW) bits, and for a B-bit threshold activation

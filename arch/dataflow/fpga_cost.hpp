@@ -1,5 +1,5 @@
 // FPGA resources of the dataflow pipeline: the cost side of each part, kept apart from its timing
-// (stage.cpp). Formulas and their sources are in docs/dataflow.md; reference.md section 3.
+// (stage.cpp). Formulas and their sources (FINN's and hls4ml's estimates) are in docs/dataflow.md.
 #pragma once
 
 #include <cstdint>
@@ -24,11 +24,12 @@ struct FpgaPart {
     std::string name;
     double lut, ff, bram18, dsp, uram; // uram 0: the part has none
 };
-// reference.md section 3 (AMD data sheets): xc7z020, xc7a100t, xcu250.
+// AMD data sheets DS190 (Zynq-7000), DS180 (7 series) and DS962 (Alveo U250): xc7z020, xc7a100t,
+// xcu250.
 const std::vector<FpgaPart>& fpga_parts();
 const FpgaPart& find_part(const std::string& name);
 
-// RAMB18 count of a depth x width memory in BRAM (FINN's table, reference.md section 3).
+// RAMB18 count of a depth x width memory in BRAM (FINN's bram_estimation table, docs/dataflow.md).
 std::uint64_t bram18_for(std::uint64_t depth, std::uint64_t width_bits);
 
 // A memory of `depth` words of `width_bits`: in LUTRAM/SRL up to `lutram_max_depth` words (FINN:

@@ -4,7 +4,7 @@
 //
 //  os / ws / is: SCALE-Sim v2's mapping, folding and skew (docs/pe_array.md has the formulas and
 //                where in SCALE-Sim's source they come from); one tile per fold.
-//  rda:          the Tailor / cgra4ml array's published analytic model (reference.md section 4);
+//  rda:          the Tailor / cgra4ml array's published analytic model (Tailor, TRETS 2024);
 //                one tile per (output-channel iteration, image, row block).
 #pragma once
 
@@ -30,7 +30,7 @@ struct ArrayParams {
     bool scalesim_ofmap_size = false;
     bool vector_unit = false; // element-wise layers on a separate unit (else the output path)
     int vector_elements_per_cycle = 32;
-    // rda (reference.md section 4): bytes per input, weight and output, and the tallest kernel
+    // rda (Tailor, TRETS 2024): bytes per input, weight and output, and the tallest kernel
     // the input buffer is sized for.
     int rda_input_bytes = 1, rda_weight_bytes = 1, rda_output_bytes = 3, rda_kh_max = 7;
     // Bytes per element element-wise layers read (0: the layer's activation width).

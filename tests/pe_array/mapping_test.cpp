@@ -1,6 +1,6 @@
 // The array's mappings against hand calculations: SCALE-Sim v2's fold accounting (derived from
 // scalesim/compute/systolic_compute_{os,ws,is}.py, see docs/pe_array.md) and the Tailor / cgra4ml
-// analytic model (reference.md section 4).
+// analytic model (Tailor, ACM TRETS 2024).
 #include "arch/pe_array/mapping.hpp"
 #include "common/error.hpp"
 #include "models/cost/cost_table.hpp"

@@ -1,4 +1,4 @@
-// Built-in workloads against hand counts (reference.md section 1).
+// Built-in workloads against hand counts (layer tables in docs/workloads.md, with their sources).
 #include "common/error.hpp"
 #include "tests/support.hpp"
 #include "workloads/workload.hpp"
