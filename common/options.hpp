@@ -83,7 +83,7 @@ private:
 
 struct ConfigValue {
     std::string value;
-    std::string origin;     // "default", "path.ini:12", "--set", "preset path.ini:3"
+    std::string origin; // "default", "path.ini:12", "--set", "preset path.ini:3"
     // True when the user gave it (config file or override), not a default or a preset.
     bool user_set() const { return origin != "default" && origin.rfind("preset ", 0) != 0; }
     std::string origin_dir; // folder that relative paths are taken from ("" = working directory)

@@ -7,9 +7,9 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <iostream>
-#include <fmt/ranges.h>
 #include <map>
 #include <set>
 
@@ -62,8 +62,7 @@ void check_points(const std::vector<Point>& points) {
             for (const auto& c : configs)
                 if (c.has(k) && c.at(k).user_set())
                     throw InputError(unread_key_message(
-                        c, k,
-                        fmt::format("by any point (run.arch = {})", fmt::join(archs, ", "))));
+                        c, k, fmt::format("by any point (run.arch = {})", fmt::join(archs, ", "))));
 }
 
 std::vector<PointResult> run_all(const std::vector<Point>& points, int jobs,

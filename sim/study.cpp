@@ -84,8 +84,7 @@ Study read_study(const std::string& path) {
             else if (key == "metrics") {
                 s.metrics = split(e.value, ',');
                 s.metrics_line = e.line;
-            }
-            else
+            } else
                 unknown({"name", "title", "metrics"});
         } else if (section.rfind("sweep.", 0) == 0) {
             std::string n = section.substr(6);
@@ -208,7 +207,8 @@ void check_where(const Study& st, const std::vector<std::string>& want, int line
             throw InputError(fmt::format("{}: '{}' is not a key any point of the study sets{}",
                                          study_place(st, line), key,
                                          did_you_mean(key, {keys.begin(), keys.end()})));
-        if (key == "sweep" && std::find(sweep_of.begin(), sweep_of.end(), value) == sweep_of.end()) {
+        if (key == "sweep" &&
+            std::find(sweep_of.begin(), sweep_of.end(), value) == sweep_of.end()) {
             std::vector<std::string> names;
             for (const auto& sw : st.sweeps) names.push_back(sw.name);
             throw InputError(fmt::format("{}: no [sweep.{}] in the study{}", study_place(st, line),
@@ -272,14 +272,14 @@ int cmd_study(const std::vector<std::string>& args) {
         check_where(st, p.baseline, p.baseline_line, points, sweep_of);
     }
     if (st.plot.count("where"))
-        check_where(st, assignments(st.plot.at("where"), study_place(st, st.plot_lines.at("where"))),
+        check_where(st,
+                    assignments(st.plot.at("where"), study_place(st, st.plot_lines.at("where"))),
                     st.plot_lines.at("where"), points, sweep_of);
     auto res = run_all(points, vm["jobs"].as<int>(), st.name);
     {
         const std::set<std::string> paths = report_paths(res);
         for (const auto& m : st.metrics) check_path(st, m, st.metrics_line, "metric", paths);
-        for (const auto& p : st.published)
-            check_path(st, p.metric, p.metric_line, "metric", paths);
+        for (const auto& p : st.published) check_path(st, p.metric, p.metric_line, "metric", paths);
         for (const char* axis : {"x", "y", "series"})
             if (st.plot.count(axis) && st.plot.at(axis) != "sweep")
                 check_path(st, st.plot.at(axis), st.plot_lines.at(axis),
@@ -331,10 +331,10 @@ int cmd_study(const std::vector<std::string>& args) {
         auto find_point = [&](const Published& p, const std::vector<std::string>& where) -> int {
             for (std::size_t i = 0; i < points.size(); ++i)
                 if (matches(points[i], sweep_of[i], where)) return int(i);
-            throw InputError(fmt::format("{}: [published.{}]: no point matches '{}'",
-                                         study_place(st, &where == &p.where ? p.where_line
-                                                                            : p.baseline_line),
-                                         p.name, fmt::join(where, ", ")));
+            throw InputError(
+                fmt::format("{}: [published.{}]: no point matches '{}'",
+                            study_place(st, &where == &p.where ? p.where_line : p.baseline_line),
+                            p.name, fmt::join(where, ", ")));
         };
         std::vector<std::vector<std::string>> t{
             {"figure", "metric", "published", "accsim", "accsim/published", "", "source"}};

@@ -1,5 +1,5 @@
-// Built-in workload generators: the networks of docs/workloads.md (each with its source), with Tailor's skip
-// variants (keep / remove / shorten) as graph rewrites.
+// Built-in workload generators: the networks of docs/workloads.md (each with its source), with
+// Tailor's skip variants (keep / remove / shorten) as graph rewrites.
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "workloads/workload.hpp"

@@ -4,11 +4,11 @@
 #include "common/text.hpp"
 
 #include <cstring>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <fstream>
 #include <iterator>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -157,8 +157,8 @@ void write_npy(const std::string& path, const std::vector<std::size_t>& shape,
                const std::vector<double>& values) {
     // NumPy's own spelling: "(3,)" but "(2, 3)".
     std::string dims = fmt::format("{}", fmt::join(shape, ", ")) + (shape.size() == 1 ? "," : "");
-    std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}",
-                                     dims);
+    std::string header =
+        fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}", dims);
     // NEP 1: the data starts at a multiple of 64 bytes; the header ends with a newline.
     while ((10 + header.size() + 1) % 64 != 0) header += ' ';
     header += '\n';

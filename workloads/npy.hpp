@@ -1,7 +1,8 @@
 // A reader of NumPy's .npy format (format versions 1 and 2): little-endian float32, float64 and
-// int16 arrays in C order (values are read as little-endian: accsim runs on x86-64 and arm64). Debian ships no .npy library (no libcnpy-dev), and the subset needed for
-// weight and activation files is small. Layout: the NumPy enhancement proposal NEP 1 ("A simple
-// file format for NumPy arrays").
+// int16 arrays in C order (values are read as little-endian: accsim runs on x86-64 and arm64).
+// Debian ships no .npy library (no libcnpy-dev), and the subset needed for weight and activation
+// files is small. Layout: the NumPy enhancement proposal NEP 1 ("A simple file format for NumPy
+// arrays").
 #pragma once
 
 #include <cstdint>

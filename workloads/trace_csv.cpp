@@ -205,7 +205,8 @@ void write_trace_csv(const Graph& g, std::ostream& out) {
 }
 
 // SCALE-Sim topology: `Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width,
-// Channels, Num Filter, Strides,` (SCALE-Sim v2's topologies/ files). No padding: out = (H - R) / S + 1.
+// Channels, Num Filter, Strides,` (SCALE-Sim v2's topologies/ files). No padding: out = (H - R) / S
+// + 1.
 Graph read_scalesim_topology(const std::string& path) {
     static const std::vector<std::string> names = {"IFMAP Height", "IFMAP Width", "Filter Height",
                                                    "Filter Width", "Channels",    "Num Filter",

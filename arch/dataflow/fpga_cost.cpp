@@ -35,8 +35,8 @@ const FpgaPart& find_part(const std::string& name) {
     throw InputError(fmt::format("dataflow.part: unknown part '{}'", name));
 }
 
-// FINN's BRAM estimate (finn-hlslib's memory layout, FINN's bram_estimation): a RAMB18 is 16K x 1, 8K x 2, 4K x 4, 2K x 9,
-// 1K x 18 or 512 x 36.
+// FINN's BRAM estimate (finn-hlslib's memory layout, FINN's bram_estimation): a RAMB18 is 16K x 1,
+// 8K x 2, 4K x 4, 2K x 9, 1K x 18 or 512 x 36.
 std::uint64_t bram18_for(std::uint64_t d, std::uint64_t w) {
     if (d == 0 || w == 0) return 0;
     if (w == 1) return ceil_div(d, 16384);
@@ -81,8 +81,8 @@ FpgaResources uram_memory_cost(std::uint64_t depth, std::uint64_t width_bits) {
     return r;
 }
 
-// FINN's MVAU LUT estimate (FINN, MatrixVectorActivation.lut_estimation): 300 + 1.1*PE*(multipliers + adder tree +
-// accumulator + thresholds + comparators), with per lane of SIMD multipliers
+// FINN's MVAU LUT estimate (FINN, MatrixVectorActivation.lut_estimation): 300 + 1.1*PE*(multipliers
+// + adder tree + accumulator + thresholds + comparators), with per lane of SIMD multipliers
 // SIMD*(2*ceil((W+A)/6)-1)*(W+A) LUTs when not in DSPs, an adder tree of (W+A)*(2*SIMD-1), an
 // accumulator of W+A+ceil(log2 MW) bits, and for a B-bit threshold activation
 // (2^B-1)*acc_bits*ceil(TMEM/64) threshold LUTs plus (2^B-1)*acc_bits comparator LUTs,

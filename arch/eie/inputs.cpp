@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <type_traits>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <type_traits>
 
 namespace accsim::eie {
 
@@ -84,8 +84,8 @@ SparseColumns layer_weights(const Layer& l, int index, const Params& p) {
                 // IEEE 754: a value is inf or NaN when its exponent bits are all ones. Tested on
                 // the raw bits, so that the loop vectorises.
                 using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-                constexpr Bits exponent = sizeof(T) == 4 ? Bits(0x7f800000u)
-                                                         : Bits(0x7ff0000000000000ull);
+                constexpr Bits exponent =
+                    sizeof(T) == 4 ? Bits(0x7f800000u) : Bits(0x7ff0000000000000ull);
                 Bits non_finite = 0;
                 for (std::size_t k = 0; k < a.elements(); ++k) {
                     Bits u;
@@ -143,8 +143,7 @@ std::vector<std::int16_t> graph_input(const Graph& g, const Params& p, std::uint
         for (std::size_t i = 0; i < len; ++i) {
             const double v = a.value(i);
             if (!std::isfinite(v))
-                throw InputError(
-                    fmt::format("{}: input element {} is {}", p.input_path, i, v));
+                throw InputError(fmt::format("{}: input element {} is {}", p.input_path, i, v));
             // int16 files hold the fixed-point codes themselves.
             x[i] = a.type() == NpyType::int16 ? std::int16_t(v) : to_fixed(v, p.act_frac_bits);
         }

@@ -52,9 +52,9 @@ LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_p
     img.tiles.resize(std::size_t(passes));
     for (int k = 0; k < passes; ++k)
         for (int b = 0; b < batches; ++b)
-            img.tiles[std::size_t(k)].push_back(encode_interleaved(
-                m, codes, pes, k * act_regs_per_pe, (k + 1) * act_regs_per_pe,
-                b * img.batch_cols, std::min(m.cols, (b + 1) * img.batch_cols)));
+            img.tiles[std::size_t(k)].push_back(
+                encode_interleaved(m, codes, pes, k * act_regs_per_pe, (k + 1) * act_regs_per_pe,
+                                   b * img.batch_cols, std::min(m.cols, (b + 1) * img.batch_cols)));
     return img;
 }
 

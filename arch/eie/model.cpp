@@ -21,9 +21,8 @@ EieModel::EieModel(const Graph& g, Params p) : g_(g), p_(std::move(p)) {
         const Layer& l = g.layers[i];
         switch (l.op) {
         case Op::dense:
-            images_[i] = build_layer_image(layer_weights(l, int(i), p_), p_.pes,
-                                           p_.act_regs_per_pe, p_.weight_frac_bits, l.name,
-                                           p_.codebook);
+            images_[i] = build_layer_image(layer_weights(l, int(i), p_), p_.pes, p_.act_regs_per_pe,
+                                           p_.weight_frac_bits, l.name, p_.codebook);
             break;
         case Op::add:
         case Op::sub:
@@ -80,8 +79,8 @@ std::uint64_t EieModel::run_dense(std::size_t i, std::uint64_t n, std::uint64_t 
             nonzero_cols.clear();
             for (std::size_t j = 0; j < std::size_t(pass[b].cols); ++j)
                 if (x[col0 + j] != 0) nonzero_cols.push_back(std::uint32_t(j));
-            cycles += run_broadcast(pass[b], nonzero_cols, p_.queue_depth, start_cycle + cycles,
-                                    *stats_);
+            cycles +=
+                run_broadcast(pass[b], nonzero_cols, p_.queue_depth, start_cycle + cycles, *stats_);
             r.act_sram_reads += std::uint64_t(pass[b].cols);
         }
         for (const auto& pe : pass.front().pe) r.act_sram_writes += std::uint64_t(pe.local_rows);

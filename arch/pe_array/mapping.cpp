@@ -142,9 +142,9 @@ void plan_scalesim(const Layer& l, const ArrayParams& p, int batch, LayerPlan& p
     if (!plan.tiles.empty()) plan.tiles.back().compute_cycles -= 1;
 }
 
-// The Tailor / cgra4ml array (Tailor, Weng et al., ACM TRETS 2024: its analytic model of the array). Per output-channel iteration: one cycle
-// and the weights; per image and row block of ROWS input rows: XW x (1 + CI x KH) cycles, the
-// input rows with the kernel's halo, and the outputs.
+// The Tailor / cgra4ml array (Tailor, Weng et al., ACM TRETS 2024: its analytic model of the
+// array). Per output-channel iteration: one cycle and the weights; per image and row block of ROWS
+// input rows: XW x (1 + CI x KH) cycles, the input rows with the kernel's halo, and the outputs.
 void plan_rda(const Layer& l, const ArrayParams& p, int batch, LayerPlan& plan) {
     std::int64_t XH, XW, XN, KH, KW, CI, CO;
     if (l.op == Op::dense) { // a 1x1 conv with the batch along the rows

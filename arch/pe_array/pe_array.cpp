@@ -382,7 +382,8 @@ private:
         ojson& d = report.doc()["dram"];
         d["preset"] = cfg.get_string("dram.preset");
         d["model"] = dram_cfg.model == DramModel::ideal ? "ideal" : "timing";
-        if (dram_cfg.model == DramModel::timing) d["peak_bandwidth_gb_per_s"] = dram_cfg.peak_gb_per_s();
+        if (dram_cfg.model == DramModel::timing)
+            d["peak_bandwidth_gb_per_s"] = dram_cfg.peak_gb_per_s();
         d["read_bytes"] = ds.read_bytes;
         d["write_bytes"] = ds.write_bytes;
         d["transactions"] = ds.transactions;

@@ -50,7 +50,8 @@ public:
     void run(const Config& cfg, const Graph& g, Report& report) override {
         const double macs_per_cycle = cfg.get_real("roofline.macs_per_cycle");
         const double clock_mhz = cfg.get_real("roofline.clock_mhz");
-        const double bytes_per_cycle = cfg.get_real("roofline.bandwidth_gb_per_s") * 1e3 / clock_mhz;
+        const double bytes_per_cycle =
+            cfg.get_real("roofline.bandwidth_gb_per_s") * 1e3 / clock_mhz;
         const auto batch = static_cast<std::uint64_t>(cfg.get_int("run.batch"));
 
         std::vector<LayerBound> bounds;
@@ -113,8 +114,7 @@ LayerBound layer_bound(const Graph& g, const Layer& l, double macs_per_cycle,
 
 ArchInfo info() {
     return {"roofline", "analytic bound: max(compute, memory) cycles per layer", &register_options,
-            [] { return std::unique_ptr<Architecture>(new Roofline()); },
-            graph_keys()};
+            [] { return std::unique_ptr<Architecture>(new Roofline()); }, graph_keys()};
 }
 
 } // namespace accsim::roofline

@@ -123,8 +123,8 @@ TEST_CASE("a study naming a path no point has is exit 2 with its file, line and 
                              "\nvary = roofline.macs_per_cycle=16,32\n";
     auto run_study = [](const std::string& text) {
         std::string study = temp_file(text);
-        return std::make_pair(study, run_accsim({"study", study, "--no-plot", "--out",
-                                                 temp_file("", "") + ".d"}));
+        return std::make_pair(
+            study, run_accsim({"study", study, "--no-plot", "--out", temp_file("", "") + ".d"}));
     };
     {
         auto [study, r] = run_study(head + "[plot]\nx = config.roofline.macs_per_cycle\n"
@@ -134,9 +134,9 @@ TEST_CASE("a study naming a path no point has is exit 2 with its file, line and 
                                       "report (did you mean 'summary.latency_us'?)"));
     }
     {
-        auto [study, r] = run_study(
-            "[study]\nname = paths\nmetrics = summary.cycles, summary.cycle\n" +
-            head.substr(head.find("[sweep.a]")));
+        auto [study, r] =
+            run_study("[study]\nname = paths\nmetrics = summary.cycles, summary.cycle\n" +
+                      head.substr(head.find("[sweep.a]")));
         CHECK(r.exit_code == 2);
         CHECK(contains(r.err, study + ":3: metric 'summary.cycle' is in no point's report"));
     }

@@ -87,13 +87,13 @@ TEST_CASE("eie: inferences run back to back, so the batch takes the sum of their
 }
 
 TEST_CASE("dataflow: the text report says when the II is a bound rather than measured") {
-    auto one = run_accsim({"run", source_path("configs/dataflow/resnet20_block.ini"), "--set",
-                           "run.batch=1"});
+    auto one = run_accsim(
+        {"run", source_path("configs/dataflow/resnet20_block.ini"), "--set", "run.batch=1"});
     REQUIRE(one.exit_code == 0);
     CHECK(one.out.find("note: initiation_interval_cycles and throughput_per_s are a bound") !=
           std::string::npos);
-    auto two = run_accsim({"run", source_path("configs/dataflow/resnet20_block.ini"), "--set",
-                           "run.batch=2"});
+    auto two = run_accsim(
+        {"run", source_path("configs/dataflow/resnet20_block.ini"), "--set", "run.batch=2"});
     REQUIRE(two.exit_code == 0);
     CHECK(two.out.find("note:") == std::string::npos);
     auto csv = run_accsim({"run", source_path("configs/dataflow/resnet20_block.ini"), "--set",

@@ -165,22 +165,22 @@ TEST_CASE("FIFO sizing converges: the same depths and BRAM18 for 2, 3, 10 and 30
     // number of images. For the ResNet-20 block (FINN, PE = SIMD = 16) that interval is each
     // conv's: 34 x 34 zero-padded positions, of which 32 x 32 write a pixel at (16/16) x (144/16)
     // = 9 cycles and the other 132 cost one cycle: 9,348 cycles.
-    for (const char* config : {"configs/dataflow/resnet8.ini", "configs/dataflow/resnet20_block.ini"}) {
+    for (const char* config :
+         {"configs/dataflow/resnet8.ini", "configs/dataflow/resnet20_block.ini"}) {
         CAPTURE(config);
         nlohmann::json first;
         for (const char* images : {"2", "3", "10", "30"}) {
             CAPTURE(images);
-            auto r = run_accsim({"run", source_path(config), "--set", "dataflow.fifo_depth=optimized",
-                                 "--set", std::string("dataflow.sizing_images=") + images,
-                                 "--format", "json"});
+            auto r = run_accsim(
+                {"run", source_path(config), "--set", "dataflow.fifo_depth=optimized", "--set",
+                 std::string("dataflow.sizing_images=") + images, "--format", "json"});
             REQUIRE(r.exit_code == 0);
             auto j = r.json();
             const auto& sizing = j["dataflow"]["fifo_sizing"];
             // The sized design keeps the unbounded run's throughput.
             CHECK(sizing["passes"][1]["initiation_interval_cycles"] ==
                   sizing["passes"][0]["initiation_interval_cycles"]);
-            CHECK(j["summary"]["initiation_interval_cycles"] ==
-                  sizing["source_interval_cycles"]);
+            CHECK(j["summary"]["initiation_interval_cycles"] == sizing["source_interval_cycles"]);
             if (first.is_null()) {
                 first = j;
                 continue;

@@ -1,8 +1,8 @@
 #include "tests/eie/npy_test.hpp"
 #include "tests/support.hpp"
 
-#include <doctest/doctest.h>
 #include <cstring>
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -160,12 +160,12 @@ struct LinnosOnes {
                         le_bytes(std::vector<float>(31, 1.0f)));
     }
     std::vector<std::string> args(std::vector<std::string> more = {}) const {
-        std::vector<std::string> a{"run",   source_path("configs/eie/alex8.ini"),
-                                   "--set", "run.workload=linnos",
-                                   "--set", "workload.weights=" + weights,
-                                   "--set", "workload.input=" + input,
-                                   "--set", "eie.weight_frac_bits=8",
-                                   "--set", "eie.act_frac_bits=3",
+        std::vector<std::string> a{"run",      source_path("configs/eie/alex8.ini"),
+                                   "--set",    "run.workload=linnos",
+                                   "--set",    "workload.weights=" + weights,
+                                   "--set",    "workload.input=" + input,
+                                   "--set",    "eie.weight_frac_bits=8",
+                                   "--set",    "eie.act_frac_bits=3",
                                    "--format", "json"};
         a.insert(a.end(), more.begin(), more.end());
         return a;
@@ -215,8 +215,8 @@ TEST_CASE("eie.output_npy writes the whole last output as float64") {
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Version 1.0: the header's length in bytes 8 and 9, data 64-byte aligned after it.
     REQUIRE(bytes.size() > 10);
-    const std::size_t data_at = 10 + std::size_t((unsigned char)bytes[8]) +
-                                256 * std::size_t((unsigned char)bytes[9]);
+    const std::size_t data_at =
+        10 + std::size_t((unsigned char)bytes[8]) + 256 * std::size_t((unsigned char)bytes[9]);
     CHECK(data_at % 64 == 0);
     REQUIRE(bytes.size() == data_at + 16);
     std::string header(bytes.begin() + 10, bytes.begin() + long(data_at));

@@ -6,8 +6,8 @@
 #include "workloads/sparse/random.hpp"
 #include "workloads/sparse/sparse_matrix.hpp"
 
-#include <doctest/doctest.h>
 #include <algorithm>
+#include <doctest/doctest.h>
 #include <set>
 
 using namespace accsim;
@@ -161,7 +161,7 @@ TEST_CASE("pre-quantized weights keep their values: the exact codebook") {
     // A codebooked layer whose shared values include close pairs (-0.0226 / -0.0180 and
     // +0.0222 / +0.0269) among far ones: k-means over them merges the close pairs, exact keeps
     // all 12.
-    const std::vector<float> shared{-0.31f,   -0.2f,  -0.11f,  -0.0226f, -0.018f, 0.0222f,
+    const std::vector<float> shared{-0.31f,  -0.2f,  -0.11f, -0.0226f, -0.018f, 0.0222f,
                                     0.0269f, 0.095f, 0.104f, 0.17f,    0.26f,   0.41f};
     std::vector<std::vector<std::pair<int, float>>> cols(40);
     SplitMix64 g(3);

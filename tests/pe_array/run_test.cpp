@@ -36,8 +36,8 @@ nlohmann::json run_json(std::vector<std::string> args) {
     return r.json();
 }
 
-// The published analytic model of the Tailor array (Tailor, ACM TRETS 2024), written out independently of
-// arch/pe_array: clocks and DRAM bytes of every conv / dense layer.
+// The published analytic model of the Tailor array (Tailor, ACM TRETS 2024), written out
+// independently of arch/pe_array: clocks and DRAM bytes of every conv / dense layer.
 struct RdaTotals {
     std::uint64_t clocks = 0, bytes = 0;
 };

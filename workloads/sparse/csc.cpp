@@ -33,8 +33,8 @@ InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std:
         s.ptr.assign(std::size_t(c.cols) + 1, 0);
         // About this PE's share of the tile's non-zeros, plus some padding.
         const double share = rows_of_pe > 0 ? double(s.local_rows) / rows_of_pe : 0;
-        const auto tile_nonzeros = double(m.col_start[std::size_t(col_end)] -
-                                          m.col_start[std::size_t(col_begin)]);
+        const auto tile_nonzeros =
+            double(m.col_start[std::size_t(col_end)] - m.col_start[std::size_t(col_begin)]);
         s.entries.reserve(std::size_t(tile_nonzeros / pes * share * 1.05) + 16);
     }
     // Row -> (PE, local row) without a division per non-zero.
@@ -59,7 +59,8 @@ InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std:
             s.entries.push_back(CscEntry::make(codes[k], zeros));
             last_row[std::size_t(p)] = row;
         }
-        for (auto& s : c.pe) s.ptr[std::size_t(j - col_begin) + 1] = std::uint32_t(s.entries.size());
+        for (auto& s : c.pe)
+            s.ptr[std::size_t(j - col_begin) + 1] = std::uint32_t(s.entries.size());
     }
     return c;
 }
