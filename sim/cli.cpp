@@ -28,7 +28,7 @@ const char* usage_text = R"(usage:
   accsim sweep CONFIG --vary K=V1,V2 [--vary ...]... [--set ...] [--jobs N] [--out FILE.csv|FILE.json]
                [--emit-jobs FILE]
   accsim study STUDY.ini [--jobs N] [--out DIR] [--no-plot]
-  accsim workloads list | show NAME [--skip S] [--format text|json] | export NAME [--skip S] [--out FILE]
+  accsim workloads list | show NAME|FILE [--skip S] [--format text|json] | export NAME|FILE [--skip S] [--out FILE]
   accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-p OUTDIR] [--dram PRESET]
 
 exit codes: 0 success, 2 bad usage or input, 3 the simulated design failed, 1 anything else
@@ -201,7 +201,9 @@ int cmd_workloads(const std::vector<std::string>& args) {
             fmt::format("accsim workloads: unknown action '{}' (list, show or export)", action));
     if (!vm.count("name"))
         throw InputError(fmt::format("accsim workloads {}: missing NAME", action));
-    Graph g = make_builtin(vm["name"].as<std::string>(), parse_skip(vm["skip"].as<std::string>()));
+    const std::string name = vm["name"].as<std::string>();
+    Graph g = workload_graph(name, parse_skip(vm["skip"].as<std::string>()), name, "--skip");
+    g.validate(name);
     std::ostringstream s;
     if (action == "export") {
         write_trace_csv(g, s);

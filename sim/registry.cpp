@@ -42,8 +42,8 @@ void register_run_options(OptionRegistry& reg) {
     reg.add("run.arch", OptType::string, "roofline", "", "architecture to simulate")
         .one_of(arch_keys);
     reg.add("run.workload", OptType::string, "resnet8", "",
-            "built-in workload name (accsim workloads list) or path to a .csv trace or SCALE-Sim "
-            "topology")
+            "built-in workload name (accsim workloads list) or path to a .csv trace, a SCALE-Sim "
+            "topology or an .onnx model (ONNX or QONNX)")
         .path();
     reg.add("run.skip", OptType::string, "keep", "",
             "skip connections: keep, remove or shorten (Tailor)")

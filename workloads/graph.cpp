@@ -32,7 +32,15 @@ const char* to_string(Op op) {
     return "?";
 }
 const char* to_string(Padding p) {
-    return p == Padding::same ? "same" : "valid";
+    switch (p) {
+    case Padding::same:
+        return "same";
+    case Padding::valid:
+        return "valid";
+    case Padding::explicit_pads:
+        return "explicit";
+    }
+    return "?";
 }
 const char* to_string(PoolKind p) {
     return p == PoolKind::max ? "max" : "avg";
@@ -47,10 +55,35 @@ int out_size(int in, int kernel, int stride, Padding padding) {
 }
 
 int pad_before(int in, int kernel, int stride, Padding padding) {
-    if (padding == Padding::valid) return 0;
+    if (padding != Padding::same) return 0;
     int out = out_size(in, kernel, stride, padding);
     int total = std::max(0, (out - 1) * stride + kernel - in);
     return total / 2;
+}
+
+namespace {
+
+// Total padding along one axis under same / valid.
+int pad_total(int in, int kernel, int stride, Padding padding) {
+    if (padding != Padding::same) return 0;
+    return std::max(0, (out_size(in, kernel, stride, padding) - 1) * stride + kernel - in);
+}
+
+} // namespace
+
+int Layer::pad_top() const {
+    return padding == Padding::explicit_pads ? pads[0] : pad_before(in.h, kernel_h, stride, padding);
+}
+int Layer::pad_left() const {
+    return padding == Padding::explicit_pads ? pads[1] : pad_before(in.w, kernel_w, stride, padding);
+}
+int Layer::pad_bottom() const {
+    return padding == Padding::explicit_pads ? pads[2]
+                                             : pad_total(in.h, kernel_h, stride, padding) - pad_top();
+}
+int Layer::pad_right() const {
+    return padding == Padding::explicit_pads ? pads[3]
+                                             : pad_total(in.w, kernel_w, stride, padding) - pad_left();
 }
 
 std::uint64_t Layer::weights() const {
@@ -119,13 +152,18 @@ int Graph::count(Op op) const {
 }
 
 Shape infer_out(const Layer& l) {
+    auto size = [&](int in, int kernel, int before, int after) {
+        if (l.padding != Padding::explicit_pads) return out_size(in, kernel, l.stride, l.padding);
+        const int padded = in + before + after;
+        return padded < kernel ? 0 : (padded - kernel) / l.stride + 1;
+    };
+    const int h = size(l.in.h, l.kernel_h, l.pads[0], l.pads[2]);
+    const int w = size(l.in.w, l.kernel_w, l.pads[1], l.pads[3]);
     switch (l.op) {
     case Op::conv:
-        return {out_size(l.in.h, l.kernel_h, l.stride, l.padding),
-                out_size(l.in.w, l.kernel_w, l.stride, l.padding), l.out.c};
+        return {h, w, l.out.c};
     case Op::pool:
-        return {out_size(l.in.h, l.kernel_h, l.stride, l.padding),
-                out_size(l.in.w, l.kernel_w, l.stride, l.padding), l.in.c};
+        return {h, w, l.in.c};
     case Op::global_pool:
         return {1, 1, l.in.c};
     case Op::flatten:
@@ -164,6 +202,10 @@ void Graph::validate(const std::string& where) const {
             fail(l, "shapes must be positive");
         if (l.kernel_h <= 0 || l.kernel_w <= 0 || l.stride <= 0)
             fail(l, "kernel and stride must be positive");
+        if (l.padding == Padding::explicit_pads)
+            for (int p : l.pads)
+                if (p < 0 || p >= std::max(l.kernel_h, l.kernel_w))
+                    fail(l, "explicit pads must be at least 0 and smaller than the kernel");
         if (l.weight_bits <= 0 || l.act_bits <= 0) fail(l, "bit widths must be positive");
         if (!(l.weight_density > 0 && l.weight_density <= 1) ||
             !(l.act_density > 0 && l.act_density <= 1))

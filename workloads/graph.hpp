@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,9 @@ enum class Op {
     downsample,  // identity shortcut of ResNet-20 (option A): take every stride-th pixel and
                  // zero-pad channels to out.c; no weights, no MACs
 };
-enum class Padding { same, valid };
+// same: TensorFlow's rule (output ceil(in / stride), the smaller half of the padding first);
+// valid: none; explicit: Layer::pads as given (an ONNX model's pads).
+enum class Padding { same, valid, explicit_pads };
 enum class PoolKind { max, avg };
 enum class Activation { linear, relu };
 
@@ -52,14 +55,22 @@ struct Layer {
     int kernel_h = 1, kernel_w = 1;
     int stride = 1;
     Padding padding = Padding::same;
+    int pads[4] = {0, 0, 0, 0}; // top, left, bottom, right when padding == explicit_pads
     PoolKind pool = PoolKind::max;
     Activation activation = Activation::linear; // applied to the output (fused)
     int weight_bits = 8, act_bits = 8;
     double weight_density = 1.0; // fraction of weights that are non-zero
     double act_density = 1.0;    // fraction of input activations that are non-zero
     bool skip_path = false;      // lies on a skip branch (e.g. a 1x1 projection)
+    // The real weights of a dense layer read from a model (outputs x inputs, row-major), or null.
+    std::shared_ptr<const std::vector<float>> weight_values;
 
     bool has_weights() const { return op == Op::conv || op == Op::dense; }
+    // Zero rows and columns around the input of a conv or pool, whatever the padding rule.
+    int pad_top() const;
+    int pad_left() const;
+    int pad_bottom() const;
+    int pad_right() const;
     // Dense counts (before pruning): weights kh*kw*Cin*Cout, MACs per output element times outputs.
     std::uint64_t weights() const;
     std::uint64_t macs() const;

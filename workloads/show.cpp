@@ -63,6 +63,8 @@ nlohmann::ordered_json graph_to_json(const Graph& g) {
         e["kernel"] = {l.kernel_h, l.kernel_w};
         e["stride"] = l.stride;
         e["padding"] = to_string(l.padding);
+        if (l.padding == Padding::explicit_pads)
+            e["pads"] = {l.pads[0], l.pads[1], l.pads[2], l.pads[3]}; // top, left, bottom, right
         if (l.op == Op::pool || l.op == Op::global_pool) e["pool"] = to_string(l.pool);
         e["activation"] = to_string(l.activation);
         e["weight_bits"] = l.weight_bits;
@@ -100,7 +102,9 @@ void print_graph_table(const Graph& g, std::ostream& out) {
         if (inputs.empty()) inputs = "(input)";
         std::string window = has_window(l.op)
                                  ? fmt::format("{}x{}/{} {}", l.kernel_h, l.kernel_w, l.stride,
-                                               l.padding == Padding::same ? "s" : "v")
+                                               l.padding == Padding::same    ? "s"
+                                               : l.padding == Padding::valid ? "v"
+                                                                             : "p")
                              : l.op == Op::downsample ? fmt::format("/{}", l.stride)
                                                       : std::string("-");
         std::string op = to_string(l.op);

@@ -146,10 +146,25 @@ Graph read_trace_csv(const std::string& path) {
         l.kernel_h = integer("kernel_h", 1);
         l.kernel_w = integer("kernel_w", 1);
         l.stride = integer("stride", 1);
-        if (!cell("padding").empty())
+        if (cell("padding").find(':') != std::string::npos) {
+            // Explicit pads "TOP:LEFT:BOTTOM:RIGHT" (an imported ONNX model's).
+            const auto parts = split(cell("padding"), ':');
+            bool ok = parts.size() == 4;
+            for (std::size_t k = 0; ok && k < 4; ++k) {
+                const auto v = parse_int(parts[k]);
+                ok = v && *v >= 0 && *v < 1024;
+                if (ok) l.pads[k] = int(*v);
+            }
+            if (!ok)
+                throw InputError(fmt::format("{}: padding '{}' is not TOP:LEFT:BOTTOM:RIGHT (four "
+                                             "whole numbers of 0 or more)",
+                                             where("padding"), cell("padding")));
+            l.padding = Padding::explicit_pads;
+        } else if (!cell("padding").empty()) {
             l.padding = parse_word<Padding>(cell("padding"),
                                             {{"same", Padding::same}, {"valid", Padding::valid}},
                                             where("padding"));
+        }
         if (!cell("pool").empty())
             l.pool = parse_word<PoolKind>(
                 cell("pool"), {{"max", PoolKind::max}, {"avg", PoolKind::avg}}, where("pool"));
@@ -198,7 +213,11 @@ void write_trace_csv(const Graph& g, std::ostream& out) {
         // {} prints the shortest text that reads back to the same double.
         out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", l.name,
                            to_string(l.op), inputs, l.in.h, l.in.w, l.in.c, l.out.h, l.out.w,
-                           l.out.c, l.kernel_h, l.kernel_w, l.stride, to_string(l.padding),
+                           l.out.c, l.kernel_h, l.kernel_w, l.stride,
+                           l.padding == Padding::explicit_pads
+                               ? fmt::format("{}:{}:{}:{}", l.pads[0], l.pads[1], l.pads[2],
+                                             l.pads[3])
+                               : std::string(to_string(l.padding)),
                            to_string(l.pool), to_string(l.activation), l.weight_bits, l.act_bits,
                            l.weight_density, l.act_density, l.skip_path ? 1 : 0);
     }

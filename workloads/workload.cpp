@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "workloads/onnx/onnx.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -219,6 +220,35 @@ void apply_overrides(Graph& g, const Config& cfg) {
 
 } // namespace
 
+bool is_workload_file(const std::string& word) {
+    const std::string w = to_lower(word);
+    return ends_with(w, ".csv") || ends_with(w, ".onnx");
+}
+
+Graph read_workload_file(const std::string& path) {
+    if (ends_with(to_lower(path), ".onnx")) return read_onnx(path);
+    return is_scalesim_topology(path) ? read_scalesim_topology(path) : read_trace_csv(path);
+}
+
+Graph workload_graph(const std::string& name_or_path, SkipMode skip, const std::string& where,
+                     const std::string& skip_where) {
+    if (!is_workload_file(name_or_path)) {
+        try {
+            return make_builtin(name_or_path, skip);
+        } catch (const InputError& e) {
+            throw InputError(fmt::format("{}: {}", where, e.what()));
+        }
+    }
+    Graph g = read_workload_file(name_or_path);
+    if (skip == SkipMode::shorten)
+        throw InputError(fmt::format(
+            "{}: shorten needs the block structure of a built-in network, which a workload file "
+            "does not carry; use a built-in workload, or export its shortened variant (accsim "
+            "workloads export NAME --skip shorten) and run that with skip = keep",
+            skip_where));
+    return skip == SkipMode::remove ? remove_skips(g) : g;
+}
+
 Graph load_workload(const Config& cfg) {
     const std::string& word = cfg.get_string("run.workload");
     SkipMode skip;
@@ -227,24 +257,8 @@ Graph load_workload(const Config& cfg) {
     } catch (const InputError& e) {
         throw InputError(fmt::format("{}: {}", origin_of(cfg, "run.skip"), e.what()));
     }
-    Graph g;
-    if (ends_with(to_lower(word), ".csv")) {
-        std::string path = cfg.get_path("run.workload");
-        g = is_scalesim_topology(path) ? read_scalesim_topology(path) : read_trace_csv(path);
-        if (skip == SkipMode::shorten)
-            throw InputError(fmt::format(
-                "{}: shorten needs the block structure of a built-in network, which a trace "
-                "file does not carry; use a built-in workload, or export its shortened variant "
-                "(accsim workloads export NAME --skip shorten) and run that with skip = keep",
-                origin_of(cfg, "run.skip")));
-        if (skip == SkipMode::remove) g = remove_skips(g);
-    } else {
-        try {
-            g = make_builtin(word, skip);
-        } catch (const InputError& e) {
-            throw InputError(fmt::format("{}: {}", origin_of(cfg, "run.workload"), e.what()));
-        }
-    }
+    Graph g = workload_graph(is_workload_file(word) ? cfg.get_path("run.workload") : word, skip,
+                             origin_of(cfg, "run.workload"), origin_of(cfg, "run.skip"));
     apply_overrides(g, cfg);
     g.validate(word);
     return g;

@@ -34,6 +34,16 @@ void write_trace_csv(const Graph& g, std::ostream& out);
 // SCALE-Sim's topology CSV: every row is an independent conv layer reading from memory.
 Graph read_scalesim_topology(const std::string& path);
 
+// True when a run.workload value names a file (.csv: native trace or SCALE-Sim topology; .onnx:
+// ONNX or QONNX model) rather than a built-in network.
+bool is_workload_file(const std::string& word);
+// Reads a workload file of any of those kinds, by its extension and header.
+Graph read_workload_file(const std::string& path);
+// A built-in network or a workload file with a skip variant (a file takes keep and remove);
+// `where` and `skip_where` prefix the errors about the name and the skip mode.
+Graph workload_graph(const std::string& name_or_path, SkipMode skip, const std::string& where,
+                     const std::string& skip_where);
+
 // The options of [run] that pick the workload (run.workload, run.skip) are registered by sim;
 // these are the [workload] section's.
 void register_workload_options(OptionRegistry& reg);

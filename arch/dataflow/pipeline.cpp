@@ -13,10 +13,10 @@ std::vector<std::uint8_t> layer_iterations(const Layer& l) {
     switch (l.op) {
     case Op::conv:
     case Op::pool: {
-        const int pad_top = pad_before(l.in.h, l.kernel_h, l.stride, l.padding);
-        const int pad_left = pad_before(l.in.w, l.kernel_w, l.stride, l.padding);
-        const int rows = l.in.h + std::max(0, (l.out.h - 1) * l.stride + l.kernel_h - l.in.h);
-        const int cols = l.in.w + std::max(0, (l.out.w - 1) * l.stride + l.kernel_w - l.in.w);
+        // The zero-padded grid (hls4ml inserts a ZeroPadding2D layer; folded into the loop here).
+        const int pad_top = l.pad_top(), pad_left = l.pad_left();
+        const int rows = pad_top + l.in.h + l.pad_bottom();
+        const int cols = pad_left + l.in.w + l.pad_right();
         auto completes = [&](int p, int k, int out) {
             int q = p - (k - 1);
             return q >= 0 && q % l.stride == 0 && q / l.stride < out;

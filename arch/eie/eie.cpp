@@ -162,6 +162,17 @@ public:
         // A real input defines the activations: a density or a generator beside it would
         // silently replace them.
         p.computed_density = cfg.is_word("workload.act_density", "computed");
+        // Real weights define their own density.
+        const bool real_weights =
+            !p.weights_dir.empty() ||
+            std::any_of(g.layers.begin(), g.layers.end(),
+                        [](const Layer& l) { return l.weight_values != nullptr; });
+        if (real_weights && cfg.at("workload.sparsity").user_set())
+            throw InputError(fmt::format(
+                "{}: workload.sparsity = {} cannot be used with real weights ({}): their zeros "
+                "define the sparsity; remove it",
+                cfg.at("workload.sparsity").origin, cfg.get_string("workload.sparsity"),
+                p.weights_dir.empty() ? "the model's initializers" : "workload.weights"));
         if (!p.input_path.empty()) {
             for (const char* key : {"workload.act_density", "eie.generated_input"})
                 if (cfg.at(key).user_set())

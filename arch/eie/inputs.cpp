@@ -108,6 +108,14 @@ SparseColumns layer_weights(const Layer& l, int index, const Params& p) {
             m = read(std::int16_t{});
             break;
         }
+    } else if (l.weight_values) {
+        // The model's own weights (an ONNX initializer), outputs x inputs.
+        const std::vector<float>& w = *l.weight_values;
+        if (w.size() != std::size_t(rows) * std::size_t(cols))
+            throw InputError(fmt::format("layer {}: the model holds {} weights; the layer needs "
+                                         "{} x {}",
+                                         l.name, w.size(), rows, cols));
+        m = from_dense_rows(rows, cols, [&](std::size_t k) { return w[k]; });
     } else {
         if (std::uint64_t(rows) * std::uint64_t(cols) >= (std::uint64_t(1) << 32))
             throw InputError(fmt::format("layer {}: {} x {} weights are more than eie's weight "

@@ -294,3 +294,11 @@ TEST_CASE("VGG-6's 25,088 inputs run on EIE's own SRAM in batches of 4K") {
     CHECK(j["layers"][0]["act_sram_reads"] == 25088);
     CHECK(j["layers"][0]["act_sram_writes"] == 4096);
 }
+
+TEST_CASE("real weights define their own sparsity: workload.sparsity beside them is exit 2") {
+    LinnosOnes l;
+    auto r = run_accsim(l.args({"--set", "workload.sparsity=0.9"}));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("workload.sparsity = 0.9 cannot be used with real weights (workload.weights)") !=
+          std::string::npos);
+}

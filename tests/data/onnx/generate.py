@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""Writes the small ONNX models the tests import (tests/data/onnx/*.onnx), with Debian's python3-onnx.
+
+The generated files are committed, so the tests need no Python; run this again after changing it:
+    /usr/bin/python3 tests/data/onnx/generate.py
+Weights are drawn from a seeded generator, so the files are the same on every run.
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+QONNX = "qonnx.custom_op.general"
+
+
+def save(model, name):
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(HERE, name))
+
+
+class Builder:
+    """Nodes, initializers and a seeded generator for one graph."""
+
+    def __init__(self, seed):
+        self.rng = np.random.default_rng(seed)
+        self.nodes, self.inits = [], []
+
+    def const(self, name, array):
+        self.inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def node(self, op, inputs, name, domain="", **attrs):
+        self.nodes.append(helper.make_node(op, inputs, [name], name=name, domain=domain or None, **attrs))
+        return name
+
+    def conv(self, x, name, cin, cout, k, stride, pads):
+        w = self.const(name + "_w", self.rng.uniform(0.1, 1.0, (cout, cin, k, k)).astype(np.float32))
+        b = self.const(name + "_b", np.zeros(cout, np.float32))
+        c = self.node("Conv", [x, w, b], name, kernel_shape=[k, k], strides=[stride, stride], pads=pads)
+        # BatchNormalization after every conv, folded into it on import.
+        bn = [self.const(f"{name}_bn_{p}", v) for p, v in
+              (("scale", np.ones(cout, np.float32)), ("bias", np.zeros(cout, np.float32)),
+               ("mean", np.zeros(cout, np.float32)), ("var", np.ones(cout, np.float32)))]
+        return self.node("BatchNormalization", [c] + bn, name + "_bn")
+
+    def relu(self, x, name):
+        return self.node("Relu", [x], name)
+
+
+def same_pads(size, k, stride):
+    """TensorFlow's 'same' padding, the smaller half first: (top, left, bottom, right)."""
+    out = (size + stride - 1) // stride
+    total = max(0, (out - 1) * stride + k - size)
+    return [total // 2, total // 2, total - total // 2, total - total // 2]
+
+
+def resnet8():
+    """MLPerf Tiny's ResNet-8 with BatchNormalization after every conv, named as the built-in."""
+    b = Builder(8)
+    x = b.conv("input", "conv1", 3, 16, 3, 1, same_pads(32, 3, 1))
+    x = b.relu(x, "conv1_relu")
+    size, cin = 32, 16
+    for stage, cout in ((1, 16), (2, 32), (3, 64)):
+        stride = 1 if stage == 1 else 2
+        y = b.conv(x, f"s{stage}_conv1", cin, cout, 3, stride, same_pads(size, 3, stride))
+        y = b.relu(y, f"s{stage}_conv1_relu")
+        out = size // stride
+        y = b.conv(y, f"s{stage}_conv2", cout, cout, 3, 1, same_pads(out, 3, 1))
+        skip = x if stage == 1 else b.conv(x, f"s{stage}_proj", cin, cout, 1, stride,
+                                           same_pads(size, 1, stride))
+        x = b.relu(b.node("Add", [y, skip], f"s{stage}_add"), f"s{stage}_relu")
+        size, cin = out, cout
+    x = b.node("GlobalAveragePool", [x], "pool")
+    x = b.node("Flatten", [x], "flatten", axis=1)
+    w = b.const("fc_w", b.rng.uniform(0.1, 1.0, (10, 64)).astype(np.float32))
+    c = b.const("fc_b", np.zeros(10, np.float32))
+    b.node("Gemm", [x, w, c], "fc", transB=1)
+    graph = helper.make_graph(
+        b.nodes, "resnet8",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 32, 32])],
+        [helper.make_tensor_value_info("fc", TensorProto.FLOAT, ["N", 10])], b.inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "resnet8_bn.onnx")
+
+
+def qonnx_mlp():
+    """A QONNX MLP 64 -> 32 -> 10: 4-bit weights (Quant), 3-bit activations (MultiThreshold)."""
+    b = Builder(9)
+    x = b.node("Quant", ["input", b.const("in_scale", np.float32(1 / 16)), b.const("in_zero", np.float32(0)),
+                         b.const("in_bits", np.float32(8))], "input_quant", domain=QONNX,
+               signed=0, narrow=0, rounding_mode="ROUND")
+    for name, (k, n) in (("fc1", (64, 32)), ("fc2", (32, 10))):
+        # Weights in [-1, 1] at scale 1/8: the 4-bit grid -8/8 .. 7/8, so |w| < 1/16 becomes 0.
+        w = b.const(name + "_w", b.rng.uniform(-1, 1, (k, n)).astype(np.float32))
+        wq = b.node("Quant", [w, b.const(name + "_ws", np.float32(1 / 8)), b.const(name + "_wz", np.float32(0)),
+                              b.const(name + "_wb", np.float32(4))], name + "_wquant", domain=QONNX,
+                    signed=1, narrow=0, rounding_mode="ROUND")
+        x = b.node("MatMul", [x, wq], name)
+        if name == "fc1":
+            thresholds = b.const(name + "_thr", np.sort(b.rng.uniform(-1, 1, (n, 7)).astype(np.float32), axis=1))
+            x = b.node("MultiThreshold", [x, thresholds], name + "_act", domain=QONNX, out_dtype="UINT3")
+    graph = helper.make_graph(
+        b.nodes, "qonnx_mlp",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 64])],
+        [helper.make_tensor_value_info("fc2", TensorProto.FLOAT, [1, 10])], b.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid(QONNX, 1)])
+    save(model, "qonnx_mlp_w4a3.onnx")
+    # The weights as the quantizer leaves them, for the test's hand count of zeros.
+    for name, init in (("fc1", "fc1_w"), ("fc2", "fc2_w")):
+        w = numpy_helper.to_array(next(i for i in b.inits if i.name == init))
+        q = np.clip(np.round(w * 8), -8, 7)
+        print(f"{name}: {int(np.count_nonzero(q))} of {q.size} quantized weights are non-zero")
+
+
+def unsupported():
+    """A conv followed by an op accsim does not model (Einsum)."""
+    b = Builder(10)
+    w = b.const("w", b.rng.uniform(0.1, 1, (4, 1, 3, 3)).astype(np.float32))
+    x = b.node("Conv", ["input", w], "conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    b.node("Einsum", [x], "mystery_einsum", equation="nchw->nchw")
+    graph = helper.make_graph(
+        b.nodes, "unsupported",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 1, 8, 8])],
+        [helper.make_tensor_value_info("mystery_einsum", TensorProto.FLOAT, [1, 4, 8, 8])], b.inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "unsupported_op.onnx")
+
+
+if __name__ == "__main__":
+    resnet8()
+    qonnx_mlp()
+    unsupported()

@@ -1,0 +1,194 @@
+// ONNX and QONNX models in: the fixtures of tests/data/onnx (written by its generate.py), every
+// model of Debian's libonnx-testdata, and the same reports as the built-in networks.
+#include "arch/dataflow/pipeline.hpp"
+#include "common/error.hpp"
+#include "tests/support.hpp"
+#include "workloads/onnx/onnx.hpp"
+#include "workloads/workload.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace accsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+    return test::source_path("tests/data/onnx/" + name);
+}
+
+// A report without the fields that name where the workload came from.
+nlohmann::json comparable(nlohmann::json j) {
+    j.erase("config");
+    j["workload"].erase("name");
+    return j;
+}
+
+} // namespace
+
+TEST_CASE("ResNet-8 with BatchNormalization after every conv imports as the built-in ResNet-8") {
+    const Graph g = read_onnx(fixture("resnet8_bn.onnx"));
+    const Graph b = make_builtin("resnet8", SkipMode::keep);
+    // MLPerf Tiny's ResNet-8: 77,360 weights and 12,501,632 MACs (counted by hand per layer in
+    // tests/workloads/builtin_test.cpp); the BatchNormalizations, biases, ReLUs and the flatten
+    // of a 1x1 tensor add no layer.
+    CHECK(g.macs() == 12501632);
+    CHECK(g.weights() == 77360);
+    CHECK(g.input == b.input);
+    REQUIRE(g.layers.size() == b.layers.size());
+    for (std::size_t i = 0; i < g.layers.size(); ++i) {
+        const Layer &x = g.layers[i], &y = b.layers[i];
+        CAPTURE(y.name);
+        CHECK(x.name == y.name);
+        CHECK(x.op == y.op);
+        CHECK(x.inputs == y.inputs);
+        CHECK(x.in == y.in);
+        CHECK(x.out == y.out);
+        CHECK(x.kernel_h == y.kernel_h);
+        CHECK(x.stride == y.stride);
+        CHECK(x.padding == y.padding);
+        CHECK(x.activation == y.activation);
+        CHECK(x.skip_path == y.skip_path);
+        CHECK(x.weight_density == y.weight_density);
+    }
+}
+
+TEST_CASE("the imported ResNet-8 gives the built-in's report on every architecture") {
+    // The dataflow preset names s2_proj1 and s3_proj1, layers of the shortened built-in only; a
+    // model file has just its own layers, so those two keys are left out for both runs.
+    std::ifstream in(test::source_path("configs/dataflow/resnet8.ini"));
+    std::string line, dataflow;
+    while (std::getline(in, line))
+        if (line.find("proj1") == std::string::npos) dataflow += line + "\n";
+    const std::string dataflow_cfg = test::temp_file(dataflow);
+    for (const std::string& cfg :
+         {test::source_path("configs/roofline/resnet8.ini"), dataflow_cfg,
+          test::source_path("configs/pe_array/resnet8.ini")}) {
+        CAPTURE(cfg);
+        auto run = [&](const std::string& workload) {
+            return test::run_accsim({"run", cfg, "--set", "run.workload=" + workload, "--set",
+                                     "run.batch=2", "--format", "json"});
+        };
+        auto a = run("resnet8"), b = run(fixture("resnet8_bn.onnx"));
+        REQUIRE(a.exit_code == 0);
+        REQUIRE(b.exit_code == 0);
+        CHECK(comparable(a.json()) == comparable(b.json()));
+    }
+    // EIE runs dense layers only: both refuse the first conv by name.
+    auto e = test::run_accsim({"run", test::source_path("configs/eie/alex8.ini"), "--set",
+                               "run.workload=" + fixture("resnet8_bn.onnx"), "--set",
+                               "workload.weight_bits=16", "--set", "workload.act_bits=16"});
+    CHECK(e.exit_code == 2);
+    CHECK(e.err.find("layer conv1") != std::string::npos);
+}
+
+TEST_CASE("QONNX quantizers set the layers' bit widths, and quantized zeros their density") {
+    const Graph g = read_onnx(fixture("qonnx_mlp_w4a3.onnx"));
+    REQUIRE(g.layers.size() == 2);
+    // Quant with bitwidth 4 on both weights; the input through an 8-bit Quant; fc1's
+    // MultiThreshold to UINT3 gives fc2 3-bit inputs.
+    CHECK(g.layers[0].weight_bits == 4);
+    CHECK(g.layers[0].act_bits == 8);
+    CHECK(g.layers[1].weight_bits == 4);
+    CHECK(g.layers[1].act_bits == 3);
+    // Non-zero weights after 4-bit quantization at scale 1/8 (|w| < 1/16 rounds to 0), as numpy
+    // counts them in generate.py: 1,909 of 2,048 and 297 of 320.
+    CHECK(g.layers[0].weight_density == doctest::Approx(1909.0 / 2048));
+    CHECK(g.layers[1].weight_density == doctest::Approx(297.0 / 320));
+    // EIE runs on the initializers' values: its measured weight density is theirs.
+    auto r = test::run_accsim({"run", test::source_path("configs/eie/alex8.ini"), "--set",
+                               "run.workload=" + fixture("qonnx_mlp_w4a3.onnx"), "--set",
+                               "workload.weight_bits=16", "--set", "workload.act_bits=16",
+                               "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.json()["layers"][0]["weight_density"] == doctest::Approx(1909.0 / 2048));
+    // Sixteen 4-bit levels minus zero: the layer's shared weights fit EIE's codebook exactly.
+    CHECK(r.json()["layers"][0]["codebook"] == "exact");
+}
+
+TEST_CASE("an unsupported op is exit 2 naming the file, the node, its op and what is read") {
+    auto r = test::run_accsim({"workloads", "show", fixture("unsupported_op.onnx")});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(fixture("unsupported_op.onnx") + ": node 'mystery_einsum' (Einsum)") !=
+          std::string::npos);
+    CHECK(r.err.find("accsim reads: Conv, Gemm") != std::string::npos);
+    // The same through run.
+    r = test::run_accsim({"run", test::source_path("configs/roofline/resnet8.ini"), "--set",
+                          "run.workload=" + fixture("unsupported_op.onnx")});
+    CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("every model of libonnx-testdata imports or is refused with the file named") {
+    const fs::path root = "/usr/share/libonnx-testdata/data";
+    REQUIRE_MESSAGE(fs::is_directory(root), "install libonnx-testdata (scripts/test does)");
+    int imported = 0, refused = 0;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+        if (e.path().filename() != "model.onnx") continue;
+        const std::string path = e.path().string();
+        CAPTURE(path);
+        try {
+            Graph g = read_onnx(path);
+            g.validate(path); // an imported graph is a consistent one
+            ++imported;
+        } catch (const InputError& err) {
+            CHECK(std::string(err.what()).rfind(path + ": ", 0) == 0);
+            ++refused;
+        }
+    }
+    // About a thousand models (Debian's 1.12 package has 1,072).
+    CHECK(imported + refused > 1000);
+    CHECK(imported > 0);
+}
+
+TEST_CASE("workloads show and export read any workload file") {
+    auto r = test::run_accsim({"workloads", "export", fixture("resnet8_bn.onnx")});
+    REQUIRE(r.exit_code == 0);
+    std::ostringstream built_in;
+    write_trace_csv(make_builtin("resnet8", SkipMode::keep), built_in);
+    // The same layers as the built-in: only the name line differs.
+    auto body = [](const std::string& csv) { return csv.substr(csv.find('\n')); };
+    CHECK(body(r.out) == body(built_in.str()));
+    const std::string csv = test::temp_file(r.out, ".csv");
+    auto shown = test::run_accsim({"workloads", "show", csv, "--format", "json"});
+    REQUIRE(shown.exit_code == 0);
+    CHECK(shown.json()["macs"] == 12501632);
+    auto missing = test::run_accsim({"workloads", "show", "no_such_model.onnx"});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("no_such_model.onnx") != std::string::npos);
+}
+
+TEST_CASE("explicit pads walk the padded grid: PyTorch's stride-2 padding of 1 on 32 rows") {
+    // A 3x3 stride-2 conv with pads 1:1:1:1 on 32x32: out = (32 + 2 - 3) / 2 + 1 = 16, and the
+    // loop walks (1 + 32 + 1)^2 = 1,156 positions, where TensorFlow's 'same' (pads 0:0:1:1)
+    // walks 33^2 = 1,089.
+    Layer l;
+    l.op = Op::conv;
+    l.in = {32, 32, 4};
+    l.out.c = 8;
+    l.kernel_h = l.kernel_w = 3;
+    l.stride = 2;
+    l.padding = Padding::explicit_pads;
+    l.pads[0] = l.pads[1] = l.pads[2] = l.pads[3] = 1;
+    CHECK(infer_out(l) == Shape{16, 16, 8});
+    l.out = infer_out(l);
+    CHECK(dataflow::layer_iterations(l).size() == 34 * 34);
+    l.padding = Padding::same;
+    CHECK(dataflow::layer_iterations(l).size() == 33 * 33);
+    // The CSV carries explicit pads as TOP:LEFT:BOTTOM:RIGHT and reads them back.
+    Graph g;
+    g.name = "pads";
+    g.input = l.in;
+    l.name = "conv";
+    l.padding = Padding::explicit_pads;
+    g.layers.push_back(l);
+    std::ostringstream os;
+    write_trace_csv(g, os);
+    CHECK(os.str().find(",1:1:1:1,") != std::string::npos);
+    const Graph back = read_trace_csv(test::temp_file(os.str(), ".csv"));
+    CHECK(back.layers[0].padding == Padding::explicit_pads);
+    CHECK(back.layers[0].pads[2] == 1);
+    CHECK(back.layers[0].out == Shape{16, 16, 8});
+}

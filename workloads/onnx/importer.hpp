@@ -1,0 +1,72 @@
+// The state of one ONNX import, shared by the reader (model, graph walk) and the op mappers.
+// Internal to workloads/onnx/.
+#pragma once
+
+#include "workloads/graph.hpp"
+#include "workloads/onnx/tensors.hpp"
+
+#include <map>
+#include <onnx/onnx_pb.h>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accsim::onnx_import {
+
+// A tensor that flows between nodes: which layer makes it (-1: the graph's input), its dims in
+// ONNX order without the batch (C, H, W for an image), and what the nodes folded so far left on
+// it.
+struct Value {
+    int layer = -1;
+    std::vector<std::int64_t> dims;
+    int bits = 0;              // activation width a QONNX quantizer gave it (0: none)
+    int pads[4] = {0, 0, 0, 0}; // a Pad node's zeros (top, left, bottom, right) for the next conv
+    bool padded = false;
+};
+
+class Importer {
+public:
+    Importer(const std::string& path, const onnx::ModelProto& model);
+    Graph run();
+
+    // --- used by the op mappers (ops.cpp) ---
+    const onnx::NodeProto* node = nullptr; // the node being mapped
+    Graph g;
+    std::map<std::string, Value> values;
+    std::map<std::string, Constant> constants;
+    std::map<std::string, int> readers; // how many nodes read each tensor
+    std::map<std::string, std::vector<std::int64_t>> inferred; // shape inference's dims (no batch)
+
+    [[noreturn]] void fail(const std::string& what) const;
+    const Value& value(int input) const;             // a non-constant input of the node
+    const Constant* constant(int input) const;       // nullptr when the input is not constant
+    const Constant& weights(int input) const;        // a constant input, or fail
+    bool has_input(int input) const;
+    std::int64_t attr_int(const std::string& name, std::int64_t fallback) const;
+    float attr_float(const std::string& name, float fallback) const;
+    std::string attr_string(const std::string& name, const std::string& fallback) const;
+    std::vector<std::int64_t> attr_ints(const std::string& name) const;
+    bool has_attr(const std::string& name) const;
+    // A new layer reading the node's input `from`, named after the node; returns its index.
+    int add_layer(Layer l, const Value& from);
+    // Gives the node's output `index` this value.
+    void set_output(Value v, int index = 0);
+    // The layer that makes `v` when it alone reads it and it has no fused activation yet, for
+    // folding (BatchNormalization, bias, scale, ReLU); -1 otherwise.
+    int foldable_producer(int input) const;
+    // The H x W x C of an image value (dims C, H, W); fails for other ranks.
+    Shape image_shape(const Value& v, const char* what) const;
+
+private:
+    std::string path_;
+    const onnx::ModelProto& model_;
+    void map_node();
+    void mark_skip_paths();
+};
+
+// Maps one node (Importer::node) onto the graph: one function per op family (ops.cpp).
+void map_standard_op(Importer& im);
+void map_qonnx_op(Importer& im);
+bool is_qonnx_domain(const std::string& domain);
+
+} // namespace accsim::onnx_import

@@ -1,0 +1,472 @@
+// How each ONNX and QONNX op becomes part of the workload graph: a layer of its own, folded into
+// the layer before it (BatchNormalization, a bias, a constant scale, Pad into the next conv or
+// pool, a quantizer's bit width), or no hardware at all (Identity, Dropout, a reshape of the same
+// numbers). docs/workloads.md has the table.
+#include "workloads/onnx/importer.hpp"
+#include "workloads/onnx/onnx.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <optional>
+
+namespace accsim::onnx_import {
+
+namespace {
+
+std::int64_t product(const std::vector<std::int64_t>& d) {
+    std::int64_t n = 1;
+    for (auto x : d) n *= x;
+    return n;
+}
+
+// The share of non-zero values, or 1 for none.
+double density_of(const std::vector<float>& v) {
+    if (v.empty()) return 1.0;
+    std::size_t nz = 0;
+    for (float x : v) nz += x != 0.0f;
+    // A layer pruned to nothing still has one weight for the model to run.
+    return std::max<double>(1, double(nz)) / double(v.size());
+}
+
+// Spatial attributes of a conv or pool: kernel, one stride, padding (with a Pad before it).
+void window(Importer& im, Layer& l, const Value& in, std::int64_t kh, std::int64_t kw) {
+    auto strides = im.attr_ints("strides");
+    if (strides.empty()) strides = {1, 1};
+    if (strides.size() != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > 1024)
+        im.fail(fmt::format("strides ({}) must be two equal numbers from 1 to 1024",
+                            fmt::join(strides, ", ")));
+    for (auto d : im.attr_ints("dilations"))
+        if (d != 1) im.fail("dilations other than 1 are not modelled");
+    if (kh < 1 || kw < 1 || kh > 1024 || kw > 1024)
+        im.fail(fmt::format("kernel {}x{} is not a size accsim takes (1 to 1024)", kh, kw));
+    l.kernel_h = int(kh);
+    l.kernel_w = int(kw);
+    l.stride = int(strides[0]);
+    int pads[4] = {0, 0, 0, 0}; // top, left, bottom, right
+    const std::string auto_pad = im.attr_string("auto_pad", "NOTSET");
+    if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+        for (int axis = 0; axis < 2; ++axis) {
+            const int n = axis ? l.in.w : l.in.h, k = axis ? l.kernel_w : l.kernel_h;
+            const int out = (n + l.stride - 1) / l.stride;
+            const int total = std::max(0, (out - 1) * l.stride + k - n);
+            const int small = total / 2;
+            pads[axis] = auto_pad == "SAME_UPPER" ? small : total - small;
+            pads[axis + 2] = total - pads[axis];
+        }
+    } else if (auto_pad == "NOTSET") {
+        auto p = im.attr_ints("pads");
+        if (!p.empty()) {
+            if (p.size() != 4) im.fail("pads must have 4 values for a 2D window");
+            // ONNX: (top, left, bottom, right)
+            for (int k = 0; k < 4; ++k) {
+                if (p[std::size_t(k)] < 0 || p[std::size_t(k)] >= 1024)
+                    im.fail("pads must be from 0 to 1023");
+                pads[k] = int(p[std::size_t(k)]);
+            }
+        }
+    } else if (auto_pad != "VALID") {
+        im.fail(fmt::format("auto_pad '{}' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID",
+                            auto_pad));
+    }
+    if (in.padded)
+        for (int k = 0; k < 4; ++k) pads[k] += in.pads[k];
+    // The padding rule the graph knows by name, when the numbers are its.
+    l.padding = Padding::same;
+    bool same = l.pad_top() == pads[0] && l.pad_left() == pads[1] && l.pad_bottom() == pads[2] &&
+                l.pad_right() == pads[3];
+    if (!same) {
+        l.padding = Padding::valid;
+        if (std::any_of(pads, pads + 4, [](int p) { return p != 0; })) {
+            l.padding = Padding::explicit_pads;
+            std::copy(pads, pads + 4, l.pads);
+        }
+    }
+    for (int p : pads)
+        if (p >= std::max(l.kernel_h, l.kernel_w))
+            im.fail("a pad as wide as the kernel adds outputs of zeros only; not modelled");
+}
+
+Value image_value(const Layer& l, int layer) {
+    Value v;
+    v.layer = layer;
+    v.dims = {l.out.c, l.out.h, l.out.w};
+    return v;
+}
+
+void map_conv(Importer& im) {
+    const Value& x = im.value(0);
+    const Constant& w = im.weights(1);
+    if (w.dims.size() != 4) im.fail("only 2D convolutions (4-D weights) are modelled");
+    const std::int64_t group = im.attr_int("group", 1);
+    Layer l;
+    l.op = Op::conv;
+    l.in = im.image_shape(x, "Conv");
+    if (group != 1)
+        im.fail(fmt::format("group = {} (a {} convolution) is not modelled yet; only group = 1",
+                            group, group == l.in.c ? "depthwise" : "grouped"));
+    if (w.dims[1] != l.in.c)
+        im.fail(fmt::format("weights take {} input channels, the input has {}", w.dims[1],
+                            l.in.c));
+    if (w.dims[0] < 1 || w.dims[0] > (1 << 20)) im.fail("too many output channels");
+    const auto ks = im.attr_ints("kernel_shape");
+    if (!ks.empty() && (ks.size() != 2 || ks[0] != w.dims[2] || ks[1] != w.dims[3]))
+        im.fail("kernel_shape does not match the weights");
+    l.out.c = int(w.dims[0]);
+    window(im, l, x, w.dims[2], w.dims[3]);
+    l.out = infer_out(l);
+    if (l.out.h < 1 || l.out.w < 1) im.fail("the output would be empty");
+    l.weight_density = density_of(w.values);
+    if (w.bits) l.weight_bits = w.bits;
+    const int i = im.add_layer(l, x);
+    im.set_output(image_value(im.g.layers[std::size_t(i)], i));
+}
+
+void map_pool(Importer& im, PoolKind kind) {
+    const Value& x = im.value(0);
+    if (im.attr_int("ceil_mode", 0) != 0) im.fail("ceil_mode = 1 is not modelled");
+    const auto ks = im.attr_ints("kernel_shape");
+    if (ks.size() != 2) im.fail("only 2D pooling (kernel_shape of 2) is modelled");
+    Layer l;
+    l.op = Op::pool;
+    l.pool = kind;
+    l.in = im.image_shape(x, "pooling");
+    l.out.c = l.in.c;
+    window(im, l, x, ks[0], ks[1]);
+    l.out = infer_out(l);
+    if (l.out.h < 1 || l.out.w < 1) im.fail("the output would be empty");
+    const int i = im.add_layer(l, x);
+    im.set_output(image_value(im.g.layers[std::size_t(i)], i));
+}
+
+void map_global_pool(Importer& im, PoolKind kind) {
+    const Value& x = im.value(0);
+    Layer l;
+    l.op = Op::global_pool;
+    l.pool = kind;
+    l.in = im.image_shape(x, "global pooling");
+    l.out = {1, 1, l.in.c};
+    const int i = im.add_layer(l, x);
+    im.set_output(image_value(im.g.layers[std::size_t(i)], i));
+}
+
+// A dense layer of `w` (outputs x inputs once transposed as needed).
+void map_dense(Importer& im, const Constant& w, bool outputs_first) {
+    const Value& x = im.value(0);
+    if (w.dims.size() != 2) im.fail("the weight operand must be a 2-D constant");
+    if (!(x.dims.size() == 1 || (x.dims.size() == 3 && x.dims[1] == 1 && x.dims[2] == 1)))
+        im.fail("the input must be a vector (N, K); a batched matrix product is not modelled");
+    if (x.padded) im.fail("a Pad must be followed by the conv or pool it pads");
+    const std::int64_t outs = outputs_first ? w.dims[0] : w.dims[1];
+    const std::int64_t ins = outputs_first ? w.dims[1] : w.dims[0];
+    if (product(x.dims) != ins)
+        im.fail(fmt::format("its input has {} values, the weights take {}", product(x.dims), ins));
+    if (outs < 1 || outs > (1 << 24) || ins > (1 << 24)) im.fail("weights too large");
+    Layer l;
+    l.op = Op::dense;
+    l.in = {1, 1, int(ins)};
+    l.out = {1, 1, int(outs)};
+    l.weight_density = density_of(w.values);
+    if (w.bits) l.weight_bits = w.bits;
+    // Row-major outputs x inputs, as EIE reads them.
+    auto values = std::make_shared<std::vector<float>>(std::size_t(outs * ins));
+    for (std::int64_t o = 0; o < outs; ++o)
+        for (std::int64_t k = 0; k < ins; ++k)
+            (*values)[std::size_t(o * ins + k)] =
+                w.values[std::size_t(outputs_first ? o * ins + k : k * outs + o)];
+    l.weight_values = values;
+    const int i = im.add_layer(l, x);
+    Value v;
+    v.layer = i;
+    v.dims = {outs};
+    im.set_output(v);
+}
+
+void map_gemm(Importer& im) {
+    if (im.attr_int("transA", 0) != 0) im.fail("transA = 1 is not modelled");
+    map_dense(im, im.weights(1), im.attr_int("transB", 0) != 0);
+    // alpha, beta and the bias C scale and shift the outputs: no hardware of their own here.
+}
+
+// Folds a node into the layer that makes its input (BatchNormalization, a bias, a scale).
+void fold_into_producer(Importer& im, int input, const char* what) {
+    const int p = im.foldable_producer(input);
+    if (p < 0 || !im.g.layers[std::size_t(p)].has_weights())
+        im.fail(fmt::format("{} folds only into a Conv, Gemm or MatMul that nothing else reads",
+                            what));
+    im.set_output(im.value(input));
+}
+
+// Add and Sub of two activations are joins; with a constant operand (a bias) they fold into the
+// layer before, as does Mul with a constant (a scale). `op` is empty for Mul.
+void map_binary(Importer& im, std::optional<Op> op) {
+    const bool c0 = im.constant(0) != nullptr, c1 = im.constant(1) != nullptr;
+    if (c0 && c1) im.fail("both inputs are constant: nothing to compute at run time");
+    if (c0 || c1) {
+        fold_into_producer(im, c0 ? 1 : 0, op ? "a constant bias" : "a constant scale");
+        return;
+    }
+    if (!op) im.fail("a product of two activations is not modelled yet");
+    const Value &a = im.value(0), &b = im.value(1);
+    if (a.dims != b.dims) im.fail("its inputs differ in shape (broadcasting is not modelled)");
+    if (a.layer < 0 || b.layer < 0) im.fail("a join with the graph's input is not modelled");
+    Layer l;
+    l.op = *op;
+    l.in = a.dims.size() == 3 ? im.image_shape(a, "Add") : Shape{1, 1, int(product(a.dims))};
+    l.out = l.in;
+    const int i = im.add_layer(l, a);
+    im.g.layers[std::size_t(i)].inputs = {a.layer, b.layer};
+    Value v = a;
+    v.layer = i;
+    v.bits = 0;
+    v.padded = false;
+    im.set_output(v);
+}
+
+void map_relu(Importer& im) {
+    const int p = im.foldable_producer(0);
+    if (p >= 0) {
+        im.g.layers[std::size_t(p)].activation = Activation::relu;
+        Value v = im.value(0);
+        im.set_output(v);
+        return;
+    }
+    const Value& x = im.value(0);
+    Layer l;
+    l.op = Op::relu;
+    l.in = x.dims.size() == 3 ? im.image_shape(x, "Relu") : Shape{1, 1, int(product(x.dims))};
+    l.out = l.in;
+    Value v = x;
+    v.layer = im.add_layer(l, x);
+    v.bits = 0;
+    im.set_output(v);
+}
+
+// Clip with a lower bound of 0 (ReLU6 and its kin) costs what a ReLU costs.
+void map_clip(Importer& im) {
+    float lo = im.attr_float("min", -INFINITY);
+    if (const Constant* c = im.constant(1); c && !c->values.empty()) lo = c->values[0];
+    if (!(lo >= 0)) im.fail("only a Clip with min >= 0 (a bounded ReLU) is modelled");
+    map_relu(im);
+}
+
+void map_alias(Importer& im, std::vector<std::int64_t> dims) {
+    Value v = im.value(0);
+    if (product(dims) != product(v.dims)) im.fail("changes the number of values");
+    if (v.padded) im.fail("a Pad must be followed by the conv or pool it pads");
+    v.dims = std::move(dims);
+    im.set_output(v);
+}
+
+void map_flatten(Importer& im) {
+    if (im.attr_int("axis", 1) != 1) im.fail("only axis = 1 is modelled");
+    const Value& x = im.value(0);
+    if (x.dims.size() == 3 && (x.dims[1] != 1 || x.dims[2] != 1)) {
+        // A real flatten of an image: the stream of pixels becomes one vector.
+        Layer l;
+        l.op = Op::flatten;
+        l.in = im.image_shape(x, "Flatten");
+        l.out = {1, 1, int(l.in.elements())};
+        Value v;
+        v.layer = im.add_layer(l, x);
+        v.dims = {l.out.c};
+        im.set_output(v);
+        return;
+    }
+    map_alias(im, {product(x.dims)});
+}
+
+void map_reshape(Importer& im) {
+    const Value& x = im.value(0);
+    const Constant& s = im.weights(1);
+    std::vector<std::int64_t> dims;
+    for (std::size_t k = 1; k < s.values.size(); ++k) dims.push_back(std::int64_t(s.values[k]));
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+        if (dims[k] == 0 && k < x.dims.size()) dims[k] = x.dims[k]; // 0: keep that dimension
+        if (dims[k] == -1) {
+            std::int64_t rest = 1;
+            for (std::size_t j = 0; j < dims.size(); ++j)
+                if (j != k) rest *= dims[j];
+            dims[k] = rest > 0 ? product(x.dims) / rest : -1;
+        }
+    }
+    if (dims.size() == 1 && x.dims.size() == 3 && (x.dims[1] != 1 || x.dims[2] != 1)) {
+        map_flatten(im); // (N, -1) of an image
+        return;
+    }
+    map_alias(im, dims);
+}
+
+void map_transpose(Importer& im) {
+    const Value& x = im.value(0);
+    auto perm = im.attr_ints("perm");
+    if (perm.empty()) im.fail("a Transpose without perm reverses the batch axis too");
+    if (perm.size() != x.dims.size() + 1 || perm[0] != 0)
+        im.fail("only transposes that keep the batch first are modelled");
+    std::vector<std::int64_t> dims;
+    for (std::size_t k = 1; k < perm.size(); ++k) {
+        if (perm[k] < 1 || std::size_t(perm[k]) > x.dims.size()) im.fail("perm is out of range");
+        dims.push_back(x.dims[std::size_t(perm[k] - 1)]);
+    }
+    map_alias(im, dims); // a relabelling of the same numbers (NHWC <-> NCHW)
+}
+
+void map_squeeze(Importer& im, bool squeeze) {
+    const Value& x = im.value(0);
+    std::vector<std::int64_t> axes = im.attr_ints("axes");
+    if (const Constant* c = im.constant(1))
+        for (float a : c->values) axes.push_back(std::int64_t(a));
+    std::vector<std::int64_t> dims = x.dims;
+    if (squeeze) {
+        if (axes.empty()) {
+            dims.erase(std::remove(dims.begin(), dims.end(), 1), dims.end());
+        } else {
+            std::vector<bool> drop(dims.size(), false);
+            for (auto a : axes) {
+                const std::int64_t k = (a < 0 ? a + std::int64_t(dims.size()) + 1 : a) - 1;
+                if (k < 0 || k >= std::int64_t(dims.size()) || dims[std::size_t(k)] != 1)
+                    im.fail("squeezes an axis that is not of size 1 (or the batch)");
+                drop[std::size_t(k)] = true;
+            }
+            std::vector<std::int64_t> kept;
+            for (std::size_t k = 0; k < dims.size(); ++k)
+                if (!drop[k]) kept.push_back(dims[k]);
+            dims = kept;
+        }
+    } else {
+        std::sort(axes.begin(), axes.end());
+        for (auto a : axes) {
+            const std::int64_t rank = std::int64_t(dims.size()) + 1 + 1;
+            const std::int64_t k = (a < 0 ? a + rank : a) - 1;
+            if (k < 0 || k > std::int64_t(dims.size())) im.fail("unsqueezes the batch axis");
+            dims.insert(dims.begin() + k, 1);
+        }
+    }
+    map_alias(im, dims);
+}
+
+void map_pad(Importer& im) {
+    const Value& x = im.value(0);
+    if (im.attr_string("mode", "constant") != "constant") im.fail("only constant padding is modelled");
+    std::vector<std::int64_t> p = im.attr_ints("pads");
+    if (const Constant* c = im.constant(1))
+        for (float v : c->values) p.push_back(std::int64_t(v));
+    if (const Constant* v = im.constant(2); v && !v->values.empty() && v->values[0] != 0)
+        im.fail("only padding with zeros is modelled");
+    if (p.size() != 8 || x.dims.size() != 3)
+        im.fail("only the padding of an image (N, C, H, W) is modelled");
+    // ONNX: begins of N, C, H, W then ends of N, C, H, W.
+    if (p[0] || p[1] || p[4] || p[5]) im.fail("only padding of H and W is modelled");
+    Value v = x;
+    v.padded = true;
+    const std::int64_t add[4] = {p[2], p[3], p[6], p[7]};
+    for (int k = 0; k < 4; ++k) {
+        if (add[k] < 0 || add[k] > 1023) im.fail("pads must be from 0 to 1023");
+        v.pads[k] += int(add[k]);
+    }
+    // The dims stay the unpadded image's: the conv or pool that reads it takes the zeros as its
+    // own padding (any other reader refuses a padded value).
+    im.set_output(v);
+}
+
+void map_constant(Importer& im) {
+    for (const auto& a : im.node->attribute())
+        if (a.name() == "value" && a.has_t()) {
+            try {
+                im.constants[im.node->output(0)] = constant_of(a.t());
+            } catch (const std::runtime_error& e) {
+                im.fail(e.what());
+            }
+            return;
+        }
+    im.fail("only a Constant with a tensor 'value' is modelled");
+}
+
+} // namespace
+
+void map_standard_op(Importer& im) {
+    const std::string& op = im.node->op_type();
+    if (op == "Conv") return map_conv(im);
+    if (op == "Gemm") return map_gemm(im);
+    if (op == "MatMul") return map_dense(im, im.weights(1), false);
+    if (op == "MaxPool") return map_pool(im, PoolKind::max);
+    if (op == "AveragePool") return map_pool(im, PoolKind::avg);
+    if (op == "GlobalAveragePool") return map_global_pool(im, PoolKind::avg);
+    if (op == "GlobalMaxPool") return map_global_pool(im, PoolKind::max);
+    if (op == "Add") return map_binary(im, Op::add);
+    if (op == "Sub") return map_binary(im, Op::sub);
+    if (op == "Mul") return map_binary(im, std::nullopt);
+    if (op == "Relu") return map_relu(im);
+    if (op == "Clip") return map_clip(im);
+    if (op == "BatchNormalization") return fold_into_producer(im, 0, "BatchNormalization");
+    if (op == "Pad") return map_pad(im);
+    if (op == "Flatten") return map_flatten(im);
+    if (op == "Reshape") return map_reshape(im);
+    if (op == "Transpose") return map_transpose(im);
+    if (op == "Squeeze") return map_squeeze(im, true);
+    if (op == "Unsqueeze") return map_squeeze(im, false);
+    if (op == "Identity" || op == "Dropout") return map_alias(im, im.value(0).dims);
+    if (op == "Constant") return map_constant(im);
+    im.fail(fmt::format("op {} is not modelled; accsim reads: {}", op,
+                        fmt::join(onnx_supported_ops(), ", ")));
+}
+
+void map_qonnx_op(Importer& im) {
+    const std::string& op = im.node->op_type();
+    int bits = 0;
+    if (op == "Quant") {
+        const Constant& b = im.weights(3);
+        if (b.values.size() != 1 || b.values[0] != std::round(b.values[0]))
+            im.fail("bitwidth must be one whole number");
+        bits = int(b.values[0]);
+    } else if (op == "BipolarQuant") {
+        bits = 1;
+    } else if (op == "Trunc") {
+        const Constant& b = im.weights(4);
+        if (b.values.size() != 1) im.fail("output_bit_width must be one number");
+        bits = int(b.values[0]);
+    } else if (op == "MultiThreshold") {
+        // out_dtype: BIPOLAR, BINARY, UINTn or INTn (FINN's DataType names).
+        const std::string t = im.attr_string("out_dtype", "");
+        int n = 0;
+        if (t == "BIPOLAR" || t == "BINARY")
+            n = 1;
+        else if (t.rfind("UINT", 0) == 0 || t.rfind("INT", 0) == 0)
+            n = std::atoi(t.c_str() + (t[0] == 'U' ? 4 : 3));
+        if (n < 1) im.fail(fmt::format("out_dtype '{}' is not BIPOLAR, BINARY, UINTn or INTn", t));
+        bits = n;
+    } else {
+        im.fail(fmt::format("QONNX op {} is not modelled; accsim reads: {}", op,
+                            fmt::join(onnx_supported_ops(), ", ")));
+    }
+    if (bits < 1 || bits > 32) im.fail(fmt::format("bit width {} is outside 1..32", bits));
+    if (const Constant* x = im.constant(0)) {
+        // Quantized weights: their values as the quantizer leaves them (its zeros are pruned
+        // weights), and their width.
+        Constant q;
+        try {
+            if (op == "Quant") {
+                q = quantize(*x, im.weights(1), im.weights(2), bits,
+                             im.attr_int("signed", 1) != 0, im.attr_int("narrow", 0) != 0,
+                             im.attr_string("rounding_mode", "ROUND"));
+            } else if (op == "BipolarQuant") {
+                q = *x;
+                const float s = im.weights(1).values.empty() ? 1.0f : im.weights(1).values[0];
+                for (auto& v : q.values) v = v >= 0 ? s : -s;
+            } else {
+                im.fail("quantizes a constant; accsim models it on activations only");
+            }
+        } catch (const std::runtime_error& e) {
+            im.fail(e.what());
+        }
+        q.bits = bits;
+        im.constants[im.node->output(0)] = std::move(q);
+        return;
+    }
+    Value v = im.value(0);
+    v.bits = bits; // the width of the activations the next layers read
+    im.set_output(v);
+}
+
+} // namespace accsim::onnx_import

@@ -1,0 +1,318 @@
+// read_onnx: load and check the model, infer its shapes, walk its nodes in order (ops.cpp maps
+// each), then mark the skip branches.
+#include "common/error.hpp"
+#include "workloads/onnx/importer.hpp"
+#include "workloads/onnx/onnx.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <fstream>
+#include <onnx/checker.h>
+#include <onnx/shape_inference/implementation.h>
+#include <set>
+
+namespace accsim {
+
+const std::vector<std::string>& onnx_supported_ops() {
+    static const std::vector<std::string> ops{
+        "Conv",        "Gemm",         "MatMul",        "MaxPool",           "AveragePool",
+        "GlobalAveragePool", "GlobalMaxPool", "Add",     "Sub",               "Mul",
+        "Relu",        "Clip",         "BatchNormalization", "Pad",          "Flatten",
+        "Reshape",     "Transpose",    "Squeeze",       "Unsqueeze",         "Identity",
+        "Dropout",     "Constant",     "Quant (QONNX)", "BipolarQuant (QONNX)", "Trunc (QONNX)",
+        "MultiThreshold (QONNX)"};
+    return ops;
+}
+
+namespace onnx_import {
+
+namespace {
+
+std::vector<std::int64_t> dims_of(const onnx::TypeProto& t, bool* known) {
+    std::vector<std::int64_t> d;
+    *known = t.has_tensor_type() && t.tensor_type().has_shape();
+    if (!*known) return d;
+    for (const auto& dim : t.tensor_type().shape().dim()) {
+        if (!dim.has_dim_value()) {
+            d.push_back(-1); // symbolic
+            continue;
+        }
+        d.push_back(dim.dim_value());
+    }
+    return d;
+}
+
+} // namespace
+
+Importer::Importer(const std::string& path, const onnx::ModelProto& model)
+    : path_(path), model_(model) {}
+
+void Importer::fail(const std::string& what) const {
+    if (!node) throw InputError(fmt::format("{}: {}", path_, what));
+    throw InputError(fmt::format("{}: node '{}' ({}): {}", path_,
+                                 node->name().empty() ? node->output(0) : node->name(),
+                                 node->op_type(), what));
+}
+
+bool Importer::has_input(int input) const {
+    return input < node->input_size() && !node->input(input).empty();
+}
+
+const Value& Importer::value(int input) const {
+    if (!has_input(input)) fail(fmt::format("input {} is missing", input));
+    const auto it = values.find(node->input(input));
+    if (it == values.end()) {
+        if (constants.count(node->input(input)))
+            fail(fmt::format("input '{}' is a constant where accsim needs an activation",
+                             node->input(input)));
+        fail(fmt::format("input '{}' is made by no node before it", node->input(input)));
+    }
+    return it->second;
+}
+
+const Constant* Importer::constant(int input) const {
+    if (!has_input(input)) return nullptr;
+    const auto it = constants.find(node->input(input));
+    return it == constants.end() ? nullptr : &it->second;
+}
+
+const Constant& Importer::weights(int input) const {
+    const Constant* c = constant(input);
+    if (!c)
+        fail(fmt::format("input {} ('{}') is computed at run time; accsim needs constant "
+                         "weights (an initializer)",
+                         input, has_input(input) ? node->input(input) : std::string()));
+    return *c;
+}
+
+bool Importer::has_attr(const std::string& name) const {
+    for (const auto& a : node->attribute())
+        if (a.name() == name) return true;
+    return false;
+}
+
+std::int64_t Importer::attr_int(const std::string& name, std::int64_t fallback) const {
+    for (const auto& a : node->attribute())
+        if (a.name() == name) return a.i();
+    return fallback;
+}
+
+float Importer::attr_float(const std::string& name, float fallback) const {
+    for (const auto& a : node->attribute())
+        if (a.name() == name) return a.f();
+    return fallback;
+}
+
+std::string Importer::attr_string(const std::string& name, const std::string& fallback) const {
+    for (const auto& a : node->attribute())
+        if (a.name() == name) return a.s();
+    return fallback;
+}
+
+std::vector<std::int64_t> Importer::attr_ints(const std::string& name) const {
+    for (const auto& a : node->attribute())
+        if (a.name() == name) return {a.ints().begin(), a.ints().end()};
+    return {};
+}
+
+Shape Importer::image_shape(const Value& v, const char* what) const {
+    if (v.dims.size() != 3)
+        fail(fmt::format("{} must be an image (N, C, H, W); its input has {} dimensions", what,
+                         v.dims.size() + 1));
+    for (auto d : v.dims)
+        if (d <= 0 || d > (1 << 20))
+            fail(fmt::format("{} input dimension {} is not a size accsim takes (1 to 2^20)", what,
+                             d));
+    return {int(v.dims[1]), int(v.dims[2]), int(v.dims[0])};
+}
+
+int Importer::add_layer(Layer l, const Value& from) {
+    std::string base = node->name().empty() ? node->output(0) : node->name();
+    if (base.empty()) base = node->op_type();
+    std::string name = base;
+    for (int k = 2; g.find(name) >= 0; ++k) name = fmt::format("{}_{}", base, k);
+    l.name = name;
+    if (from.layer >= 0) l.inputs = {from.layer};
+    if (from.bits) l.act_bits = from.bits;
+    g.layers.push_back(std::move(l));
+    return int(g.layers.size()) - 1;
+}
+
+void Importer::set_output(Value v, int index) {
+    if (index >= node->output_size()) return;
+    const std::string& name = node->output(index);
+    // Shape inference, where it ran, must agree with accsim's own shape rules.
+    const auto it = inferred.find(name);
+    if (it != inferred.end() && it->second.size() == v.dims.size()) {
+        for (std::size_t k = 0; k < v.dims.size(); ++k)
+            if (it->second[k] >= 0 && it->second[k] != v.dims[k])
+                fail(fmt::format("ONNX shape inference gives its output ({}) where accsim's "
+                                 "rules give ({}): an attribute accsim does not model",
+                                 fmt::join(it->second, ", "), fmt::join(v.dims, ", ")));
+    }
+    values[name] = std::move(v);
+}
+
+int Importer::foldable_producer(int input) const {
+    const Value& v = value(input);
+    if (v.layer < 0 || readers.at(node->input(input)) != 1) return -1;
+    const Layer& l = g.layers[std::size_t(v.layer)];
+    if (l.activation != Activation::linear) return -1;
+    // No other reader of the layer's output, through any alias (Identity, Reshape, Quant).
+    for (const auto& [name, other] : values)
+        if (other.layer == v.layer && readers.count(name) && readers.at(name) > 1) return -1;
+    return v.layer;
+}
+
+void Importer::map_node() {
+    const std::string& domain = node->domain();
+    if (domain.empty() || domain == "ai.onnx")
+        map_standard_op(*this);
+    else if (is_qonnx_domain(domain))
+        map_qonnx_op(*this);
+    else
+        fail(fmt::format("domain '{}' is not ONNX's or QONNX's; accsim reads: {}", domain,
+                         fmt::join(onnx_supported_ops(), ", ")));
+}
+
+// A join whose two inputs come from different branches: the branch with fewer layers between
+// the fork and the join is the skip path (a projection), as the built-in networks mark it.
+void Importer::mark_skip_paths() {
+    auto ancestor = [&](int a, int of) {
+        std::vector<int> stack{of};
+        std::set<int> seen;
+        while (!stack.empty()) {
+            const int i = stack.back();
+            stack.pop_back();
+            if (i == a) return true;
+            if (i < a || !seen.insert(i).second) continue;
+            for (int in : g.layers[std::size_t(i)].inputs) stack.push_back(in);
+        }
+        return false;
+    };
+    for (auto& join : g.layers) {
+        if ((join.op != Op::add && join.op != Op::sub) || join.inputs.size() != 2) continue;
+        std::vector<int> branch[2];
+        for (int s = 0; s < 2; ++s) {
+            int x = join.inputs[std::size_t(s)];
+            const int other = join.inputs[std::size_t(1 - s)];
+            while (x >= 0 && !ancestor(x, other) && g.layers[std::size_t(x)].inputs.size() == 1) {
+                branch[s].push_back(x);
+                x = g.layers[std::size_t(x)].inputs[0];
+            }
+        }
+        const int skip = branch[0].size() < branch[1].size()   ? 0
+                         : branch[1].size() < branch[0].size() ? 1
+                                                               : -1;
+        if (skip >= 0)
+            for (int i : branch[skip]) g.layers[std::size_t(i)].skip_path = true;
+    }
+}
+
+Graph Importer::run() {
+    const auto& graph = model_.graph();
+    g.name = std::filesystem::path(path_).stem().string();
+    for (const auto& t : graph.initializer()) {
+        try {
+            constants[t.name()] = constant_of(t);
+        } catch (const std::runtime_error& e) {
+            fail(e.what());
+        }
+    }
+    for (const auto& vi : graph.value_info()) {
+        bool known = false;
+        auto d = dims_of(vi.type(), &known);
+        if (known && !d.empty()) inferred[vi.name()] = {d.begin() + 1, d.end()};
+    }
+    int inputs = 0;
+    for (const auto& in : graph.input()) {
+        if (constants.count(in.name())) continue; // older models list initializers as inputs
+        if (++inputs > 1)
+            fail(fmt::format("the model has more than one input ('{}'); accsim takes one",
+                             in.name()));
+        bool known = false;
+        auto d = dims_of(in.type(), &known);
+        if (!known || d.size() < 2)
+            fail(fmt::format("input '{}' has no shape (N, ...) accsim can read", in.name()));
+        if (d[0] > 1)
+            fail(fmt::format("input '{}' has a batch of {}: accsim simulates one inference at a "
+                             "time and takes the batch from run.batch; export with batch 1 or a "
+                             "symbolic batch",
+                             in.name(), d[0]));
+        Value v;
+        v.dims.assign(d.begin() + 1, d.end());
+        for (auto x : v.dims)
+            if (x <= 0)
+                fail(fmt::format("input '{}' has a dimension accsim cannot size ({})", in.name(),
+                                 x));
+        values[in.name()] = v;
+    }
+    if (inputs == 0) fail("the model has no input");
+    for (const auto& n : graph.node())
+        for (const auto& i : n.input()) ++readers[i];
+    for (const auto& o : graph.output()) ++readers[o.name()];
+    for (const auto& n : graph.node()) {
+        node = &n;
+        map_node();
+    }
+    node = nullptr;
+    if (g.layers.empty()) fail("the model has no layer accsim can simulate (conv, dense, pool, ...)");
+    // The graph's input: what the first layers read.
+    for (const auto& l : g.layers)
+        if (l.inputs.empty()) {
+            g.input = l.in;
+            break;
+        }
+    mark_skip_paths();
+    return g;
+}
+
+bool is_qonnx_domain(const std::string& domain) {
+    return domain == "qonnx.custom_op.general" || domain == "finn.custom_op.general" ||
+           domain == "finn";
+}
+
+} // namespace onnx_import
+
+namespace {
+
+std::string first_line(const std::string& text) {
+    return text.substr(0, text.find('\n'));
+}
+
+} // namespace
+
+Graph read_onnx(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw InputError(fmt::format("{}: no such file", path));
+    onnx::ModelProto model;
+    {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw InputError(fmt::format("{}: cannot open file", path));
+        if (!model.ParseFromIstream(&in))
+            throw InputError(fmt::format("{}: not an ONNX model (the protobuf does not parse)",
+                                         path));
+    }
+    try {
+        onnx::checker::check_model(model);
+    } catch (const std::exception& e) {
+        throw InputError(fmt::format("{}: the ONNX checker refuses the model: {}", path,
+                                     first_line(e.what())));
+    }
+    try {
+        onnx::ShapeInferenceOptions options;
+        options.check_type = false;
+        options.error_mode = 0; // skip what cannot be inferred (QONNX's custom ops)
+        onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+    } catch (const std::exception& e) {
+        throw InputError(fmt::format("{}: ONNX shape inference fails: {}", path,
+                                     first_line(e.what())));
+    }
+    onnx_import::Importer im(path, model);
+    return im.run();
+}
+
+} // namespace accsim
