@@ -3,11 +3,14 @@
 
 ACCSIM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ACCSIM_DEBS=(g++ cmake make pkg-config libsystemc-dev libboost-program-options-dev libfmt-dev
-             doctest-dev nlohmann-json3-dev python3 python3-matplotlib)
+             doctest-dev nlohmann-json3-dev libonnx-dev libprotobuf-dev python3 python3-matplotlib)
+# What only the test suite needs: ONNX's own node test models, every one of which is imported.
+ACCSIM_TEST_DEBS=(libonnx-testdata)
 
+# accsim_install_deps [EXTRA PACKAGES...]: installs what is missing of ACCSIM_DEBS and the extras.
 accsim_install_deps() {
     local missing=() p
-    for p in "${ACCSIM_DEBS[@]}"; do
+    for p in "${ACCSIM_DEBS[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
