@@ -6,6 +6,8 @@ ACCSIM_DEBS=(g++ cmake make pkg-config libsystemc-dev libboost-program-options-d
              doctest-dev nlohmann-json3-dev libonnx-dev libprotobuf-dev python3 python3-matplotlib)
 # What only the test suite needs: ONNX's own node test models, every one of which is imported.
 ACCSIM_TEST_DEBS=(libonnx-testdata)
+# What only the benchmarks need: python3-onnx writes a full-size ONNX model, GNU time measures memory.
+ACCSIM_BENCH_DEBS=(python3-onnx time)
 
 # accsim_install_deps [EXTRA PACKAGES...]: installs what is missing of ACCSIM_DEBS and the extras.
 accsim_install_deps() {

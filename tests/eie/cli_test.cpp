@@ -299,6 +299,7 @@ TEST_CASE("real weights define their own sparsity: workload.sparsity beside them
     LinnosOnes l;
     auto r = run_accsim(l.args({"--set", "workload.sparsity=0.9"}));
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("workload.sparsity = 0.9 cannot be used with real weights (workload.weights)") !=
-          std::string::npos);
+    CHECK(
+        r.err.find("workload.sparsity = 0.9 cannot be used with real weights (workload.weights)") !=
+        std::string::npos);
 }

@@ -64,9 +64,8 @@ TEST_CASE("the imported ResNet-8 gives the built-in's report on every architectu
     while (std::getline(in, line))
         if (line.find("proj1") == std::string::npos) dataflow += line + "\n";
     const std::string dataflow_cfg = test::temp_file(dataflow);
-    for (const std::string& cfg :
-         {test::source_path("configs/roofline/resnet8.ini"), dataflow_cfg,
-          test::source_path("configs/pe_array/resnet8.ini")}) {
+    for (const std::string& cfg : {test::source_path("configs/roofline/resnet8.ini"), dataflow_cfg,
+                                   test::source_path("configs/pe_array/resnet8.ini")}) {
         CAPTURE(cfg);
         auto run = [&](const std::string& workload) {
             return test::run_accsim({"run", cfg, "--set", "run.workload=" + workload, "--set",

@@ -19,7 +19,7 @@ namespace accsim::onnx_import {
 struct Value {
     int layer = -1;
     std::vector<std::int64_t> dims;
-    int bits = 0;              // activation width a QONNX quantizer gave it (0: none)
+    int bits = 0;               // activation width a QONNX quantizer gave it (0: none)
     int pads[4] = {0, 0, 0, 0}; // a Pad node's zeros (top, left, bottom, right) for the next conv
     bool padded = false;
 };
@@ -33,14 +33,20 @@ public:
     const onnx::NodeProto* node = nullptr; // the node being mapped
     Graph g;
     std::map<std::string, Value> values;
+    // Constants decoded so far (and the outputs of quantizers on constants); initializers are
+    // decoded when a node first needs them and released after, so that a large model is not held
+    // twice in memory.
     std::map<std::string, Constant> constants;
-    std::map<std::string, int> readers; // how many nodes read each tensor
+    std::map<std::string, const onnx::TensorProto*> initializers;
+    std::map<std::string, int> readers;                        // how many nodes read each tensor
     std::map<std::string, std::vector<std::int64_t>> inferred; // shape inference's dims (no batch)
 
     [[noreturn]] void fail(const std::string& what) const;
-    const Value& value(int input) const;             // a non-constant input of the node
-    const Constant* constant(int input) const;       // nullptr when the input is not constant
-    const Constant& weights(int input) const;        // a constant input, or fail
+    const Value& value(int input) const; // a non-constant input of the node
+    bool is_constant(int input) const;
+    const Constant* constant(int input); // nullptr when the input is not constant
+    const Constant& weights(int input);  // a constant input, or fail
+    void release(int input);             // drops a decoded initializer again
     bool has_input(int input) const;
     std::int64_t attr_int(const std::string& name, std::int64_t fallback) const;
     float attr_float(const std::string& name, float fallback) const;

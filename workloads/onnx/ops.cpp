@@ -67,8 +67,8 @@ void window(Importer& im, Layer& l, const Value& in, std::int64_t kh, std::int64
             }
         }
     } else if (auto_pad != "VALID") {
-        im.fail(fmt::format("auto_pad '{}' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID",
-                            auto_pad));
+        im.fail(
+            fmt::format("auto_pad '{}' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID", auto_pad));
     }
     if (in.padded)
         for (int k = 0; k < 4; ++k) pads[k] += in.pads[k];
@@ -107,8 +107,7 @@ void map_conv(Importer& im) {
         im.fail(fmt::format("group = {} (a {} convolution) is not modelled yet; only group = 1",
                             group, group == l.in.c ? "depthwise" : "grouped"));
     if (w.dims[1] != l.in.c)
-        im.fail(fmt::format("weights take {} input channels, the input has {}", w.dims[1],
-                            l.in.c));
+        im.fail(fmt::format("weights take {} input channels, the input has {}", w.dims[1], l.in.c));
     if (w.dims[0] < 1 || w.dims[0] > (1 << 20)) im.fail("too many output channels");
     const auto ks = im.attr_ints("kernel_shape");
     if (!ks.empty() && (ks.size() != 2 || ks[0] != w.dims[2] || ks[1] != w.dims[3]))
@@ -119,6 +118,7 @@ void map_conv(Importer& im) {
     if (l.out.h < 1 || l.out.w < 1) im.fail("the output would be empty");
     l.weight_density = density_of(w.values);
     if (w.bits) l.weight_bits = w.bits;
+    im.release(1);
     const int i = im.add_layer(l, x);
     im.set_output(image_value(im.g.layers[std::size_t(i)], i));
 }
@@ -176,6 +176,7 @@ void map_dense(Importer& im, const Constant& w, bool outputs_first) {
             (*values)[std::size_t(o * ins + k)] =
                 w.values[std::size_t(outputs_first ? o * ins + k : k * outs + o)];
     l.weight_values = values;
+    im.release(1);
     const int i = im.add_layer(l, x);
     Value v;
     v.layer = i;
@@ -193,15 +194,15 @@ void map_gemm(Importer& im) {
 void fold_into_producer(Importer& im, int input, const char* what) {
     const int p = im.foldable_producer(input);
     if (p < 0 || !im.g.layers[std::size_t(p)].has_weights())
-        im.fail(fmt::format("{} folds only into a Conv, Gemm or MatMul that nothing else reads",
-                            what));
+        im.fail(
+            fmt::format("{} folds only into a Conv, Gemm or MatMul that nothing else reads", what));
     im.set_output(im.value(input));
 }
 
 // Add and Sub of two activations are joins; with a constant operand (a bias) they fold into the
 // layer before, as does Mul with a constant (a scale). `op` is empty for Mul.
 void map_binary(Importer& im, std::optional<Op> op) {
-    const bool c0 = im.constant(0) != nullptr, c1 = im.constant(1) != nullptr;
+    const bool c0 = im.is_constant(0), c1 = im.is_constant(1);
     if (c0 && c1) im.fail("both inputs are constant: nothing to compute at run time");
     if (c0 || c1) {
         fold_into_producer(im, c0 ? 1 : 0, op ? "a constant bias" : "a constant scale");
@@ -348,7 +349,8 @@ void map_squeeze(Importer& im, bool squeeze) {
 
 void map_pad(Importer& im) {
     const Value& x = im.value(0);
-    if (im.attr_string("mode", "constant") != "constant") im.fail("only constant padding is modelled");
+    if (im.attr_string("mode", "constant") != "constant")
+        im.fail("only constant padding is modelled");
     std::vector<std::int64_t> p = im.attr_ints("pads");
     if (const Constant* c = im.constant(1))
         for (float v : c->values) p.push_back(std::int64_t(v));
@@ -447,8 +449,8 @@ void map_qonnx_op(Importer& im) {
         Constant q;
         try {
             if (op == "Quant") {
-                q = quantize(*x, im.weights(1), im.weights(2), bits,
-                             im.attr_int("signed", 1) != 0, im.attr_int("narrow", 0) != 0,
+                q = quantize(*x, im.weights(1), im.weights(2), bits, im.attr_int("signed", 1) != 0,
+                             im.attr_int("narrow", 0) != 0,
                              im.attr_string("rounding_mode", "ROUND"));
             } else if (op == "BipolarQuant") {
                 q = *x;

@@ -16,13 +16,32 @@
 namespace accsim {
 
 const std::vector<std::string>& onnx_supported_ops() {
-    static const std::vector<std::string> ops{
-        "Conv",        "Gemm",         "MatMul",        "MaxPool",           "AveragePool",
-        "GlobalAveragePool", "GlobalMaxPool", "Add",     "Sub",               "Mul",
-        "Relu",        "Clip",         "BatchNormalization", "Pad",          "Flatten",
-        "Reshape",     "Transpose",    "Squeeze",       "Unsqueeze",         "Identity",
-        "Dropout",     "Constant",     "Quant (QONNX)", "BipolarQuant (QONNX)", "Trunc (QONNX)",
-        "MultiThreshold (QONNX)"};
+    static const std::vector<std::string> ops{"Conv",
+                                              "Gemm",
+                                              "MatMul",
+                                              "MaxPool",
+                                              "AveragePool",
+                                              "GlobalAveragePool",
+                                              "GlobalMaxPool",
+                                              "Add",
+                                              "Sub",
+                                              "Mul",
+                                              "Relu",
+                                              "Clip",
+                                              "BatchNormalization",
+                                              "Pad",
+                                              "Flatten",
+                                              "Reshape",
+                                              "Transpose",
+                                              "Squeeze",
+                                              "Unsqueeze",
+                                              "Identity",
+                                              "Dropout",
+                                              "Constant",
+                                              "Quant (QONNX)",
+                                              "BipolarQuant (QONNX)",
+                                              "Trunc (QONNX)",
+                                              "MultiThreshold (QONNX)"};
     return ops;
 }
 
@@ -64,7 +83,7 @@ const Value& Importer::value(int input) const {
     if (!has_input(input)) fail(fmt::format("input {} is missing", input));
     const auto it = values.find(node->input(input));
     if (it == values.end()) {
-        if (constants.count(node->input(input)))
+        if (is_constant(input))
             fail(fmt::format("input '{}' is a constant where accsim needs an activation",
                              node->input(input)));
         fail(fmt::format("input '{}' is made by no node before it", node->input(input)));
@@ -72,13 +91,30 @@ const Value& Importer::value(int input) const {
     return it->second;
 }
 
-const Constant* Importer::constant(int input) const {
-    if (!has_input(input)) return nullptr;
-    const auto it = constants.find(node->input(input));
-    return it == constants.end() ? nullptr : &it->second;
+bool Importer::is_constant(int input) const {
+    return has_input(input) &&
+           (constants.count(node->input(input)) || initializers.count(node->input(input)));
 }
 
-const Constant& Importer::weights(int input) const {
+const Constant* Importer::constant(int input) {
+    if (!has_input(input)) return nullptr;
+    const std::string& name = node->input(input);
+    if (const auto it = constants.find(name); it != constants.end()) return &it->second;
+    const auto t = initializers.find(name);
+    if (t == initializers.end()) return nullptr;
+    try {
+        return &(constants[name] = constant_of(*t->second));
+    } catch (const std::runtime_error& e) {
+        fail(e.what());
+    }
+}
+
+void Importer::release(int input) {
+    if (has_input(input) && initializers.count(node->input(input)))
+        constants.erase(node->input(input));
+}
+
+const Constant& Importer::weights(int input) {
     const Constant* c = constant(input);
     if (!c)
         fail(fmt::format("input {} ('{}') is computed at run time; accsim needs constant "
@@ -214,13 +250,7 @@ void Importer::mark_skip_paths() {
 Graph Importer::run() {
     const auto& graph = model_.graph();
     g.name = std::filesystem::path(path_).stem().string();
-    for (const auto& t : graph.initializer()) {
-        try {
-            constants[t.name()] = constant_of(t);
-        } catch (const std::runtime_error& e) {
-            fail(e.what());
-        }
-    }
+    for (const auto& t : graph.initializer()) initializers[t.name()] = &t;
     for (const auto& vi : graph.value_info()) {
         bool known = false;
         auto d = dims_of(vi.type(), &known);
@@ -228,7 +258,7 @@ Graph Importer::run() {
     }
     int inputs = 0;
     for (const auto& in : graph.input()) {
-        if (constants.count(in.name())) continue; // older models list initializers as inputs
+        if (initializers.count(in.name())) continue; // older models list initializers as inputs
         if (++inputs > 1)
             fail(fmt::format("the model has more than one input ('{}'); accsim takes one",
                              in.name()));
@@ -258,7 +288,8 @@ Graph Importer::run() {
         map_node();
     }
     node = nullptr;
-    if (g.layers.empty()) fail("the model has no layer accsim can simulate (conv, dense, pool, ...)");
+    if (g.layers.empty())
+        fail("the model has no layer accsim can simulate (conv, dense, pool, ...)");
     // The graph's input: what the first layers read.
     for (const auto& l : g.layers)
         if (l.inputs.empty()) {
@@ -293,14 +324,14 @@ Graph read_onnx(const std::string& path) {
         std::ifstream in(path, std::ios::binary);
         if (!in) throw InputError(fmt::format("{}: cannot open file", path));
         if (!model.ParseFromIstream(&in))
-            throw InputError(fmt::format("{}: not an ONNX model (the protobuf does not parse)",
-                                         path));
+            throw InputError(
+                fmt::format("{}: not an ONNX model (the protobuf does not parse)", path));
     }
     try {
         onnx::checker::check_model(model);
     } catch (const std::exception& e) {
-        throw InputError(fmt::format("{}: the ONNX checker refuses the model: {}", path,
-                                     first_line(e.what())));
+        throw InputError(
+            fmt::format("{}: the ONNX checker refuses the model: {}", path, first_line(e.what())));
     }
     try {
         onnx::ShapeInferenceOptions options;
@@ -308,8 +339,8 @@ Graph read_onnx(const std::string& path) {
         options.error_mode = 0; // skip what cannot be inferred (QONNX's custom ops)
         onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
     } catch (const std::exception& e) {
-        throw InputError(fmt::format("{}: ONNX shape inference fails: {}", path,
-                                     first_line(e.what())));
+        throw InputError(
+            fmt::format("{}: ONNX shape inference fails: {}", path, first_line(e.what())));
     }
     onnx_import::Importer im(path, model);
     return im.run();

@@ -33,8 +33,7 @@ void from_raw(const std::string& raw, std::size_t count, std::vector<float>& out
 template <typename Field>
 void from_field(const Field& f, std::size_t count, std::vector<float>& out) {
     if (std::size_t(f.size()) != count)
-        throw std::runtime_error(
-            fmt::format("holds {} values, its dims need {}", f.size(), count));
+        throw std::runtime_error(fmt::format("holds {} values, its dims need {}", f.size(), count));
     out.assign(f.begin(), f.end());
 }
 
@@ -44,8 +43,7 @@ Constant constant_of(const onnx::TensorProto& t) {
     Constant c;
     std::int64_t count = 1;
     for (auto d : t.dims()) {
-        if (d < 0 || d > (std::int64_t(1) << 31) ||
-            (d != 0 && count > (std::int64_t(1) << 40) / d))
+        if (d < 0 || d > (std::int64_t(1) << 31) || (d != 0 && count > (std::int64_t(1) << 40) / d))
             throw std::runtime_error(fmt::format("tensor '{}' has dims too large", t.name()));
         c.dims.push_back(d);
         count *= d;
@@ -106,9 +104,9 @@ Constant quantize(const Constant& x, const Constant& scale, const Constant& zero
     auto per = [&](const Constant& p, const char* what) {
         const std::int64_t e = p.elements();
         if (e != 1 && e != channels)
-            throw std::runtime_error(fmt::format(
-                "{} has {} values; accsim takes one, or one per output channel ({})", what, e,
-                channels));
+            throw std::runtime_error(
+                fmt::format("{} has {} values; accsim takes one, or one per output channel ({})",
+                            what, e, channels));
         return e;
     };
     const std::int64_t ns = per(scale, "scale"), nz = per(zeropt, "zeropt");
