@@ -28,6 +28,14 @@ const char* to_string(Op op) {
         return "flatten";
     case Op::downsample:
         return "downsample";
+    case Op::mul:
+        return "mul";
+    case Op::concat:
+        return "concat";
+    case Op::activation:
+        return "activation";
+    case Op::upsample:
+        return "upsample";
     }
     return "?";
 }
@@ -46,7 +54,21 @@ const char* to_string(PoolKind p) {
     return p == PoolKind::max ? "max" : "avg";
 }
 const char* to_string(Activation a) {
-    return a == Activation::relu ? "relu" : "linear";
+    switch (a) {
+    case Activation::linear:
+        return "linear";
+    case Activation::relu:
+        return "relu";
+    case Activation::sigmoid:
+        return "sigmoid";
+    case Activation::tanh:
+        return "tanh";
+    case Activation::leaky_relu:
+        return "leaky_relu";
+    case Activation::softmax:
+        return "softmax";
+    }
+    return "?";
 }
 
 int out_size(int in, int kernel, int stride, Padding padding) {
@@ -89,7 +111,7 @@ int Layer::pad_right() const {
 std::uint64_t Layer::weights() const {
     switch (op) {
     case Op::conv:
-        return std::uint64_t(kernel_h) * kernel_w * in.c * out.c;
+        return std::uint64_t(kernel_h) * kernel_w * (in.c / groups) * out.c;
     case Op::dense:
         return std::uint64_t(in.elements()) * out.c;
     default:
@@ -100,7 +122,7 @@ std::uint64_t Layer::weights() const {
 std::uint64_t Layer::macs() const {
     switch (op) {
     case Op::conv:
-        return std::uint64_t(out.elements()) * kernel_h * kernel_w * in.c;
+        return std::uint64_t(out.elements()) * kernel_h * kernel_w * (in.c / groups);
     case Op::dense:
         return std::uint64_t(in.elements()) * out.c;
     default:
@@ -174,8 +196,14 @@ Shape infer_out(const Layer& l) {
         return {(l.in.h + l.stride - 1) / l.stride, (l.in.w + l.stride - 1) / l.stride, l.out.c};
     case Op::add:
     case Op::sub:
+    case Op::mul:
     case Op::relu:
+    case Op::activation:
         return l.in;
+    case Op::concat:
+        return {l.in.h, l.in.w, l.out.c}; // the sum of the inputs' channels (validate checks)
+    case Op::upsample:
+        return {l.in.h * l.stride, l.in.w * l.stride, l.in.c};
     }
     return l.out;
 }
@@ -192,11 +220,27 @@ void Graph::validate(const std::string& where) const {
         if (!names.insert(l.name).second) fail(l, "name used twice");
         for (int in : l.inputs)
             if (in < 0 || in >= int(i)) fail(l, "reads a layer that is not defined before it");
-        std::size_t want = (l.op == Op::add || l.op == Op::sub) ? 2 : 1;
-        if (!l.inputs.empty() && l.inputs.size() != want)
-            fail(l, fmt::format("{} takes {} input(s), has {}", to_string(l.op), want,
-                                l.inputs.size()));
-        if (l.inputs.empty() && want == 2) fail(l, "add/sub needs two inputs");
+        std::size_t want = l.is_join() ? 2 : 1;
+        if (l.op == Op::concat) {
+            if (l.inputs.size() < 2) fail(l, "concat takes two or more inputs");
+        } else {
+            if (!l.inputs.empty() && l.inputs.size() != want)
+                fail(l, fmt::format("{} takes {} input(s), has {}", to_string(l.op), want,
+                                    l.inputs.size()));
+            if (l.inputs.empty() && want == 2) fail(l, "add/sub/mul needs two inputs");
+        }
+        if (l.op == Op::conv && (l.groups < 1 || l.in.c % l.groups != 0 || l.out.c % l.groups != 0))
+            fail(l, fmt::format("groups {} must divide its {} input and {} output channels",
+                                l.groups, l.in.c, l.out.c));
+        if (l.op != Op::conv && l.groups != 1) fail(l, "only a conv has groups");
+        if (l.op == Op::activation &&
+            (l.activation == Activation::linear || l.activation == Activation::relu))
+            fail(l, "an activation layer needs sigmoid, tanh, leaky_relu or softmax (relu is "
+                    "the relu op)");
+        if (l.op != Op::activation && l.activation != Activation::linear &&
+            l.activation != Activation::relu)
+            fail(l, fmt::format("{} runs as an activation layer of its own, not fused into a {}",
+                                to_string(l.activation), to_string(l.op)));
         if (l.in.h <= 0 || l.in.w <= 0 || l.in.c <= 0 || l.out.h <= 0 || l.out.w <= 0 ||
             l.out.c <= 0)
             fail(l, "shapes must be positive");
@@ -210,15 +254,29 @@ void Graph::validate(const std::string& where) const {
         if (!(l.weight_density > 0 && l.weight_density <= 1) ||
             !(l.act_density > 0 && l.act_density <= 1))
             fail(l, "densities must be in (0, 1]");
+        if (l.op == Op::concat) {
+            int channels = 0;
+            for (int in : l.inputs) {
+                channels += layers[in].out.c;
+                if (layers[in].out.h != l.in.h || layers[in].out.w != l.in.w)
+                    fail(l, fmt::format("input '{}' is {}x{}, the first is {}x{}",
+                                        layers[in].name, layers[in].out.h, layers[in].out.w,
+                                        l.in.h, l.in.w));
+            }
+            if (channels != l.out.c)
+                fail(l, fmt::format("its inputs have {} channels in all, its output {}", channels,
+                                    l.out.c));
+        }
         for (int in : l.inputs)
-            if (layers[in].out != l.in && l.op != Op::dense && l.op != Op::flatten)
+            if (layers[in].out != l.in && l.op != Op::dense && l.op != Op::flatten &&
+                l.op != Op::concat)
                 fail(l, fmt::format("input '{}' is {}x{}x{}, layer expects {}x{}x{}",
                                     layers[in].name, layers[in].out.h, layers[in].out.w,
                                     layers[in].out.c, l.in.h, l.in.w, l.in.c));
         if (l.op == Op::dense && !l.inputs.empty() &&
             layers[l.inputs[0]].out.elements() != l.in.elements())
             fail(l, "input size does not match");
-        if ((l.op == Op::add || l.op == Op::sub) && layers[l.inputs[1]].out != l.in)
+        if (l.is_join() && layers[l.inputs[1]].out != l.in)
             fail(l, "its two inputs differ in shape");
         if (infer_out(l) != l.out)
             fail(l, fmt::format("output {}x{}x{} does not follow from its input and parameters",

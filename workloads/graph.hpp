@@ -10,7 +10,8 @@
 namespace accsim {
 
 enum class Op {
-    conv,        // kernel_h x kernel_w convolution, stride, padding; weights kh*kw*in.c*out.c
+    conv,        // kernel_h x kernel_w convolution, stride, padding, `groups` (in.c = out.c =
+                 // groups: depthwise); weights kh*kw*(in.c/groups)*out.c
     dense,       // fully connected: in.elements() -> out.c (h = w = 1)
     pool,        // kernel x kernel window, stride, max or average
     global_pool, // average over h x w -> 1 x 1 x c
@@ -20,12 +21,17 @@ enum class Op {
     flatten,     // h x w x c -> 1 x 1 x (h*w*c)
     downsample,  // identity shortcut of ResNet-20 (option A): take every stride-th pixel and
                  // zero-pad channels to out.c; no weights, no MACs
+    mul,         // element-wise product of two inputs of equal shape
+    concat,      // the channels of two or more inputs of equal h x w, in input order
+    activation,  // stand-alone element-wise activation: Layer::activation (sigmoid, tanh, ...)
+    upsample,    // nearest-neighbour upsampling by `stride` in h and w
 };
 // same: TensorFlow's rule (output ceil(in / stride), the smaller half of the padding first);
 // valid: none; explicit: Layer::pads as given (an ONNX model's pads).
 enum class Padding { same, valid, explicit_pads };
 enum class PoolKind { max, avg };
-enum class Activation { linear, relu };
+// linear and relu fuse into a layer's output; the others run as Op::activation layers.
+enum class Activation { linear, relu, sigmoid, tanh, leaky_relu, softmax };
 
 const char* to_string(Op op);
 const char* to_string(Padding p);
@@ -54,6 +60,7 @@ struct Layer {
     Shape out;
     int kernel_h = 1, kernel_w = 1;
     int stride = 1;
+    int groups = 1; // conv: in.c and out.c split in this many independent groups
     Padding padding = Padding::same;
     int pads[4] = {0, 0, 0, 0}; // top, left, bottom, right when padding == explicit_pads
     PoolKind pool = PoolKind::max;
@@ -66,6 +73,9 @@ struct Layer {
     std::shared_ptr<const std::vector<float>> weight_values;
 
     bool has_weights() const { return op == Op::conv || op == Op::dense; }
+    bool depthwise() const { return op == Op::conv && groups > 1 && groups == in.c; }
+    // An element-wise layer of two inputs read in lockstep (add, sub, mul).
+    bool is_join() const { return op == Op::add || op == Op::sub || op == Op::mul; }
     // Zero rows and columns around the input of a conv or pool, whatever the padding rule.
     int pad_top() const;
     int pad_left() const;

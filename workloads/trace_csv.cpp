@@ -21,6 +21,9 @@ const std::vector<std::string> columns = {
     "out_w",      "out_c",       "kernel_h", "kernel_w",       "stride",      "padding",  "pool",
     "activation", "weight_bits", "act_bits", "weight_density", "act_density", "skip_path"};
 
+// Columns a header may add; a file without them reads as before.
+const std::vector<std::string> optional_columns = {"groups"};
+
 // Columns a row must fill; the others fall back to Layer's defaults when empty.
 const std::vector<std::string> required = {"name", "op",    "in_h",  "in_w",
                                            "in_c", "out_h", "out_w", "out_c"};
@@ -58,7 +61,18 @@ const std::vector<std::pair<std::string, Op>> op_words = {{"conv", Op::conv},
                                                           {"sub", Op::sub},
                                                           {"relu", Op::relu},
                                                           {"flatten", Op::flatten},
-                                                          {"downsample", Op::downsample}};
+                                                          {"downsample", Op::downsample},
+                                                          {"mul", Op::mul},
+                                                          {"concat", Op::concat},
+                                                          {"activation", Op::activation},
+                                                          {"upsample", Op::upsample},
+                                                          // a conv with one group per channel
+                                                          {"depthwise_conv", Op::conv}};
+
+const std::vector<std::pair<std::string, Activation>> activation_words = {
+    {"linear", Activation::linear},   {"relu", Activation::relu},
+    {"sigmoid", Activation::sigmoid}, {"tanh", Activation::tanh},
+    {"leaky_relu", Activation::leaky_relu}, {"softmax", Activation::softmax}};
 
 } // namespace
 
@@ -84,10 +98,12 @@ Graph read_trace_csv(const std::string& path) {
         first_comment = false;
         auto cells = split(line, ',');
         if (col.empty()) { // the header row
+            std::vector<std::string> known = columns;
+            known.insert(known.end(), optional_columns.begin(), optional_columns.end());
             for (std::size_t i = 0; i < cells.size(); ++i) {
-                if (std::find(columns.begin(), columns.end(), cells[i]) == columns.end())
+                if (std::find(known.begin(), known.end(), cells[i]) == known.end())
                     throw InputError(fmt::format("{}:{}: column '{}': unknown column{}", path, n,
-                                                 cells[i], did_you_mean(cells[i], columns)));
+                                                 cells[i], did_you_mean(cells[i], known)));
                 if (!col.emplace(cells[i], i).second)
                     throw InputError(
                         fmt::format("{}:{}: column '{}': given twice", path, n, cells[i]));
@@ -129,6 +145,7 @@ Graph read_trace_csv(const std::string& path) {
         if (l.name.find('|') != std::string::npos)
             throw InputError(where("name") + ": a layer name cannot contain '|'");
         l.op = parse_word(cell("op"), op_words, where("op"));
+        const bool depthwise = cell("op") == "depthwise_conv";
         if (!cell("inputs").empty())
             for (const auto& src : split(cell("inputs"), '|')) {
                 int i = g.find(src);
@@ -169,9 +186,16 @@ Graph read_trace_csv(const std::string& path) {
             l.pool = parse_word<PoolKind>(
                 cell("pool"), {{"max", PoolKind::max}, {"avg", PoolKind::avg}}, where("pool"));
         if (!cell("activation").empty())
-            l.activation = parse_word<Activation>(
-                cell("activation"), {{"linear", Activation::linear}, {"relu", Activation::relu}},
-                where("activation"));
+            l.activation = parse_word<Activation>(cell("activation"), activation_words,
+                                                  where("activation"));
+        if (col.count("groups")) l.groups = integer("groups", 1);
+        if (depthwise) {
+            if (col.count("groups") && !cell("groups").empty() && l.groups != l.in.c)
+                throw InputError(fmt::format("{}: a depthwise_conv has one group per input "
+                                             "channel ({}), not {}",
+                                             where("groups"), l.in.c, l.groups));
+            l.groups = l.in.c;
+        }
         l.weight_bits = integer("weight_bits", 8);
         l.act_bits = integer("act_bits", 8);
         l.weight_density = density("weight_density");
@@ -205,13 +229,16 @@ void write_trace_csv(const Graph& g, std::ostream& out) {
                 fmt::format("layer name '{}' cannot be written to a CSV trace", l.name));
     out << "# name: " << g.name << "\n";
     out << "# accsim workload trace: one row per layer in topological order (docs/workloads.md)\n";
+    // The optional groups column only when a grouped conv needs it.
+    const bool groups = std::any_of(g.layers.begin(), g.layers.end(),
+                                    [](const Layer& l) { return l.groups != 1; });
     for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i];
-    out << "\n";
+    out << (groups ? ",groups\n" : "\n");
     for (const auto& l : g.layers) {
         std::string inputs;
         for (int i : l.inputs) inputs += (inputs.empty() ? "" : "|") + g.layers[i].name;
         // {} prints the shortest text that reads back to the same double.
-        out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", l.name,
+        out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", l.name,
                            to_string(l.op), inputs, l.in.h, l.in.w, l.in.c, l.out.h, l.out.w,
                            l.out.c, l.kernel_h, l.kernel_w, l.stride,
                            l.padding == Padding::explicit_pads
@@ -220,6 +247,7 @@ void write_trace_csv(const Graph& g, std::ostream& out) {
                                : std::string(to_string(l.padding)),
                            to_string(l.pool), to_string(l.activation), l.weight_bits, l.act_bits,
                            l.weight_density, l.act_density, l.skip_path ? 1 : 0);
+        out << (groups ? fmt::format(",{}\n", l.groups) : std::string("\n"));
     }
 }
 

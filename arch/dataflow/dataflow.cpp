@@ -146,7 +146,10 @@ Design fold_layers(const Config& cfg, const Graph& g) {
         Folding f;
         StageTiming t{1, 1};
         if (l.has_weights()) {
-            f.mw = l.op == Op::conv ? std::uint64_t(l.kernel_h) * l.kernel_w * l.in.c
+            // A grouped conv's output channel sees in.c / groups inputs: for a depthwise conv
+            // (FINN's VVAU) MW = kh*kw and MH = channels, and (MH/PE)*(MW/SIMD) below is the
+            // VVAU's (C/PE)*(K*K/SIMD) cycles per output pixel.
+            f.mw = l.op == Op::conv ? std::uint64_t(l.kernel_h) * l.kernel_w * (l.in.c / l.groups)
                                     : std::uint64_t(l.in.elements());
             f.mh = std::uint64_t(l.out.c);
             if (finn) {
@@ -196,6 +199,10 @@ Design fold_layers(const Config& cfg, const Graph& g) {
                        int(std::ceil(std::log2(double(std::max<std::uint64_t>(2, f.mw)))));
             else if (l.op == Op::add || l.op == Op::sub)
                 bits = std::max(in, l.inputs.size() > 1 ? d.out_bits[l.inputs[1]] : in) + 1;
+            else if (l.op == Op::mul)
+                bits = in + (l.inputs.size() > 1 ? d.out_bits[l.inputs[1]] : in);
+            else if (l.op == Op::concat)
+                for (int k : l.inputs) bits = std::max(bits, d.out_bits[std::size_t(k)]);
             else
                 bits = in;
         }
@@ -223,8 +230,7 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
     if (l.op == Op::conv || l.op == Op::pool) {
         if (l.kernel_h > 1 || l.kernel_w > 1) {
             // Line buffer: kh-1 rows of the padded input plus kw pixels.
-            const std::uint64_t cols =
-                l.in.w + std::max(0, (l.out.w - 1) * l.stride + l.kernel_w - l.in.w);
+            const std::uint64_t cols = std::uint64_t(l.pad_left() + l.in.w + l.pad_right());
             r += memory_cost(std::uint64_t(l.kernel_h - 1) * cols + l.kernel_w,
                              std::uint64_t(l.in.c) * in_bits, lutram_max_depth, true);
         }
@@ -284,6 +290,34 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
         r.ff += c * a;
         break;
     case Op::downsample:
+        r.ff += c * a;
+        break;
+    case Op::mul: {
+        // One product per channel in LUTs, FINN's LUT-multiplier size for W x A bits.
+        const double wa = in_bits + d.out_bits[l.inputs.size() > 1 ? l.inputs[1] : l.inputs[0]];
+        r.lut += c * (2 * std::ceil(wa / 6) - 1) * wa;
+        r.ff += c * d.out_bits[s.layer];
+        break;
+    }
+    case Op::concat:
+        r.ff += c * d.out_bits[s.layer]; // the joined pixel's register
+        break;
+    case Op::activation:
+        if (l.activation == Activation::leaky_relu) {
+            r.lut += c * a; // a sign test and a constant multiply (a shift) per channel
+        } else {
+            // hls4ml's lookup tables (table_size 1024 by default) of the activation's width,
+            // one per channel lane; softmax has an exp and an inverse table.
+            const int tables = l.activation == Activation::softmax ? 2 : 1;
+            r += memory_cost(1024, std::uint64_t(c) * std::uint64_t(a) * tables,
+                             lutram_max_depth, false);
+        }
+        r.ff += c * a;
+        break;
+    case Op::upsample:
+        // One input row is kept for the block's other output rows.
+        r += memory_cost(std::uint64_t(l.in.w), std::uint64_t(l.in.c) * in_bits, lutram_max_depth,
+                         true);
         r.ff += c * a;
         break;
     default:

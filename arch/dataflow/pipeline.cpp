@@ -46,8 +46,20 @@ std::vector<std::uint8_t> layer_iterations(const Layer& l) {
         break;
     case Op::add:
     case Op::sub:
+    case Op::mul:
+    case Op::concat: // a join: one pixel from every input in lockstep, one out
     case Op::relu:
+    case Op::activation:
         it.assign(std::size_t(l.in.pixels()), rw);
+        break;
+    case Op::upsample:
+        // One output pixel per iteration; an input pixel is read where its s x s block starts
+        // and the row buffer serves the block's other rows.
+        for (int y = 0; y < l.out.h; ++y)
+            for (int x = 0; x < l.out.w; ++x)
+                it.push_back(y % l.stride == 0 && x % l.stride == 0
+                                 ? rw
+                                 : std::uint8_t(writes_output));
         break;
     }
     return it;
@@ -131,8 +143,7 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing,
         s.consumer = to;
         s.tensor_pixels = tensor.pixels();
         const int layer = stages[to].layer;
-        s.into_join =
-            layer >= 0 && (g.layers[layer].op == Op::add || g.layers[layer].op == Op::sub);
+        s.into_join = layer >= 0 && (g.layers[layer].is_join() || g.layers[layer].op == Op::concat);
         s.port = stages[from].kind == StageInfo::source || stages[to].kind == StageInfo::sink;
         stages[from].stage->outputs.push_back(s.fifo.get());
         auto& ins = stages[to].stage->inputs;

@@ -215,10 +215,12 @@ void plan_elementwise(const Graph& g, const Layer& l, const ArrayParams& p, int 
         if (skip_operand) skip_bytes += e * in_eb;
     }
     const std::uint64_t out_bytes = std::uint64_t(l.out.elements()) * std::uint64_t(batch) * eb;
+    // The path moves the larger of what it reads and what it writes (an upsample writes more).
+    const std::uint64_t moved =
+        std::max(in_elements, std::uint64_t(l.out.elements()) * std::uint64_t(batch));
     const std::uint64_t cycles =
-        p.vector_unit
-            ? 0
-            : std::uint64_t(ceil_div(std::int64_t(in_elements), p.vector_elements_per_cycle));
+        p.vector_unit ? 0
+                      : std::uint64_t(ceil_div(std::int64_t(moved), p.vector_elements_per_cycle));
     // Tiles of half the ifmap SRAM, so that loads double-buffer as for the array's layers.
     const std::int64_t half = std::max<std::int64_t>(p.ifmap_sram_bytes / 2, 1);
     const std::int64_t n = std::max<std::int64_t>(1, ceil_div(std::int64_t(in_bytes), half));
@@ -293,6 +295,30 @@ LayerPlan plan_layer(const Graph& g, int index, const ArrayParams& p, int batch)
     const Layer& l = g.layers[std::size_t(index)];
     LayerPlan plan;
     plan.skip_layer = l.skip_path || ((l.op == Op::add || l.op == Op::sub) && l.inputs.size() == 2);
+    if (l.op == Op::conv && l.groups > 1) {
+        // A grouped (or depthwise) conv runs as `groups` independent convs of in.c / groups
+        // channels one after another, as SCALE-Sim runs a depthwise layer: one single-channel
+        // layer per channel (and the rda array per channel likewise).
+        Graph one_group = g;
+        Layer& sub = one_group.layers[std::size_t(index)];
+        sub.in.c /= l.groups;
+        sub.out.c /= l.groups;
+        sub.groups = 1;
+        const LayerPlan part = plan_layer(one_group, index, p, batch);
+        plan = part;
+        plan.tiles.clear();
+        for (int k = 0; k < l.groups; ++k)
+            plan.tiles.insert(plan.tiles.end(), part.tiles.begin(), part.tiles.end());
+        const auto groups = std::uint64_t(l.groups);
+        plan.macs = part.macs * groups;
+        plan.folds = part.folds * groups;
+        plan.compute_cycles = part.compute_cycles * groups;
+        plan.ifmap_sram_reads = part.ifmap_sram_reads * groups;
+        plan.filter_sram_reads = part.filter_sram_reads * groups;
+        plan.ofmap_sram_writes = part.ofmap_sram_writes * groups;
+        plan.skip_layer = l.skip_path;
+        return plan;
+    }
     if (l.op == Op::conv || l.op == Op::dense) {
         plan.on_array = true;
         plan.macs = l.macs() * std::uint64_t(batch);

@@ -114,7 +114,10 @@ TEST_CASE("CSV trace errors name file, line and column") {
         {"x,dense,fc,1,1,10,1,1,4,1,1,1,same,max,linear,8,8,1.5,1,0",
          "column 'weight_density': 1.5 is not in (0, 1]"},
         {"x,dense,fc,1,1,10,1,1,4,1,1,1,same,max,linear,8,8,1,1,maybe", "column 'skip_path'"},
-        {"x,dense,fc,1,1,10,1,1,4,1,1,1,same,max,tanh,8,8,1,1,0", "column 'activation'"},
+        {"x,dense,fc,1,1,10,1,1,4,1,1,1,same,max,swish,8,8,1,1,0", "column 'activation'"},
+        // tanh is a word, but not one that fuses into a dense layer
+        {"x,dense,fc,1,1,10,1,1,4,1,1,1,same,max,tanh,8,8,1,1,0",
+         "tanh runs as an activation layer of its own"},
         // Shapes that do not follow: a 3x3 'same' conv on 8x8 cannot give 4x4.
         {"x,conv,c1,8,8,4,4,4,4,3,3,1,same,max,linear,8,8,1,1,0",
          "layer 'x': output 4x4x4 does not follow"},
