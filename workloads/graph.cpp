@@ -94,18 +94,22 @@ int pad_total(int in, int kernel, int stride, Padding padding) {
 } // namespace
 
 int Layer::pad_top() const {
-    return padding == Padding::explicit_pads ? pads[0] : pad_before(in.h, kernel_h, stride, padding);
+    return padding == Padding::explicit_pads ? pads[0]
+                                             : pad_before(in.h, kernel_h, stride, padding);
 }
 int Layer::pad_left() const {
-    return padding == Padding::explicit_pads ? pads[1] : pad_before(in.w, kernel_w, stride, padding);
+    return padding == Padding::explicit_pads ? pads[1]
+                                             : pad_before(in.w, kernel_w, stride, padding);
 }
 int Layer::pad_bottom() const {
-    return padding == Padding::explicit_pads ? pads[2]
-                                             : pad_total(in.h, kernel_h, stride, padding) - pad_top();
+    return padding == Padding::explicit_pads
+               ? pads[2]
+               : pad_total(in.h, kernel_h, stride, padding) - pad_top();
 }
 int Layer::pad_right() const {
-    return padding == Padding::explicit_pads ? pads[3]
-                                             : pad_total(in.w, kernel_w, stride, padding) - pad_left();
+    return padding == Padding::explicit_pads
+               ? pads[3]
+               : pad_total(in.w, kernel_w, stride, padding) - pad_left();
 }
 
 std::uint64_t Layer::weights() const {
@@ -259,9 +263,8 @@ void Graph::validate(const std::string& where) const {
             for (int in : l.inputs) {
                 channels += layers[in].out.c;
                 if (layers[in].out.h != l.in.h || layers[in].out.w != l.in.w)
-                    fail(l, fmt::format("input '{}' is {}x{}, the first is {}x{}",
-                                        layers[in].name, layers[in].out.h, layers[in].out.w,
-                                        l.in.h, l.in.w));
+                    fail(l, fmt::format("input '{}' is {}x{}, the first is {}x{}", layers[in].name,
+                                        layers[in].out.h, layers[in].out.w, l.in.h, l.in.w));
             }
             if (channels != l.out.c)
                 fail(l, fmt::format("its inputs have {} channels in all, its output {}", channels,

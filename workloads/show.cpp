@@ -62,6 +62,7 @@ nlohmann::ordered_json graph_to_json(const Graph& g) {
         e["out"] = shape_json(l.out);
         e["kernel"] = {l.kernel_h, l.kernel_w};
         e["stride"] = l.stride;
+        if (l.op == Op::conv) e["groups"] = l.groups;
         e["padding"] = to_string(l.padding);
         if (l.padding == Padding::explicit_pads)
             e["pads"] = {l.pads[0], l.pads[1], l.pads[2], l.pads[3]}; // top, left, bottom, right
@@ -110,6 +111,10 @@ void print_graph_table(const Graph& g, std::ostream& out) {
         std::string op = to_string(l.op);
         if (l.op == Op::pool || l.op == Op::global_pool)
             op += l.pool == PoolKind::max ? " max" : " avg";
+        if (l.depthwise())
+            op += " dw";
+        else if (l.op == Op::conv && l.groups > 1)
+            op += fmt::format(" g{}", l.groups);
         if (l.skip_path) op += "*";
         out << fmt::format("{:>3}  {:<{}}  {:<15}  {:<{}}  {:>14}  {:>14}  {:<11}  {:<6}  {:>5}  "
                            "{:>7.3f}  {:>7.3f}  {:>11}  {:>14}\n",

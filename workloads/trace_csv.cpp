@@ -70,8 +70,8 @@ const std::vector<std::pair<std::string, Op>> op_words = {{"conv", Op::conv},
                                                           {"depthwise_conv", Op::conv}};
 
 const std::vector<std::pair<std::string, Activation>> activation_words = {
-    {"linear", Activation::linear},   {"relu", Activation::relu},
-    {"sigmoid", Activation::sigmoid}, {"tanh", Activation::tanh},
+    {"linear", Activation::linear},         {"relu", Activation::relu},
+    {"sigmoid", Activation::sigmoid},       {"tanh", Activation::tanh},
     {"leaky_relu", Activation::leaky_relu}, {"softmax", Activation::softmax}};
 
 } // namespace
@@ -186,8 +186,8 @@ Graph read_trace_csv(const std::string& path) {
             l.pool = parse_word<PoolKind>(
                 cell("pool"), {{"max", PoolKind::max}, {"avg", PoolKind::avg}}, where("pool"));
         if (!cell("activation").empty())
-            l.activation = parse_word<Activation>(cell("activation"), activation_words,
-                                                  where("activation"));
+            l.activation =
+                parse_word<Activation>(cell("activation"), activation_words, where("activation"));
         if (col.count("groups")) l.groups = integer("groups", 1);
         if (depthwise) {
             if (col.count("groups") && !cell("groups").empty() && l.groups != l.in.c)
@@ -230,23 +230,23 @@ void write_trace_csv(const Graph& g, std::ostream& out) {
     out << "# name: " << g.name << "\n";
     out << "# accsim workload trace: one row per layer in topological order (docs/workloads.md)\n";
     // The optional groups column only when a grouped conv needs it.
-    const bool groups = std::any_of(g.layers.begin(), g.layers.end(),
-                                    [](const Layer& l) { return l.groups != 1; });
+    const bool groups =
+        std::any_of(g.layers.begin(), g.layers.end(), [](const Layer& l) { return l.groups != 1; });
     for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i];
     out << (groups ? ",groups\n" : "\n");
     for (const auto& l : g.layers) {
         std::string inputs;
         for (int i : l.inputs) inputs += (inputs.empty() ? "" : "|") + g.layers[i].name;
         // {} prints the shortest text that reads back to the same double.
-        out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", l.name,
-                           to_string(l.op), inputs, l.in.h, l.in.w, l.in.c, l.out.h, l.out.w,
-                           l.out.c, l.kernel_h, l.kernel_w, l.stride,
-                           l.padding == Padding::explicit_pads
-                               ? fmt::format("{}:{}:{}:{}", l.pads[0], l.pads[1], l.pads[2],
-                                             l.pads[3])
-                               : std::string(to_string(l.padding)),
-                           to_string(l.pool), to_string(l.activation), l.weight_bits, l.act_bits,
-                           l.weight_density, l.act_density, l.skip_path ? 1 : 0);
+        out << fmt::format(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", l.name, to_string(l.op),
+            inputs, l.in.h, l.in.w, l.in.c, l.out.h, l.out.w, l.out.c, l.kernel_h, l.kernel_w,
+            l.stride,
+            l.padding == Padding::explicit_pads
+                ? fmt::format("{}:{}:{}:{}", l.pads[0], l.pads[1], l.pads[2], l.pads[3])
+                : std::string(to_string(l.padding)),
+            to_string(l.pool), to_string(l.activation), l.weight_bits, l.act_bits, l.weight_density,
+            l.act_density, l.skip_path ? 1 : 0);
         out << (groups ? fmt::format(",{}\n", l.groups) : std::string("\n"));
     }
 }

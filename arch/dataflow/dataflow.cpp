@@ -309,8 +309,8 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
             // hls4ml's lookup tables (table_size 1024 by default) of the activation's width,
             // one per channel lane; softmax has an exp and an inverse table.
             const int tables = l.activation == Activation::softmax ? 2 : 1;
-            r += memory_cost(1024, std::uint64_t(c) * std::uint64_t(a) * tables,
-                             lutram_max_depth, false);
+            r += memory_cost(1024, std::uint64_t(c) * std::uint64_t(a) * tables, lutram_max_depth,
+                             false);
         }
         r.ff += c * a;
         break;

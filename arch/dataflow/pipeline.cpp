@@ -57,9 +57,8 @@ std::vector<std::uint8_t> layer_iterations(const Layer& l) {
         // and the row buffer serves the block's other rows.
         for (int y = 0; y < l.out.h; ++y)
             for (int x = 0; x < l.out.w; ++x)
-                it.push_back(y % l.stride == 0 && x % l.stride == 0
-                                 ? rw
-                                 : std::uint8_t(writes_output));
+                it.push_back(y % l.stride == 0 && x % l.stride == 0 ? rw
+                                                                    : std::uint8_t(writes_output));
         break;
     }
     return it;

@@ -328,3 +328,17 @@ TEST_CASE("weights in UltraRAM take ceil(RF/4K) x ceil(multipliers*W/72) blocks 
     CHECK(no_uram.err.find("ultra needs a part with UltraRAM; xc7z020 has none") !=
           std::string::npos);
 }
+
+TEST_CASE("a FINN depthwise conv (VVAU) takes (C/PE)*(K*K/SIMD) cycles per output pixel") {
+    // 8x8x16 depthwise 3x3 'same' at PE 4, SIMD 3: (16/4)*(9/3) = 12 cycles for each of the 64
+    // output pixels, one cycle for each of the 10*10 - 64 = 36 padding positions: 804 per image.
+    std::string t = std::string(header).substr(0, std::string(header).size() - 1) + ",groups\n";
+    t += "dw,depthwise_conv,,8,8,16,8,8,16,3,3,1,same,max,relu,4,4,1,1,0,\n";
+    auto r = run_accsim(
+        {"run", temp_file(config_for(temp_file(t, ".csv"), "style = finn\npe = 4\nsimd = 3\n")),
+         "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.json()["layers"][0]["busy_cycles_per_image"] == 64 * 12 + 36);
+    // FINN's VVAU holds its C*K*K weights in (C/PE)*(K*K/SIMD) words of PE*SIMD weights.
+    CHECK(r.json()["workload"]["weights"] == 16 * 9);
+}

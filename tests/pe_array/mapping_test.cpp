@@ -181,3 +181,27 @@ TEST_CASE("the cost table names the file, line and key of a bad entry") {
     CHECK_THROWS_WITH_AS(CostTable::load(ok).energy_pj("mac_int4"),
                          doctest::Contains("no [action.mac_int4]"), InputError);
 }
+
+TEST_CASE("a depthwise conv runs as one single-channel conv per channel, as SCALE-Sim runs it") {
+    // 16 channels of 8x8, 3x3 'same', os on an 8x8 array. Each channel is a GEMM of 64 output
+    // pixels x 1 filter over a window of 9: Sr = 64, Sc = 1, T = 9, so 8 row folds of
+    // T + R + C - 2 = 23 cycles, and SCALE-Sim's total of folds x L - 1 = 183 per channel.
+    Graph g;
+    g.name = "dw";
+    g.input = {8, 8, 16};
+    Layer l;
+    l.name = "dw";
+    l.op = Op::conv;
+    l.in = {8, 8, 16};
+    l.out = {8, 8, 16};
+    l.kernel_h = l.kernel_w = 3;
+    l.groups = 16;
+    g.layers.push_back(l);
+    ArrayParams p;
+    p.rows = p.cols = 8;
+    p.dataflow = Dataflow::os;
+    const LayerPlan plan = plan_layer(g, 0, p, 1);
+    CHECK(plan.compute_cycles == 16 * (8 * 23 - 1));
+    CHECK(plan.folds == 16 * 8);
+    CHECK(plan.macs == 8 * 8 * 16 * 9);
+}

@@ -191,3 +191,52 @@ TEST_CASE("explicit pads walk the padded grid: PyTorch's stride-2 padding of 1 o
     CHECK(back.layers[0].pads[2] == 1);
     CHECK(back.layers[0].out == Shape{16, 16, 8});
 }
+
+TEST_CASE("MLPerf Tiny's DS-CNN imports with depthwise convs and runs on every architecture") {
+    const Graph g = read_onnx(fixture("ds_cnn_kws.onnx"));
+    // By hand: conv1 25x5x64 outputs x 10x4 window = 320,000 MACs (2,560 weights); each of
+    // four blocks a depthwise 3x3 (25*5*64*9 = 72,000 MACs, 576 weights) and a pointwise 64->64
+    // (25*5*64*64 = 512,000 MACs, 4,096 weights); the dense 64 -> 12 (768).
+    CHECK(g.macs() == 320000 + 4 * (72000 + 512000) + 768);
+    CHECK(g.weights() == 2560 + 4 * (576 + 4096) + 768);
+    const Layer& dw = g.layers[std::size_t(g.find("dw1"))];
+    CHECK(dw.depthwise());
+    CHECK(dw.groups == 64);
+    const std::string dataflow = test::temp_file("[run]\narch = dataflow\n[dataflow]\nstyle = "
+                                                 "finn\nfifo_depth = optimized\n");
+    for (const std::string& cfg : {test::source_path("configs/roofline/resnet8.ini"),
+                                   test::source_path("configs/pe_array/resnet8.ini"), dataflow}) {
+        CAPTURE(cfg);
+        auto r =
+            test::run_accsim({"run", cfg, "--set", "run.workload=" + fixture("ds_cnn_kws.onnx"),
+                              "--format", "json"});
+        REQUIRE(r.exit_code == 0);
+        CHECK(r.json()["workload"]["macs"] == 2656768);
+    }
+    auto e = test::run_accsim({"run", test::source_path("configs/eie/alex8.ini"), "--set",
+                               "run.workload=" + fixture("ds_cnn_kws.onnx"), "--set",
+                               "workload.weight_bits=16", "--set", "workload.act_bits=16"});
+    CHECK(e.exit_code == 2);
+    CHECK(e.err.find("layer conv1") != std::string::npos);
+}
+
+TEST_CASE("Concat, Mul, Sigmoid, Resize and Softmax import and stream through the pipeline") {
+    const Graph g = read_onnx(fixture("concat_resize.onnx"));
+    auto layer = [&](const char* n) { return g.layers[std::size_t(g.find(n))]; };
+    CHECK(layer("join").op == Op::concat);
+    CHECK(layer("join").out == Shape{16, 16, 16}); // 8 + 8 channels
+    CHECK(layer("gate").activation == Activation::sigmoid);
+    CHECK(layer("gated").op == Op::mul);
+    CHECK(layer("up").out == Shape{32, 32, 4});
+    CHECK(layer("probs").activation == Activation::softmax);
+    // At hls4ml's default depth (H*W pixels per stream) the two branches into the concat never
+    // stall each other for good: the design runs, and its II is the slowest stage's.
+    auto r =
+        test::run_accsim({"run", test::temp_file("[run]\narch = dataflow\nbatch = 2\n"), "--set",
+                          "run.workload=" + fixture("concat_resize.onnx"), "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    // With every reuse factor 1 the busiest stages are the upsample (32 x 32 output pixels, one
+    // a cycle) and the global pool after it (1,024 input pixels); the 3x3 branch walks only
+    // 18 x 18 = 324 padded positions. So the II is 1,024 cycles.
+    CHECK(r.json()["summary"]["initiation_interval_cycles"] == 1024);
+}

@@ -103,11 +103,14 @@ void map_conv(Importer& im) {
     Layer l;
     l.op = Op::conv;
     l.in = im.image_shape(x, "Conv");
-    if (group != 1)
-        im.fail(fmt::format("group = {} (a {} convolution) is not modelled yet; only group = 1",
-                            group, group == l.in.c ? "depthwise" : "grouped"));
-    if (w.dims[1] != l.in.c)
-        im.fail(fmt::format("weights take {} input channels, the input has {}", w.dims[1], l.in.c));
+    if (group < 1 || l.in.c % group != 0 || w.dims[0] % group != 0)
+        im.fail(fmt::format("group = {} must divide the {} input and {} output channels", group,
+                            l.in.c, w.dims[0]));
+    l.groups = int(group); // depthwise when group = channels
+    if (w.dims[1] != l.in.c / group)
+        im.fail(fmt::format("weights take {} input channels per group, the input has {} in {} "
+                            "groups",
+                            w.dims[1], l.in.c, group));
     if (w.dims[0] < 1 || w.dims[0] > (1 << 20)) im.fail("too many output channels");
     const auto ks = im.attr_ints("kernel_shape");
     if (!ks.empty() && (ks.size() != 2 || ks[0] != w.dims[2] || ks[1] != w.dims[3]))
@@ -208,12 +211,11 @@ void map_binary(Importer& im, std::optional<Op> op) {
         fold_into_producer(im, c0 ? 1 : 0, op ? "a constant bias" : "a constant scale");
         return;
     }
-    if (!op) im.fail("a product of two activations is not modelled yet");
     const Value &a = im.value(0), &b = im.value(1);
     if (a.dims != b.dims) im.fail("its inputs differ in shape (broadcasting is not modelled)");
     if (a.layer < 0 || b.layer < 0) im.fail("a join with the graph's input is not modelled");
     Layer l;
-    l.op = *op;
+    l.op = op ? *op : Op::mul;
     l.in = a.dims.size() == 3 ? im.image_shape(a, "Add") : Shape{1, 1, int(product(a.dims))};
     l.out = l.in;
     const int i = im.add_layer(l, a);
@@ -242,6 +244,95 @@ void map_relu(Importer& im) {
     v.layer = im.add_layer(l, x);
     v.bits = 0;
     im.set_output(v);
+}
+
+// Sigmoid, Tanh, LeakyRelu and Softmax (over the channels) as activation layers of their own.
+void map_activation(Importer& im, Activation a) {
+    const Value& x = im.value(0);
+    if (x.padded) im.fail("a Pad must be followed by the conv or pool it pads");
+    if (a == Activation::softmax) {
+        const std::int64_t axis = im.attr_int("axis", -1);
+        const std::int64_t rank = std::int64_t(x.dims.size()) + 1;
+        const bool channels = axis == 1 || axis == 1 - rank || (rank == 2 && axis == -1);
+        if (!channels || (x.dims.size() == 3 && (x.dims[1] != 1 || x.dims[2] != 1)))
+            im.fail("only a softmax over the channels of a vector is modelled");
+    }
+    Layer l;
+    l.op = Op::activation;
+    l.activation = a;
+    l.in = x.dims.size() == 3 ? im.image_shape(x, "activation") : Shape{1, 1, int(product(x.dims))};
+    l.out = l.in;
+    Value v = x;
+    v.layer = im.add_layer(l, x);
+    v.bits = 0;
+    im.set_output(v);
+}
+
+void map_alias(Importer& im, std::vector<std::int64_t> dims);
+
+// Concat along the channels of images of one size, or of vectors.
+void map_concat(Importer& im) {
+    std::vector<const Value*> in;
+    for (int k = 0; k < im.node->input_size(); ++k) in.push_back(&im.value(k));
+    if (in.size() < 2) return map_alias(im, in.front()->dims);
+    const std::int64_t rank = std::int64_t(in.front()->dims.size()) + 1;
+    std::int64_t axis = im.attr_int("axis", 1);
+    if (axis < 0) axis += rank;
+    if (axis != 1) im.fail("only a concat along the channels (axis 1) is modelled");
+    std::int64_t channels = 0;
+    for (const Value* v : in) {
+        if (v->layer < 0) im.fail("a concat with the graph's input is not modelled");
+        if (v->padded) im.fail("a Pad must be followed by the conv or pool it pads");
+        if (v->dims.size() != in.front()->dims.size() ||
+            !std::equal(v->dims.begin() + 1, v->dims.end(), in.front()->dims.begin() + 1))
+            im.fail("its inputs differ in size beyond their channels");
+        channels += v->dims[0];
+    }
+    if (channels > (1 << 20)) im.fail("too many channels");
+    Layer l;
+    l.op = Op::concat;
+    l.in = in.front()->dims.size() == 3 ? im.image_shape(*in.front(), "Concat")
+                                        : Shape{1, 1, int(in.front()->dims[0])};
+    l.out = {l.in.h, l.in.w, int(channels)};
+    const int i = im.add_layer(l, *in.front());
+    im.g.layers[std::size_t(i)].inputs.clear();
+    for (const Value* v : in) im.g.layers[std::size_t(i)].inputs.push_back(v->layer);
+    Value v;
+    v.layer = i;
+    v.dims = in.front()->dims;
+    v.dims[0] = channels;
+    im.set_output(v);
+}
+
+// Resize (and the older Upsample) by one whole factor in H and W, nearest neighbour.
+void map_resize(Importer& im) {
+    const Value& x = im.value(0);
+    const Shape s = im.image_shape(x, "Resize");
+    if (im.attr_string("mode", "nearest") != "nearest")
+        im.fail("only nearest-neighbour resizing is modelled");
+    const bool upsample = im.node->op_type() == "Upsample";
+    std::vector<double> scales;
+    for (const auto& a : im.node->attribute())
+        if (a.name() == "scales")
+            for (float f : a.floats()) scales.push_back(f);
+    if (scales.empty())
+        if (const Constant* c = im.constant(upsample ? 1 : 2))
+            for (float f : c->values) scales.push_back(f);
+    if (scales.empty())
+        if (const Constant* c = im.constant(3); c && c->values.size() == 4)
+            scales = {c->values[0], c->values[1], double(c->values[2]) / s.h,
+                      double(c->values[3]) / s.w};
+    if (scales.size() != 4 || scales[0] != 1 || scales[1] != 1 || scales[2] != scales[3] ||
+        scales[2] != std::round(scales[2]) || scales[2] < 1 || scales[2] > 1024)
+        im.fail("only an upsampling of H and W by one whole factor is modelled");
+    Layer l;
+    l.op = Op::upsample;
+    l.in = s;
+    l.stride = int(scales[2]);
+    l.out = infer_out(l);
+    if (l.out.elements() > (std::int64_t(1) << 40)) im.fail("the output would be too large");
+    const int i = im.add_layer(l, x);
+    im.set_output(image_value(im.g.layers[std::size_t(i)], i));
 }
 
 // Clip with a lower bound of 0 (ReLU6 and its kin) costs what a ReLU costs.
@@ -410,6 +501,12 @@ void map_standard_op(Importer& im) {
     if (op == "Unsqueeze") return map_squeeze(im, false);
     if (op == "Identity" || op == "Dropout") return map_alias(im, im.value(0).dims);
     if (op == "Constant") return map_constant(im);
+    if (op == "Sigmoid") return map_activation(im, Activation::sigmoid);
+    if (op == "Tanh") return map_activation(im, Activation::tanh);
+    if (op == "LeakyRelu") return map_activation(im, Activation::leaky_relu);
+    if (op == "Softmax") return map_activation(im, Activation::softmax);
+    if (op == "Concat") return map_concat(im);
+    if (op == "Resize" || op == "Upsample") return map_resize(im);
     im.fail(fmt::format("op {} is not modelled; accsim reads: {}", op,
                         fmt::join(onnx_supported_ops(), ", ")));
 }

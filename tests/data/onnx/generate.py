@@ -113,6 +113,67 @@ def qonnx_mlp():
         print(f"{name}: {int(np.count_nonzero(q))} of {q.size} quantized weights are non-zero")
 
 
+def ds_cnn():
+    """MLPerf Tiny's keyword-spotting DS-CNN: 49x10 MFCCs, a 10x4 stride-2 conv to 64 channels,
+    four depthwise-separable blocks (3x3 depthwise, 1x1 pointwise, each with BatchNormalization
+    and ReLU), a 25x5 average pool and a dense layer to 12 classes."""
+    b = Builder(11)
+
+    def bn_relu(x, name, c):
+        bn = [b.const(f"{name}_bn_{p}", v) for p, v in
+              (("scale", np.ones(c, np.float32)), ("bias", np.zeros(c, np.float32)),
+               ("mean", np.zeros(c, np.float32)), ("var", np.ones(c, np.float32)))]
+        return b.relu(b.node("BatchNormalization", [x] + bn, name + "_bn"), name + "_relu")
+
+    w = b.const("conv1_w", b.rng.uniform(0.1, 1, (64, 1, 10, 4)).astype(np.float32))
+    # TensorFlow 'same' for 10x4 at stride 2 on 49x10: 25x5 out, pads (4, 1, 5, 1).
+    x = bn_relu(b.node("Conv", ["input", w], "conv1", kernel_shape=[10, 4], strides=[2, 2],
+                       pads=[4, 1, 5, 1]), "conv1", 64)
+    for k in range(1, 5):
+        dw = b.const(f"dw{k}_w", b.rng.uniform(0.1, 1, (64, 1, 3, 3)).astype(np.float32))
+        x = bn_relu(b.node("Conv", [x, dw], f"dw{k}", kernel_shape=[3, 3], pads=[1, 1, 1, 1], group=64),
+                    f"dw{k}", 64)
+        pw = b.const(f"pw{k}_w", b.rng.uniform(0.1, 1, (64, 64, 1, 1)).astype(np.float32))
+        x = bn_relu(b.node("Conv", [x, pw], f"pw{k}", kernel_shape=[1, 1]), f"pw{k}", 64)
+    x = b.node("AveragePool", [x], "pool", kernel_shape=[25, 5])
+    x = b.node("Flatten", [x], "flatten", axis=1)
+    w = b.const("fc_w", b.rng.uniform(0.1, 1, (12, 64)).astype(np.float32))
+    b.node("Gemm", [x, w], "fc", transB=1)
+    graph = helper.make_graph(
+        b.nodes, "ds_cnn",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 1, 49, 10])],
+        [helper.make_tensor_value_info("fc", TensorProto.FLOAT, ["N", 12])], b.inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "ds_cnn_kws.onnx")
+
+
+def concat_model():
+    """Two branches joined by Concat, a SiLU-like gate (Sigmoid times its input), a nearest
+    Resize by 2, then a classifier ending in Softmax."""
+    b = Builder(12)
+    wa = b.const("a_w", b.rng.uniform(0.1, 1, (8, 8, 1, 1)).astype(np.float32))
+    wb = b.const("b_w", b.rng.uniform(0.1, 1, (8, 8, 3, 3)).astype(np.float32))
+    a = b.relu(b.node("Conv", ["input", wa], "branch_a", kernel_shape=[1, 1]), "branch_a_relu")
+    c = b.relu(b.node("Conv", ["input", wb], "branch_b", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+               "branch_b_relu")
+    x = b.node("Concat", [a, c], "join", axis=1)
+    wc = b.const("c_w", b.rng.uniform(0.1, 1, (4, 16, 1, 1)).astype(np.float32))
+    x = b.node("Conv", [x, wc], "squeeze", kernel_shape=[1, 1])
+    g = b.node("Sigmoid", [x], "gate")
+    x = b.node("Mul", [x, g], "gated")
+    x = b.node("Resize", [x, "", b.const("scales", np.array([1, 1, 2, 2], np.float32))], "up",
+               mode="nearest")
+    x = b.node("GlobalAveragePool", [x], "pool")
+    x = b.node("Flatten", [x], "flatten", axis=1)
+    w = b.const("fc_w", b.rng.uniform(0.1, 1, (3, 4)).astype(np.float32))
+    x = b.node("Gemm", [x, w], "fc", transB=1)
+    b.node("Softmax", [x], "probs", axis=1)
+    graph = helper.make_graph(
+        b.nodes, "concat_model",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 8, 16, 16])],
+        [helper.make_tensor_value_info("probs", TensorProto.FLOAT, ["N", 3])], b.inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "concat_resize.onnx")
+
+
 def unsupported():
     """A conv followed by an op accsim does not model (Einsum)."""
     b = Builder(10)
@@ -129,4 +190,6 @@ def unsupported():
 if __name__ == "__main__":
     resnet8()
     qonnx_mlp()
+    ds_cnn()
+    concat_model()
     unsupported()
