@@ -297,8 +297,8 @@ LayerPlan plan_layer(const Graph& g, int index, const ArrayParams& p, int batch)
     plan.skip_layer = l.skip_path || ((l.op == Op::add || l.op == Op::sub) && l.inputs.size() == 2);
     if (l.op == Op::conv && l.groups > 1) {
         // A grouped (or depthwise) conv runs as `groups` independent convs of in.c / groups
-        // channels one after another, as SCALE-Sim runs a depthwise layer: one single-channel
-        // layer per channel (and the rda array per channel likewise).
+        // channels one after another, as SCALE-Sim v2 runs a topology layer named "DP...": one
+        // layer of Channels = 1 per channel (scalesim/topology_utils.py, load_arrays_conv).
         Graph one_group = g;
         Layer& sub = one_group.layers[std::size_t(index)];
         sub.in.c /= l.groups;
