@@ -30,6 +30,8 @@ const char* usage_text = R"(usage:
   accsim study STUDY.ini [--jobs N] [--out DIR] [--no-plot]
   accsim workloads list | show NAME|FILE [--skip S] [--format text|json] | export NAME|FILE [--skip S] [--out FILE]
   accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-p OUTDIR] [--dram PRESET]
+  accsim dram [CONFIG] [--set dram.KEY=V]... --pattern sequential|random --requests N --bytes B
+              --outstanding K [--write-fraction F] [--seed S] [--format text|json|csv]
 
 exit codes: 0 success, 2 bad usage or input, 3 the simulated design failed, 1 anything else
 )";
@@ -241,8 +243,9 @@ int cli_main(const std::vector<std::string>& args) {
         if (cmd == "study") return cmd_study(rest);
         if (cmd == "workloads") return cmd_workloads(rest);
         if (cmd == "scalesim") return cmd_scalesim(rest);
+        if (cmd == "dram") return cmd_dram(rest);
         std::vector<std::string> cmds{"run",   "validate",  "compare", "sweep",
-                                      "study", "workloads", "scalesim"};
+                                      "study", "workloads", "scalesim", "dram"};
         throw InputError(fmt::format("unknown command '{}'{} (see accsim --help)", cmd,
                                      did_you_mean(cmd, cmds)));
     } catch (const InputError& e) {

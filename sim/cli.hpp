@@ -14,5 +14,6 @@ int cmd_compare(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_study(const std::vector<std::string>& args);
 int cmd_scalesim(const std::vector<std::string>& args);
+int cmd_dram(const std::vector<std::string>& args);
 
 } // namespace accsim

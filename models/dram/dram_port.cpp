@@ -50,6 +50,10 @@ void DramPort::wait_for(Ticket t) {
     free_.push_back(t);
 }
 
+void DramPort::wait_any() {
+    if (outstanding_ > 0) sc_core::wait(response_event_);
+}
+
 void DramPort::wait_all() {
     while (outstanding_ > 0) sc_core::wait(response_event_);
 }

@@ -26,6 +26,8 @@ public:
     bool done(Ticket t) const { return slots_[t].done; }
     void wait_for(Ticket t);
     void wait_all();
+    // Blocks until the next transaction completes (returns at once when none is outstanding).
+    void wait_any();
     std::size_t outstanding() const { return outstanding_; }
 
 private:

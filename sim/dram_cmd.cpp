@@ -1,0 +1,206 @@
+// accsim dram: a traffic generator that drives the DRAM model through the same TLM-2.0 socket as
+// the PE array, keeping K requests in flight, and reports the bandwidth, row-buffer outcomes and
+// latencies it measured. This is how a memory preset is checked against a user's own reference.
+#include "common/error.hpp"
+#include "common/report.hpp"
+#include "common/text.hpp"
+#include "models/dram/dram_controller.hpp"
+#include "models/dram/dram_port.hpp"
+#include "sim/cli.hpp"
+#include "sim/registry.hpp"
+#include "sim/report_format.hpp"
+#include "workloads/sparse/random.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <iostream>
+
+namespace po = boost::program_options;
+
+namespace accsim {
+
+namespace {
+
+struct Traffic {
+    bool random = false;
+    std::uint64_t requests = 0, bytes = 64, outstanding = 1, seed = 1;
+    double write_fraction = 0;
+};
+
+SC_MODULE(TrafficGenerator) {
+    DramPort port;
+    DramController dram;
+    Traffic t;
+    std::uint64_t capacity_bytes = 0;
+    std::vector<double> latency_ns; // per request, in issue order
+    double first_issue_ns = 0, last_done_ns = 0;
+
+    SC_HAS_PROCESS(TrafficGenerator);
+    TrafficGenerator(sc_core::sc_module_name n, const DramConfig& cfg, const Traffic& traffic)
+        : sc_module(n), port("port"), dram("dram", cfg), t(traffic) {
+        port.iSocket.bind(dram.tSocket);
+        capacity_bytes = std::uint64_t(cfg.channels) * std::uint64_t(cfg.ranks) *
+                         std::uint64_t(cfg.banks()) * std::uint64_t(cfg.rows) *
+                         std::uint64_t(cfg.columns) * std::uint64_t(cfg.bus_width_bits / 8);
+        SC_THREAD(run);
+    }
+
+    void run() {
+        SplitMix64 rng(stream_seed(t.seed, 0x64726d));
+        const std::uint64_t slots = std::max<std::uint64_t>(1, capacity_bytes / t.bytes);
+        struct InFlight {
+            DramPort::Ticket ticket;
+            std::uint64_t index;
+            double issued_ns;
+        };
+        std::vector<InFlight> flying;
+        latency_ns.assign(t.requests, 0);
+        std::uint64_t next = 0, done = 0;
+        auto now_ns = [] { return sc_core::sc_time_stamp().to_seconds() * 1e9; };
+        first_issue_ns = now_ns();
+        while (done < t.requests) {
+            while (next < t.requests && flying.size() < t.outstanding) {
+                const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;
+                const bool write = t.write_fraction > 0 && rng.uniform() < t.write_fraction;
+                flying.push_back({port.issue(slot * t.bytes, t.bytes, write), next, now_ns()});
+                ++next;
+            }
+            port.wait_any();
+            for (std::size_t k = 0; k < flying.size();) {
+                if (!port.done(flying[k].ticket)) {
+                    ++k;
+                    continue;
+                }
+                port.wait_for(flying[k].ticket); // recycles it; returns at once
+                latency_ns[flying[k].index] = now_ns() - flying[k].issued_ns;
+                last_done_ns = now_ns();
+                ++done;
+                flying[k] = flying.back();
+                flying.pop_back();
+            }
+        }
+    }
+};
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    // Nearest rank: the smallest value with at least p of the values at or below it.
+    const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
+    return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+} // namespace
+
+int cmd_dram(const std::vector<std::string>& args) {
+    po::options_description desc("dram");
+    desc.add_options()("config", po::value<std::string>(), "config file ([dram] keys)")(
+        "set", po::value<std::vector<std::string>>()->composing(), "dram.KEY=VALUE")(
+        "pattern", po::value<std::string>(), "sequential|random")(
+        "requests", po::value<std::uint64_t>(), "requests in all")(
+        "bytes", po::value<std::uint64_t>(), "bytes per request")(
+        "outstanding", po::value<std::uint64_t>(), "requests kept in flight")(
+        "write-fraction", po::value<double>()->default_value(0), "share of writes, 0..1")(
+        "seed", po::value<std::uint64_t>()->default_value(1), "seed of addresses and writes")(
+        "format", po::value<std::string>()->default_value("text"), "text|json|csv");
+    po::positional_options_description pos;
+    pos.add("config", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw InputError(fmt::format("accsim dram: {} (see accsim --help)", e.what()));
+    }
+    for (const char* k : {"pattern", "requests", "bytes", "outstanding"})
+        if (!vm.count(k)) throw InputError(fmt::format("accsim dram: missing --{}", k));
+    Traffic t;
+    const std::string pattern = vm["pattern"].as<std::string>();
+    if (pattern != "sequential" && pattern != "random")
+        throw InputError(fmt::format("--pattern: '{}' is not sequential or random", pattern));
+    t.random = pattern == "random";
+    t.requests = vm["requests"].as<std::uint64_t>();
+    t.bytes = vm["bytes"].as<std::uint64_t>();
+    t.outstanding = vm["outstanding"].as<std::uint64_t>();
+    t.write_fraction = vm["write-fraction"].as<double>();
+    t.seed = vm["seed"].as<std::uint64_t>();
+    if (t.requests < 1 || t.requests > 100'000'000)
+        throw InputError("--requests: must be from 1 to 100,000,000");
+    if (t.bytes < 1 || t.bytes > (1u << 20)) throw InputError("--bytes: must be from 1 to 1 MiB");
+    if (t.outstanding < 1 || t.outstanding > 4096)
+        throw InputError("--outstanding: must be from 1 to 4096");
+    if (!(t.write_fraction >= 0 && t.write_fraction <= 1))
+        throw InputError("--write-fraction: must be from 0 to 1");
+    const Format format = parse_format(vm["format"].as<std::string>());
+
+    const std::vector<std::string> sets =
+        vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const Config cfg = load_config(option_registry(), vm.count("config") ? vm["config"].as<std::string>()
+                                                                         : std::string(),
+                                   sets);
+    // The [dram] section of CONFIG (a PE array's config serves); an override of anything else
+    // would change nothing.
+    for (const auto& [k, v] : cfg.values())
+        if (v.origin == "--set" && k.rfind("dram.", 0) != 0)
+            throw InputError(fmt::format("--set: {} is not read by accsim dram, which reads [dram] "
+                                         "keys only; remove it",
+                                         k));
+    const DramConfig dc = dram_config_from(cfg);
+    TrafficGenerator gen("traffic", dc, t);
+    sc_core::sc_start();
+    const DramStats& st = gen.dram.finish();
+
+    ojson doc;
+    doc["accsim_version"] = ACCSIM_VERSION;
+    for (const auto& [k, v] : cfg.values())
+        if (k.rfind("dram.", 0) == 0) doc["config"][k] = v.value;
+    ojson traffic;
+    traffic["pattern"] = pattern;
+    traffic["requests"] = t.requests;
+    traffic["bytes"] = t.bytes;
+    traffic["outstanding"] = t.outstanding;
+    traffic["write_fraction"] = t.write_fraction;
+    traffic["seed"] = t.seed;
+    doc["traffic"] = traffic;
+    const double seconds = (gen.last_done_ns - gen.first_issue_ns) * 1e-9;
+    const double moved = double(st.read_bytes + st.write_bytes);
+    ojson s;
+    s["bandwidth_gb_per_s"] = seconds > 0 ? moved / seconds / 1e9 : 0.0;
+    if (dc.model == DramModel::timing) {
+        s["peak_gb_per_s"] = dc.peak_gb_per_s();
+        s["efficiency"] = seconds > 0 ? moved / seconds / 1e9 / dc.peak_gb_per_s() : 0.0;
+        s["row_hits"] = st.bursts.row_hits;
+        s["row_misses"] = st.bursts.row_misses;
+        s["row_conflicts"] = st.bursts.row_conflicts;
+        s["refreshes"] = st.bursts.refreshes;
+    }
+    double mean = 0;
+    for (double l : gen.latency_ns) mean += l / double(gen.latency_ns.size());
+    s["latency_mean_ns"] = mean;
+    s["latency_p50_ns"] = percentile(gen.latency_ns, 0.5);
+    s["latency_p99_ns"] = percentile(gen.latency_ns, 0.99);
+    s["elapsed_ns"] = gen.last_done_ns - gen.first_issue_ns;
+    s["read_bytes"] = st.read_bytes;
+    s["write_bytes"] = st.write_bytes;
+    doc["summary"] = s;
+    if (format == Format::json) {
+        std::cout << doc.dump(2) << '\n';
+    } else if (format == Format::csv) {
+        std::cout << "section,field,value\n";
+        for (const auto& [k, v] : flatten(traffic)) std::cout << "traffic," << k << ',' << csv_value(v) << '\n';
+        for (const auto& [k, v] : flatten(s)) std::cout << "summary," << k << ',' << csv_value(v) << '\n';
+    } else {
+        std::cout << fmt::format("accsim {}: dram {} ({:.1f} GB/s peak), {} {} requests of {} "
+                                 "bytes, {} in flight\n\nsummary\n",
+                                 ACCSIM_VERSION, cfg.get_string("dram.preset"), dc.peak_gb_per_s(),
+                                 t.requests, pattern, t.bytes, t.outstanding);
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& [k, v] : flatten(s)) rows.push_back({k, format_value(v)});
+        print_table(std::cout, rows);
+    }
+    return exit_ok;
+}
+
+} // namespace accsim
