@@ -244,7 +244,7 @@ int cli_main(const std::vector<std::string>& args) {
         if (cmd == "workloads") return cmd_workloads(rest);
         if (cmd == "scalesim") return cmd_scalesim(rest);
         if (cmd == "dram") return cmd_dram(rest);
-        std::vector<std::string> cmds{"run",   "validate",  "compare", "sweep",
+        std::vector<std::string> cmds{"run",   "validate",  "compare",  "sweep",
                                       "study", "workloads", "scalesim", "dram"};
         throw InputError(fmt::format("unknown command '{}'{} (see accsim --help)", cmd,
                                      did_you_mean(cmd, cmds)));

@@ -12,8 +12,8 @@
 #include "workloads/sparse/random.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <fmt/format.h>
 #include <iostream>
 
@@ -97,10 +97,10 @@ double percentile(std::vector<double> v, double p) {
 int cmd_dram(const std::vector<std::string>& args) {
     po::options_description desc("dram");
     desc.add_options()("config", po::value<std::string>(), "config file ([dram] keys)")(
-        "set", po::value<std::vector<std::string>>()->composing(), "dram.KEY=VALUE")(
-        "pattern", po::value<std::string>(), "sequential|random")(
-        "requests", po::value<std::uint64_t>(), "requests in all")(
-        "bytes", po::value<std::uint64_t>(), "bytes per request")(
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "dram.KEY=VALUE")("pattern", po::value<std::string>(), "sequential|random")(
+        "requests", po::value<std::uint64_t>(),
+        "requests in all")("bytes", po::value<std::uint64_t>(), "bytes per request")(
         "outstanding", po::value<std::uint64_t>(), "requests kept in flight")(
         "write-fraction", po::value<double>()->default_value(0), "share of writes, 0..1")(
         "seed", po::value<std::uint64_t>()->default_value(1), "seed of addresses and writes")(
@@ -137,9 +137,9 @@ int cmd_dram(const std::vector<std::string>& args) {
 
     const std::vector<std::string> sets =
         vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    const Config cfg = load_config(option_registry(), vm.count("config") ? vm["config"].as<std::string>()
-                                                                         : std::string(),
-                                   sets);
+    const Config cfg =
+        load_config(option_registry(),
+                    vm.count("config") ? vm["config"].as<std::string>() : std::string(), sets);
     // The [dram] section of CONFIG (a PE array's config serves); an override of anything else
     // would change nothing.
     for (const auto& [k, v] : cfg.values())
@@ -189,8 +189,10 @@ int cmd_dram(const std::vector<std::string>& args) {
         std::cout << doc.dump(2) << '\n';
     } else if (format == Format::csv) {
         std::cout << "section,field,value\n";
-        for (const auto& [k, v] : flatten(traffic)) std::cout << "traffic," << k << ',' << csv_value(v) << '\n';
-        for (const auto& [k, v] : flatten(s)) std::cout << "summary," << k << ',' << csv_value(v) << '\n';
+        for (const auto& [k, v] : flatten(traffic))
+            std::cout << "traffic," << k << ',' << csv_value(v) << '\n';
+        for (const auto& [k, v] : flatten(s))
+            std::cout << "summary," << k << ',' << csv_value(v) << '\n';
     } else {
         std::cout << fmt::format("accsim {}: dram {} ({:.1f} GB/s peak), {} {} requests of {} "
                                  "bytes, {} in flight\n\nsummary\n",

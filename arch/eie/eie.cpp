@@ -10,6 +10,7 @@
 #include <exception>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 #include <functional>
 #include <systemc>
 
@@ -159,14 +160,18 @@ public:
                                         : CodebookMode::automatic;
         const std::string output_npy = cfg.get_path("eie.output_npy");
         p.keep_outputs = !output_npy.empty();
+        // A file that cannot be written fails before the simulation, not after it.
+        if (!output_npy.empty() && !std::ofstream(output_npy, std::ios::binary | std::ios::trunc))
+            throw InputError(fmt::format("{}: eie.output_npy: {}: cannot write file",
+                                         cfg.at("eie.output_npy").origin, output_npy));
         // A real input defines the activations: a density or a generator beside it would
         // silently replace them.
         p.computed_density = cfg.is_word("workload.act_density", "computed");
         // Real weights define their own density.
-        const bool real_weights =
-            !p.weights_dir.empty() ||
-            std::any_of(g.layers.begin(), g.layers.end(),
-                        [](const Layer& l) { return l.weight_values != nullptr; });
+        const bool real_weights = !p.weights_dir.empty() ||
+                                  std::any_of(g.layers.begin(), g.layers.end(), [](const Layer& l) {
+                                      return l.weight_values != nullptr;
+                                  });
         if (real_weights && cfg.at("workload.sparsity").user_set())
             throw InputError(fmt::format(
                 "{}: workload.sparsity = {} cannot be used with real weights ({}): their zeros "

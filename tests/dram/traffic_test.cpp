@@ -21,9 +21,9 @@ TEST_CASE("accsim dram on ideal memory: K requests every latency") {
 
 TEST_CASE("accsim dram: one read on an idle DDR4-2400 takes tRCD + CL + burst") {
     // 16 + 16 + 4 tCK of 1/1.2 GHz = 30 ns; one burst of 64 bytes is a row miss.
-    auto r = run_accsim({"dram", "--set", "dram.preset=ddr4-2400", "--pattern", "sequential",
-                         "--requests", "1", "--bytes", "64", "--outstanding", "1", "--format",
-                         "json"});
+    auto r =
+        run_accsim({"dram", "--set", "dram.preset=ddr4-2400", "--pattern", "sequential",
+                    "--requests", "1", "--bytes", "64", "--outstanding", "1", "--format", "json"});
     REQUIRE(r.exit_code == 0);
     auto s = r.json()["summary"];
     CHECK(s["latency_mean_ns"].get<double>() == doctest::Approx(30.0).epsilon(1e-6));
@@ -43,8 +43,8 @@ TEST_CASE("accsim dram: one read on an idle DDR4-2400 takes tRCD + CL + burst") 
 }
 
 TEST_CASE("accsim dram refuses what it cannot use") {
-    auto r = run_accsim({"dram", "--pattern", "zigzag", "--requests", "1", "--bytes", "64",
-                         "--outstanding", "1"});
+    auto r = run_accsim(
+        {"dram", "--pattern", "zigzag", "--requests", "1", "--bytes", "64", "--outstanding", "1"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("--pattern") != std::string::npos);
     r = run_accsim({"dram", "--set", "pe_array.rows=4", "--pattern", "random", "--requests", "1",
