@@ -70,9 +70,20 @@ private:
     void mark_skip_paths();
 };
 
-// Maps one node (Importer::node) onto the graph: one function per op family (ops.cpp).
+// Maps one node (Importer::node) onto the graph: standard ops (ops.cpp), QONNX's (qonnx.cpp).
 void map_standard_op(Importer& im);
 void map_qonnx_op(Importer& im);
 bool is_qonnx_domain(const std::string& domain);
+
+std::int64_t product(const std::vector<std::int64_t>& dims);
+
+// The ops without hardware (views.cpp).
+void map_alias(Importer& im, std::vector<std::int64_t> dims); // the input, with other dims
+void map_flatten(Importer& im);
+void map_reshape(Importer& im);
+void map_transpose(Importer& im);
+void map_squeeze(Importer& im, bool squeeze); // Squeeze, or Unsqueeze when false
+void map_pad(Importer& im);
+void map_constant(Importer& im);
 
 } // namespace accsim::onnx_import

@@ -1,7 +1,6 @@
-// How each ONNX and QONNX op becomes part of the workload graph: a layer of its own, folded into
-// the layer before it (BatchNormalization, a bias, a constant scale, Pad into the next conv or
-// pool, a quantizer's bit width), or no hardware at all (Identity, Dropout, a reshape of the same
-// numbers). docs/workloads.md has the table.
+// How each standard ONNX op becomes part of the workload graph: a layer of its own, or folded into
+// the layer before it (BatchNormalization, a bias, a constant scale). The ops that only relabel
+// numbers are in views.cpp, QONNX's quantizers in qonnx.cpp; docs/workloads.md has the table.
 #include "workloads/onnx/importer.hpp"
 #include "workloads/onnx/onnx.hpp"
 
@@ -13,13 +12,13 @@
 
 namespace accsim::onnx_import {
 
-namespace {
-
 std::int64_t product(const std::vector<std::int64_t>& d) {
     std::int64_t n = 1;
     for (auto x : d) n *= x;
     return n;
 }
+
+namespace {
 
 // The share of non-zero values, or 1 for none.
 double density_of(const std::vector<float>& v) {
@@ -227,6 +226,22 @@ void map_binary(Importer& im, std::optional<Op> op) {
     im.set_output(v);
 }
 
+// A layer of one input that keeps its shape (relu, an activation), reading the node's input 0.
+void elementwise_layer(Importer& im, Op op, Activation a) {
+    const Value& x = im.value(0);
+    if (x.padded) im.fail("a Pad must be followed by the conv or pool it pads");
+    Layer l;
+    l.op = op;
+    l.activation = a;
+    l.in = x.dims.size() == 3 ? im.image_shape(x, im.node->op_type().c_str())
+                              : Shape{1, 1, int(product(x.dims))};
+    l.out = l.in;
+    Value v = x;
+    v.layer = im.add_layer(l, x);
+    v.bits = 0;
+    im.set_output(v);
+}
+
 void map_relu(Importer& im) {
     const int p = im.foldable_producer(0);
     if (p >= 0) {
@@ -235,21 +250,12 @@ void map_relu(Importer& im) {
         im.set_output(v);
         return;
     }
-    const Value& x = im.value(0);
-    Layer l;
-    l.op = Op::relu;
-    l.in = x.dims.size() == 3 ? im.image_shape(x, "Relu") : Shape{1, 1, int(product(x.dims))};
-    l.out = l.in;
-    Value v = x;
-    v.layer = im.add_layer(l, x);
-    v.bits = 0;
-    im.set_output(v);
+    elementwise_layer(im, Op::relu, Activation::linear);
 }
 
 // Sigmoid, Tanh, LeakyRelu and Softmax (over the channels) as activation layers of their own.
 void map_activation(Importer& im, Activation a) {
     const Value& x = im.value(0);
-    if (x.padded) im.fail("a Pad must be followed by the conv or pool it pads");
     if (a == Activation::softmax) {
         const std::int64_t axis = im.attr_int("axis", -1);
         const std::int64_t rank = std::int64_t(x.dims.size()) + 1;
@@ -257,18 +263,8 @@ void map_activation(Importer& im, Activation a) {
         if (!channels || (x.dims.size() == 3 && (x.dims[1] != 1 || x.dims[2] != 1)))
             im.fail("only a softmax over the channels of a vector is modelled");
     }
-    Layer l;
-    l.op = Op::activation;
-    l.activation = a;
-    l.in = x.dims.size() == 3 ? im.image_shape(x, "activation") : Shape{1, 1, int(product(x.dims))};
-    l.out = l.in;
-    Value v = x;
-    v.layer = im.add_layer(l, x);
-    v.bits = 0;
-    im.set_output(v);
+    elementwise_layer(im, Op::activation, a);
 }
-
-void map_alias(Importer& im, std::vector<std::int64_t> dims);
 
 // Concat along the channels of images of one size, or of vectors.
 void map_concat(Importer& im) {
@@ -343,139 +339,6 @@ void map_clip(Importer& im) {
     map_relu(im);
 }
 
-void map_alias(Importer& im, std::vector<std::int64_t> dims) {
-    Value v = im.value(0);
-    if (product(dims) != product(v.dims)) im.fail("changes the number of values");
-    if (v.padded) im.fail("a Pad must be followed by the conv or pool it pads");
-    v.dims = std::move(dims);
-    im.set_output(v);
-}
-
-void map_flatten(Importer& im) {
-    if (im.attr_int("axis", 1) != 1) im.fail("only axis = 1 is modelled");
-    const Value& x = im.value(0);
-    if (x.dims.size() == 3 && (x.dims[1] != 1 || x.dims[2] != 1)) {
-        // A real flatten of an image: the stream of pixels becomes one vector.
-        Layer l;
-        l.op = Op::flatten;
-        l.in = im.image_shape(x, "Flatten");
-        l.out = {1, 1, int(l.in.elements())};
-        Value v;
-        v.layer = im.add_layer(l, x);
-        v.dims = {l.out.c};
-        im.set_output(v);
-        return;
-    }
-    map_alias(im, {product(x.dims)});
-}
-
-void map_reshape(Importer& im) {
-    const Value& x = im.value(0);
-    const Constant& s = im.weights(1);
-    std::vector<std::int64_t> dims;
-    for (std::size_t k = 1; k < s.values.size(); ++k) dims.push_back(std::int64_t(s.values[k]));
-    for (std::size_t k = 0; k < dims.size(); ++k) {
-        if (dims[k] == 0 && k < x.dims.size()) dims[k] = x.dims[k]; // 0: keep that dimension
-        if (dims[k] == -1) {
-            std::int64_t rest = 1;
-            for (std::size_t j = 0; j < dims.size(); ++j)
-                if (j != k) rest *= dims[j];
-            dims[k] = rest > 0 ? product(x.dims) / rest : -1;
-        }
-    }
-    if (dims.size() == 1 && x.dims.size() == 3 && (x.dims[1] != 1 || x.dims[2] != 1)) {
-        map_flatten(im); // (N, -1) of an image
-        return;
-    }
-    map_alias(im, dims);
-}
-
-void map_transpose(Importer& im) {
-    const Value& x = im.value(0);
-    auto perm = im.attr_ints("perm");
-    if (perm.empty()) im.fail("a Transpose without perm reverses the batch axis too");
-    if (perm.size() != x.dims.size() + 1 || perm[0] != 0)
-        im.fail("only transposes that keep the batch first are modelled");
-    std::vector<std::int64_t> dims;
-    for (std::size_t k = 1; k < perm.size(); ++k) {
-        if (perm[k] < 1 || std::size_t(perm[k]) > x.dims.size()) im.fail("perm is out of range");
-        dims.push_back(x.dims[std::size_t(perm[k] - 1)]);
-    }
-    map_alias(im, dims); // a relabelling of the same numbers (NHWC <-> NCHW)
-}
-
-void map_squeeze(Importer& im, bool squeeze) {
-    const Value& x = im.value(0);
-    std::vector<std::int64_t> axes = im.attr_ints("axes");
-    if (const Constant* c = im.constant(1))
-        for (float a : c->values) axes.push_back(std::int64_t(a));
-    std::vector<std::int64_t> dims = x.dims;
-    if (squeeze) {
-        if (axes.empty()) {
-            dims.erase(std::remove(dims.begin(), dims.end(), 1), dims.end());
-        } else {
-            std::vector<bool> drop(dims.size(), false);
-            for (auto a : axes) {
-                const std::int64_t k = (a < 0 ? a + std::int64_t(dims.size()) + 1 : a) - 1;
-                if (k < 0 || k >= std::int64_t(dims.size()) || dims[std::size_t(k)] != 1)
-                    im.fail("squeezes an axis that is not of size 1 (or the batch)");
-                drop[std::size_t(k)] = true;
-            }
-            std::vector<std::int64_t> kept;
-            for (std::size_t k = 0; k < dims.size(); ++k)
-                if (!drop[k]) kept.push_back(dims[k]);
-            dims = kept;
-        }
-    } else {
-        std::sort(axes.begin(), axes.end());
-        for (auto a : axes) {
-            const std::int64_t rank = std::int64_t(dims.size()) + 1 + 1;
-            const std::int64_t k = (a < 0 ? a + rank : a) - 1;
-            if (k < 0 || k > std::int64_t(dims.size())) im.fail("unsqueezes the batch axis");
-            dims.insert(dims.begin() + k, 1);
-        }
-    }
-    map_alias(im, dims);
-}
-
-void map_pad(Importer& im) {
-    const Value& x = im.value(0);
-    if (im.attr_string("mode", "constant") != "constant")
-        im.fail("only constant padding is modelled");
-    std::vector<std::int64_t> p = im.attr_ints("pads");
-    if (const Constant* c = im.constant(1))
-        for (float v : c->values) p.push_back(std::int64_t(v));
-    if (const Constant* v = im.constant(2); v && !v->values.empty() && v->values[0] != 0)
-        im.fail("only padding with zeros is modelled");
-    if (p.size() != 8 || x.dims.size() != 3)
-        im.fail("only the padding of an image (N, C, H, W) is modelled");
-    // ONNX: begins of N, C, H, W then ends of N, C, H, W.
-    if (p[0] || p[1] || p[4] || p[5]) im.fail("only padding of H and W is modelled");
-    Value v = x;
-    v.padded = true;
-    const std::int64_t add[4] = {p[2], p[3], p[6], p[7]};
-    for (int k = 0; k < 4; ++k) {
-        if (add[k] < 0 || add[k] > 1023) im.fail("pads must be from 0 to 1023");
-        v.pads[k] += int(add[k]);
-    }
-    // The dims stay the unpadded image's: the conv or pool that reads it takes the zeros as its
-    // own padding (any other reader refuses a padded value).
-    im.set_output(v);
-}
-
-void map_constant(Importer& im) {
-    for (const auto& a : im.node->attribute())
-        if (a.name() == "value" && a.has_t()) {
-            try {
-                im.constants[im.node->output(0)] = constant_of(a.t());
-            } catch (const std::runtime_error& e) {
-                im.fail(e.what());
-            }
-            return;
-        }
-    im.fail("only a Constant with a tensor 'value' is modelled");
-}
-
 } // namespace
 
 void map_standard_op(Importer& im) {
@@ -509,63 +372,6 @@ void map_standard_op(Importer& im) {
     if (op == "Resize" || op == "Upsample") return map_resize(im);
     im.fail(fmt::format("op {} is not modelled; accsim reads: {}", op,
                         fmt::join(onnx_supported_ops(), ", ")));
-}
-
-void map_qonnx_op(Importer& im) {
-    const std::string& op = im.node->op_type();
-    int bits = 0;
-    if (op == "Quant") {
-        const Constant& b = im.weights(3);
-        if (b.values.size() != 1 || b.values[0] != std::round(b.values[0]))
-            im.fail("bitwidth must be one whole number");
-        bits = int(b.values[0]);
-    } else if (op == "BipolarQuant") {
-        bits = 1;
-    } else if (op == "Trunc") {
-        const Constant& b = im.weights(4);
-        if (b.values.size() != 1) im.fail("output_bit_width must be one number");
-        bits = int(b.values[0]);
-    } else if (op == "MultiThreshold") {
-        // out_dtype: BIPOLAR, BINARY, UINTn or INTn (FINN's DataType names).
-        const std::string t = im.attr_string("out_dtype", "");
-        int n = 0;
-        if (t == "BIPOLAR" || t == "BINARY")
-            n = 1;
-        else if (t.rfind("UINT", 0) == 0 || t.rfind("INT", 0) == 0)
-            n = std::atoi(t.c_str() + (t[0] == 'U' ? 4 : 3));
-        if (n < 1) im.fail(fmt::format("out_dtype '{}' is not BIPOLAR, BINARY, UINTn or INTn", t));
-        bits = n;
-    } else {
-        im.fail(fmt::format("QONNX op {} is not modelled; accsim reads: {}", op,
-                            fmt::join(onnx_supported_ops(), ", ")));
-    }
-    if (bits < 1 || bits > 32) im.fail(fmt::format("bit width {} is outside 1..32", bits));
-    if (const Constant* x = im.constant(0)) {
-        // Quantized weights: their values as the quantizer leaves them (its zeros are pruned
-        // weights), and their width.
-        Constant q;
-        try {
-            if (op == "Quant") {
-                q = quantize(*x, im.weights(1), im.weights(2), bits, im.attr_int("signed", 1) != 0,
-                             im.attr_int("narrow", 0) != 0,
-                             im.attr_string("rounding_mode", "ROUND"));
-            } else if (op == "BipolarQuant") {
-                q = *x;
-                const float s = im.weights(1).values.empty() ? 1.0f : im.weights(1).values[0];
-                for (auto& v : q.values) v = v >= 0 ? s : -s;
-            } else {
-                im.fail("quantizes a constant; accsim models it on activations only");
-            }
-        } catch (const std::runtime_error& e) {
-            im.fail(e.what());
-        }
-        q.bits = bits;
-        im.constants[im.node->output(0)] = std::move(q);
-        return;
-    }
-    Value v = im.value(0);
-    v.bits = bits; // the width of the activations the next layers read
-    im.set_output(v);
 }
 
 } // namespace accsim::onnx_import

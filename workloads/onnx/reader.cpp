@@ -307,11 +307,6 @@ Graph Importer::run() {
     return g;
 }
 
-bool is_qonnx_domain(const std::string& domain) {
-    return domain == "qonnx.custom_op.general" || domain == "finn.custom_op.general" ||
-           domain == "finn";
-}
-
 } // namespace onnx_import
 
 namespace {
