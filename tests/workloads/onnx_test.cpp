@@ -133,7 +133,11 @@ TEST_CASE("every model of libonnx-testdata imports or is refused with the file n
             g.validate(path); // an imported graph is a consistent one
             ++imported;
         } catch (const InputError& err) {
-            CHECK(std::string(err.what()).rfind(path + ": ", 0) == 0);
+            const std::string msg = err.what();
+            CHECK(msg.rfind(path + ": ", 0) == 0);
+            // A node's refusal names the node, its op and what accsim reads instead.
+            if (msg.find(": node '") != std::string::npos)
+                CHECK(msg.find("accsim reads: Conv") != std::string::npos);
             ++refused;
         }
     }

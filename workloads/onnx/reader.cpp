@@ -77,9 +77,12 @@ Importer::Importer(const std::string& path, const onnx::ModelProto& model)
 
 void Importer::fail(const std::string& what) const {
     if (!node) throw InputError(fmt::format("{}: {}", path_, what));
-    throw InputError(fmt::format("{}: node '{}' ({}): {}", path_,
-                                 node->name().empty() ? node->output(0) : node->name(),
-                                 node->op_type(), what));
+    // Every refusal of a node lists what accsim reads, so the user sees what to export instead.
+    const bool listed = what.find("accsim reads:") != std::string::npos;
+    throw InputError(fmt::format(
+        "{}: node '{}' ({}): {}{}", path_, node->name().empty() ? node->output(0) : node->name(),
+        node->op_type(), what,
+        listed ? "" : fmt::format(" (accsim reads: {})", fmt::join(onnx_supported_ops(), ", "))));
 }
 
 bool Importer::has_input(int input) const {
