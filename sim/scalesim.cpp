@@ -187,7 +187,7 @@ int cmd_scalesim(const std::vector<std::string>& args) {
         // SCALE-Sim's words are bytes (word_size = 1).
         compute << fmt::format("{}, {}, {}, {}, {}, {},\n", id, l["cycles"].get<std::uint64_t>(),
                                l["stall_cycles"].get<std::uint64_t>(),
-                               num(l["macs"].get<double>() * 100 / (c * pes)),
+                               num(l.value("array_macs", 0.0) * 100 / (c * pes)),
                                num(l["mapping_efficiency"].get<double>() * 100),
                                num(l["compute_utilization"].get<double>() * 100));
         bandwidth << fmt::format("{}, {}, {}, {}, {}, {}, {},\n", id,

@@ -306,7 +306,10 @@ private:
             j["cycles"] = cycles;
             j["compute_cycles"] = pl.compute_cycles;
             j["stall_cycles"] = lt.stall_cycles;
-            j["macs"] = l.macs(); // per inference; pl.macs counts the batch
+            j["macs"] = l.macs(); // per inference
+            // What the array computes for the whole batch, by its own shape rule (SCALE-Sim's
+            // ofmap size for 'valid' convs): Overall Util in accsim scalesim divides this.
+            if (pl.on_array) j["array_macs"] = pl.macs;
             if (pl.on_array) {
                 j["folds"] = pl.folds;
                 j["utilization"] = cycles > 0 ? double(pl.macs) / (double(cycles) * pes) : 0.0;

@@ -155,6 +155,31 @@ TEST_CASE("accsim scalesim writes SCALE-Sim's reports with its cycle counts") {
     std::filesystem::remove_all(out);
 }
 
+TEST_CASE("accsim scalesim's Overall Util counts the MACs of SCALE-Sim's own ofmap size") {
+    // 8x8x4 ifmap, 3x3 filters, stride 2, 10 filters, os on 4x4. SCALE-Sim's ofmap is
+    // ceil((8 - 3 + 2) / 2) = 4 rows and columns (a partial last window), 16 pixels, where
+    // 'valid' gives 3 x 3: its MACs are 16 x 36 x 10 = 5,760. Folds: ceil(16/4) x ceil(10/4) = 12 of
+    // 36 + 4 + 4 - 2 = 42 cycles, less one: 503. Overall Util = 5,760 / (503 x 16) = 71.57 %.
+    const std::string cfg = temp_file("[general]\nrun_name = util\n[architecture_presets]\n"
+                                      "ArrayHeight: 4\nArrayWidth: 4\nIfmapSramSzkB: 64\n"
+                                      "FilterSramSzkB: 64\nOfmapSramSzkB: 64\nDataflow: os\n",
+                                      ".cfg");
+    const std::string topo = temp_file(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
+        "Filter, Strides,\nconv, 8, 8, 3, 3, 4, 10, 2,\n",
+        ".csv");
+    const std::string out = temp_path("_dir");
+    std::filesystem::remove(out);
+    auto r = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::ifstream f(out + "/util/COMPUTE_REPORT.csv");
+    std::string header, row;
+    std::getline(f, header);
+    std::getline(f, row);
+    CHECK(row.rfind("0, 503, 0, 71.5705765407554", 0) == 0);
+    std::filesystem::remove_all(out);
+}
+
 TEST_CASE("accsim scalesim names a missing array size") {
     const std::string cfg =
         temp_file("[architecture_presets]\nArrayWidth: 4\nDataflow: os\n", ".cfg");
