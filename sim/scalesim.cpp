@@ -1,12 +1,13 @@
-// accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-p OUTDIR] [--dram PRESET]: reads SCALE-Sim v2's
-// files unchanged, runs them on the pe_array architecture (ideal DRAM unless --dram names a
-// preset) and writes COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv in SCALE-Sim's column format
-// under OUTDIR/<run_name>/, as SCALE-Sim does.
+// accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-i conv|gemm] [-p OUTDIR] [--dram PRESET]: reads
+// SCALE-Sim v2's files unchanged, runs them on the pe_array architecture (ideal DRAM unless --dram
+// names a preset) and writes COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv in SCALE-Sim's column
+// format under OUTDIR/<run_name>/, as SCALE-Sim does.
 #include "common/error.hpp"
 #include "common/options.hpp"
 #include "common/text.hpp"
 #include "sim/cli.hpp"
 #include "sim/run.hpp"
+#include "workloads/workload.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -120,7 +121,15 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
     out.sets.push_back(fmt::format("pe_array.ofmap_sram_kib={}",
                                    integer("architecture_presets.ofmapsramszkb", "OfmapSramSzkB")));
     auto [df, df_line] = need("architecture_presets.dataflow", "Dataflow");
-    std::string d = to_lower(trim(df));
+    std::string d = trim(df);
+    // SCALE-Sim v2 (scale_config.py) compares the value with ['os', 'ws', 'is'] as written: 'WS'
+    // only prints "Invalid dataflow" and the run is not the one the file asks for.
+    if ((d != "os" && d != "ws" && d != "is") &&
+        (to_lower(d) == "os" || to_lower(d) == "ws" || to_lower(d) == "is"))
+        throw InputError(fmt::format("{}:{}: Dataflow = '{}': SCALE-Sim v2 reads the dataflow "
+                                     "case-sensitively, calls '{}' invalid and does not run it "
+                                     "as {}; write '{}'",
+                                     path, df_line, df, d, to_lower(d), to_lower(d)));
     if (d != "os" && d != "ws" && d != "is")
         throw InputError(
             fmt::format("{}:{}: Dataflow = '{}' must be os, ws or is", path, df_line, df));
@@ -137,7 +146,9 @@ std::string num(double x) {
 int cmd_scalesim(const std::vector<std::string>& args) {
     po::options_description desc("scalesim");
     desc.add_options()("config,c", po::value<std::string>(), "SCALE-Sim .cfg")(
-        "topology,t", po::value<std::string>(), "SCALE-Sim topology .csv")(
+        "topology,t", po::value<std::string>(),
+        "SCALE-Sim topology .csv")("input-type,i", po::value<std::string>()->default_value("conv"),
+                                   "topology kind: conv or gemm (M, N, K), as SCALE-Sim's -i")(
         "path,p", po::value<std::string>()->default_value("."),
         "output folder")("dram", po::value<std::string>()->default_value("ideal"),
                          "DRAM preset (configs/dram/NAME.ini); SCALE-Sim assumes ideal");
@@ -153,6 +164,17 @@ int cmd_scalesim(const std::vector<std::string>& args) {
     ScaleSimConfig sc = read_scalesim_cfg(vm["config"].as<std::string>());
     const std::string topo = vm["topology"].as<std::string>();
     if (!fs::exists(topo)) throw InputError(fmt::format("-t {}: file not found", topo));
+    const std::string kind = vm["input-type"].as<std::string>();
+    if (kind != "conv" && kind != "gemm")
+        throw InputError(fmt::format("-i {}: must be conv or gemm", kind));
+    // Read as a SCALE-Sim topology whatever its first line holds, so that a missing header is
+    // named as such (a run would take a headerless file for a native trace).
+    read_scalesim_topology(topo);
+    // The header says which kind a topology is; -i must agree, as SCALE-Sim would misread it.
+    if ((kind == "gemm") != is_scalesim_gemm_topology(topo))
+        throw InputError(fmt::format(
+            "-t {}: the header is {} topology's but -i is {}", topo,
+            is_scalesim_gemm_topology(topo) ? "a GEMM (Layer, M, N, K)" : "a conv", kind));
 
     std::vector<std::string> sets = {"run.arch=pe_array",
                                      "run.workload=" + fs::absolute(topo).string(),

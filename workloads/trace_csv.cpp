@@ -251,9 +251,51 @@ void write_trace_csv(const Graph& g, std::ostream& out) {
     }
 }
 
+namespace {
+
+// The first non-comment line's cells, or empty.
+std::vector<std::string> first_row(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::string t = trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        auto cells = split(t, ',');
+        for (auto& c : cells) c = to_lower(trim(c));
+        return cells;
+    }
+    return {};
+}
+
+// SCALE-Sim's GEMM mode (scalesim/topology_utils.py, load_arrays_gemm) turns a row M, N, K into
+// the conv with an M x K ifmap of one channel, a 1 x K filter and N filters, stride 1: an ofmap of
+// M x 1 pixels with a window of K.
+Layer gemm_layer(const std::string& name, std::int64_t m, std::int64_t n, std::int64_t k) {
+    Layer l;
+    l.name = name;
+    l.op = Op::conv;
+    l.in = {int(m), int(k), 1};
+    l.kernel_h = 1;
+    l.kernel_w = int(k);
+    l.padding = Padding::valid;
+    l.out.c = int(n);
+    l.out = infer_out(l);
+    return l;
+}
+
+} // namespace
+
+bool is_scalesim_gemm_topology(const std::string& path) {
+    const auto cells = first_row(path);
+    return cells.size() >= 4 && cells[0].rfind("layer", 0) == 0 && cells[1] == "m" &&
+           cells[2] == "n" && cells[3] == "k";
+}
+
 // SCALE-Sim topology: `Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width,
-// Channels, Num Filter, Strides,` (SCALE-Sim v2's topologies/ files). No padding: out = (H - R) / S
-// + 1.
+// Channels, Num Filter, Strides,` (SCALE-Sim v2's topologies/ files), or in GEMM mode
+// `Layer, M, N, K,`. No padding: out = (H - R) / S + 1. A layer whose name contains "DP" is
+// depthwise: SCALE-Sim (load_arrays_conv) runs it as one layer of one channel per channel,
+// named NAME + "Channel_" + index, and so does accsim.
 Graph read_scalesim_topology(const std::string& path) {
     static const std::vector<std::string> names = {"IFMAP Height", "IFMAP Width", "Filter Height",
                                                    "Filter Width", "Channels",    "Num Filter",
@@ -263,7 +305,7 @@ Graph read_scalesim_topology(const std::string& path) {
     g.name = file_stem(path);
     std::string line;
     int n = 0;
-    bool header = false;
+    bool header = false, gemm = false;
     while (std::getline(in, line)) {
         ++n;
         std::string t = trim(line);
@@ -271,27 +313,56 @@ Graph read_scalesim_topology(const std::string& path) {
         auto cells = split(t, ',');
         while (!cells.empty() && cells.back().empty()) cells.pop_back(); // trailing commas
         if (!header) {
-            if (cells.empty() || to_lower(cells[0]) != "layer name")
+            const std::string first = cells.empty() ? "" : to_lower(cells[0]);
+            gemm = cells.size() >= 4 && first.rfind("layer", 0) == 0 && to_lower(cells[1]) == "m" &&
+                   to_lower(cells[2]) == "n" && to_lower(cells[3]) == "k";
+            if (!gemm && first != "layer name")
                 throw InputError(fmt::format(
-                    "{}:{}: expected the SCALE-Sim header 'Layer name, IFMAP Height, ...'", path,
-                    n));
-            if (cells.size() < 8)
+                    "{}:{}: expected the SCALE-Sim header 'Layer name, IFMAP Height, ...' (or "
+                    "'Layer, M, N, K' for GEMM mode); SCALE-Sim skips its first line whatever it "
+                    "holds, so a topology without one would lose its first layer",
+                    path, n));
+            if (!gemm && cells.size() < 8)
                 throw InputError(fmt::format("{}:{}: the header has {} columns, SCALE-Sim needs 8",
                                              path, n, cells.size()));
             header = true;
             continue;
         }
-        if (cells.size() < 8)
+        const std::size_t want = gemm ? 4 : 8;
+        if (cells.size() < want)
             throw InputError(
-                fmt::format("{}:{}: expected 8 columns, found {}", path, n, cells.size()));
-        int v[7];
-        for (int i = 0; i < 7; ++i) {
-            auto x = parse_int(cells[i + 1]);
+                fmt::format("{}:{}: expected {} columns, found {}", path, n, want, cells.size()));
+        if (gemm) {
+            std::int64_t v[3];
+            static const char* mnk[] = {"M", "N", "K"};
+            for (int i = 0; i < 3; ++i) {
+                auto x = parse_int(cells[std::size_t(i) + 1]);
+                if (!x || *x <= 0 || *x > (1 << 24))
+                    throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a positive "
+                                                 "integer up to 2^24",
+                                                 path, n, mnk[i], cells[std::size_t(i) + 1]));
+                v[i] = *x;
+            }
+            Layer l = gemm_layer(trim(cells[0]), v[0], v[1], v[2]);
+            if (g.layers.empty()) g.input = l.in;
+            g.layers.push_back(std::move(l));
+            g.validate(fmt::format("{}:{}", path, n));
+            continue;
+        }
+        int v[8];
+        const std::size_t columns = std::min<std::size_t>(cells.size(), 9); // a stride-width column
+        for (std::size_t i = 1; i < columns; ++i) {
+            auto x = parse_int(cells[i]);
+            const std::string col = i <= 7 ? names[i - 1] : "Stride Width";
             if (!x || *x <= 0 || *x > (1 << 30))
                 throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a positive integer",
-                                             path, n, names[i], cells[i + 1]));
-            v[i] = int(*x);
+                                             path, n, col, cells[i]));
+            v[i - 1] = int(*x);
         }
+        if (columns == 9 && v[7] != v[6])
+            throw InputError(fmt::format("{}:{}: stride height {} and width {} differ; accsim's "
+                                         "layers have one stride for both axes",
+                                         path, n, v[6], v[7]));
         Layer l;
         l.name = cells[0];
         l.op = Op::conv;
@@ -304,9 +375,20 @@ Graph read_scalesim_topology(const std::string& path) {
             throw InputError(fmt::format("{}:{}: filter {}x{} is larger than the ifmap {}x{}", path,
                                          n, l.kernel_h, l.kernel_w, l.in.h, l.in.w));
         l.out.c = v[5];
+        const bool depthwise = l.name.find("DP") != std::string::npos;
+        const int copies = depthwise ? l.in.c : 1;
+        if (depthwise && copies > 65536)
+            throw InputError(fmt::format("{}:{}: a DP layer of {} channels is split into as many "
+                                         "layers; at most 65,536",
+                                         path, n, copies));
+        if (depthwise) l.in.c = 1;
         l.out = infer_out(l);
-        if (g.layers.empty()) g.input = l.in;
-        g.layers.push_back(std::move(l));
+        const std::string base = l.name;
+        for (int c = 0; c < copies; ++c) {
+            if (depthwise) l.name = base + "Channel_" + std::to_string(c);
+            if (g.layers.empty()) g.input = l.in;
+            g.layers.push_back(l);
+        }
         g.validate(fmt::format("{}:{}", path, n));
     }
     if (!header) throw InputError(fmt::format("{}: empty topology file", path));

@@ -83,7 +83,10 @@ bool is_scalesim_topology(const std::string& path) {
     while (std::getline(in, line)) {
         std::string t = trim(line);
         if (t.empty() || t[0] == '#') continue;
-        return to_lower(t).rfind("layer name", 0) == 0;
+        const auto cells = split(to_lower(t), ',');
+        return to_lower(t).rfind("layer name", 0) == 0 ||
+               (cells.size() >= 4 && trim(cells[1]) == "m" && trim(cells[2]) == "n" &&
+                trim(cells[3]) == "k");
     }
     return false;
 }

@@ -31,8 +31,11 @@ Graph make_builtin(const std::string& name, SkipMode skip);
 Graph read_trace_csv(const std::string& path);
 void write_trace_csv(const Graph& g, std::ostream& out);
 
-// SCALE-Sim's topology CSV: every row is an independent conv layer reading from memory.
+// SCALE-Sim's topology CSV: every row is an independent conv layer reading from memory; a GEMM
+// topology (`Layer, M, N, K`) as SCALE-Sim's -i gemm maps it; a "DP" layer split per channel.
 Graph read_scalesim_topology(const std::string& path);
+// True when the file's header is SCALE-Sim's GEMM one (`Layer, M, N, K`).
+bool is_scalesim_gemm_topology(const std::string& path);
 
 // True when a run.workload value names a file (.csv: native trace or SCALE-Sim topology; .onnx:
 // ONNX or QONNX model) rather than a built-in network.

@@ -158,8 +158,8 @@ TEST_CASE("accsim scalesim writes SCALE-Sim's reports with its cycle counts") {
 TEST_CASE("accsim scalesim's Overall Util counts the MACs of SCALE-Sim's own ofmap size") {
     // 8x8x4 ifmap, 3x3 filters, stride 2, 10 filters, os on 4x4. SCALE-Sim's ofmap is
     // ceil((8 - 3 + 2) / 2) = 4 rows and columns (a partial last window), 16 pixels, where
-    // 'valid' gives 3 x 3: its MACs are 16 x 36 x 10 = 5,760. Folds: ceil(16/4) x ceil(10/4) = 12 of
-    // 36 + 4 + 4 - 2 = 42 cycles, less one: 503. Overall Util = 5,760 / (503 x 16) = 71.57 %.
+    // 'valid' gives 3 x 3: its MACs are 16 x 36 x 10 = 5,760. Folds: ceil(16/4) x ceil(10/4) = 12
+    // of 36 + 4 + 4 - 2 = 42 cycles, less one: 503. Overall Util = 5,760 / (503 x 16) = 71.57 %.
     const std::string cfg = temp_file("[general]\nrun_name = util\n[architecture_presets]\n"
                                       "ArrayHeight: 4\nArrayWidth: 4\nIfmapSramSzkB: 64\n"
                                       "FilterSramSzkB: 64\nOfmapSramSzkB: 64\nDataflow: os\n",
@@ -178,6 +178,85 @@ TEST_CASE("accsim scalesim's Overall Util counts the MACs of SCALE-Sim's own ofm
     std::getline(f, row);
     CHECK(row.rfind("0, 503, 0, 71.5705765407554", 0) == 0);
     std::filesystem::remove_all(out);
+}
+
+namespace {
+
+// Runs accsim scalesim on a 4x4 os array with the given topology; returns its exit and the
+// COMPUTE_REPORT rows after the header.
+std::pair<accsim::test::CommandResult, std::vector<std::string>>
+scalesim_4x4(const std::string& topology, const std::vector<std::string>& more = {},
+             const std::string& dataflow = "os") {
+    const std::string cfg = temp_file("[general]\nrun_name = t\n[architecture_presets]\n"
+                                      "ArrayHeight: 4\nArrayWidth: 4\nIfmapSramSzkB: 64\n"
+                                      "FilterSramSzkB: 64\nOfmapSramSzkB: 64\nDataflow: " +
+                                          dataflow + "\n",
+                                      ".cfg");
+    const std::string out = temp_path("_dir");
+    std::filesystem::remove(out);
+    std::vector<std::string> args{"scalesim", "-c", cfg, "-t", temp_file(topology, ".csv"),
+                                  "-p",       out};
+    args.insert(args.end(), more.begin(), more.end());
+    auto r = run_accsim(args);
+    std::vector<std::string> rows;
+    std::ifstream f(out + "/t/COMPUTE_REPORT.csv");
+    std::string line;
+    std::getline(f, line);
+    while (std::getline(f, line)) rows.push_back(line);
+    std::filesystem::remove_all(out);
+    return {r, rows};
+}
+
+} // namespace
+
+TEST_CASE("accsim scalesim -i gemm maps M, N, K as SCALE-Sim does") {
+    // SCALE-Sim's GEMM mode: an M x K ifmap, a 1 x K filter, N filters. M = 8, N = 10, K = 36 on
+    // 4x4 os: 8 ofmap pixels x 10 filters, T = 36: 2 x 3 folds of 36 + 4 + 4 - 2 cycles, less one:
+    // 251.
+    auto [r, rows] = scalesim_4x4("Layer, M, N, K,\ng1, 8, 10, 36,\n", {"-i", "gemm"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].rfind("0, 251, 0, ", 0) == 0);
+    // The same file without -i gemm is refused, as is a conv topology with it.
+    auto [r2, rows2] = scalesim_4x4("Layer, M, N, K,\ng1, 8, 10, 36,\n");
+    CHECK(r2.exit_code == 2);
+    CHECK(r2.err.find("-i is conv") != std::string::npos);
+}
+
+TEST_CASE("accsim scalesim splits a DP layer into one single-channel layer per channel") {
+    // SCALE-Sim's load_arrays_conv: DP1 with 4 channels becomes DP1Channel_0..3, each an 8x8x1
+    // ifmap, a 3x3 filter and 1 filter: 36 ofmap pixels, T = 9, 9 row folds of 9 + 4 + 4 - 2 =
+    // 15 cycles, less one: 134 each.
+    auto [r, rows] = scalesim_4x4(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
+        "Filter, Strides,\nDP1, 8, 8, 3, 3, 4, 1, 1,\n");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    REQUIRE(rows.size() == 4);
+    for (std::size_t k = 0; k < 4; ++k)
+        CHECK(rows[k].rfind(std::to_string(k) + ", 134, 0, ", 0) == 0);
+}
+
+TEST_CASE("accsim scalesim refuses what SCALE-Sim would read differently") {
+    const std::string conv = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter "
+                             "Width, Channels, Num Filter, Strides,\nc, 8, 8, 3, 3, 4, 10, 1,\n";
+    // An upper-case dataflow: SCALE-Sim v2 calls it invalid.
+    auto [r, rows] = scalesim_4x4(conv, {}, "WS");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("case-sensitively") != std::string::npos);
+    // A topology without its header line: SCALE-Sim would skip the first layer as a header.
+    auto [r2, rows2] = scalesim_4x4("c, 8, 8, 3, 3, 4, 10, 1,\n");
+    CHECK(r2.exit_code == 2);
+    CHECK(r2.err.find("expected the SCALE-Sim header") != std::string::npos);
+    // Separate stride height and width: equal ones run, unequal ones are refused by name.
+    auto [r3, rows3] = scalesim_4x4(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
+        "Filter, Stride Height, Stride Width,\nc, 8, 8, 3, 3, 4, 10, 1, 1,\n");
+    CHECK(r3.exit_code == 0);
+    auto [r4, rows4] = scalesim_4x4(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
+        "Filter, Stride Height, Stride Width,\nc, 8, 8, 3, 3, 4, 10, 1, 2,\n");
+    CHECK(r4.exit_code == 2);
+    CHECK(r4.err.find("stride height 1 and width 2 differ") != std::string::npos);
 }
 
 TEST_CASE("accsim scalesim names a missing array size") {
