@@ -62,6 +62,13 @@ OptionRegistry build_registry() {
     register_dram_options(reg);
     register_tech_options(reg);
     for (const auto& a : architectures()) a.register_options(reg);
+    // Ranges in which the models' arithmetic is exact: clock periods of at least 1 ps (SystemC's
+    // time resolution), memories whose byte counts fit 64 bits with room to spare.
+    for (const auto& o : reg.all()) {
+        Option& opt = *reg.find(o.key);
+        const double ceiling = o.unit == "MHz" ? 1e6 : o.unit == "KiB" ? 1e9 : 0;
+        if (ceiling > 0 && (!opt.max || *opt.max > ceiling)) opt.max = ceiling;
+    }
     // Who reads each key: an architecture reads its own section and the shared keys it names.
     for (const auto& o : reg.all()) {
         const std::string head = o.key.substr(0, o.key.find('.'));

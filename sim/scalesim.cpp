@@ -25,7 +25,7 @@ namespace {
 
 struct ScaleSimConfig {
     std::string run_name = "scale_run";
-    std::vector<std::string> sets; // accsim overrides
+    std::vector<Override> sets; // accsim overrides, each with the .cfg line it comes from
 };
 
 // SCALE-Sim's .cfg is read by Python's configparser: `key = value` or `key : value`, comments
@@ -108,18 +108,31 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
                 fmt::format("{}:{}: {} = '{}' must be a positive integer", path, line, name, text));
         return *x;
     };
-    if (auto it = v.find("general.run_name"); it != v.end()) out.run_name = it->second.first;
-    out.sets.push_back(fmt::format("pe_array.rows={}",
-                                   integer("architecture_presets.arrayheight", "ArrayHeight")));
-    out.sets.push_back(
-        fmt::format("pe_array.cols={}", integer("architecture_presets.arraywidth", "ArrayWidth")));
-    out.sets.push_back(fmt::format("pe_array.ifmap_sram_kib={}",
-                                   integer("architecture_presets.ifmapsramszkb", "IfmapSramSzkB")));
-    out.sets.push_back(
-        fmt::format("pe_array.filter_sram_kib={}",
-                    integer("architecture_presets.filtersramszkb", "FilterSramSzkB")));
-    out.sets.push_back(fmt::format("pe_array.ofmap_sram_kib={}",
-                                   integer("architecture_presets.ofmapsramszkb", "OfmapSramSzkB")));
+    if (auto it = v.find("general.run_name"); it != v.end()) {
+        out.run_name = trim(it->second.first);
+        // The reports go to OUTDIR/run_name: a name that leaves OUTDIR is refused.
+        if (out.run_name.empty() || out.run_name == "." || out.run_name == ".." ||
+            out.run_name.find_first_of("/\\") != std::string::npos)
+            throw InputError(fmt::format("{}:{}: run_name '{}' must be a plain folder name (no "
+                                         "'/', not '..'): the reports are written to "
+                                         "OUTDIR/run_name",
+                                         path, it->second.second, out.run_name));
+    }
+    auto set = [&](const std::string& key, const std::string& k, const char* name,
+                   const std::string& value) {
+        out.sets.push_back({fmt::format("{}={}", key, value),
+                            fmt::format("{}:{}: {}", path, v.at(k).second, name)});
+    };
+    set("pe_array.rows", "architecture_presets.arrayheight", "ArrayHeight",
+        std::to_string(integer("architecture_presets.arrayheight", "ArrayHeight")));
+    set("pe_array.cols", "architecture_presets.arraywidth", "ArrayWidth",
+        std::to_string(integer("architecture_presets.arraywidth", "ArrayWidth")));
+    set("pe_array.ifmap_sram_kib", "architecture_presets.ifmapsramszkb", "IfmapSramSzkB",
+        std::to_string(integer("architecture_presets.ifmapsramszkb", "IfmapSramSzkB")));
+    set("pe_array.filter_sram_kib", "architecture_presets.filtersramszkb", "FilterSramSzkB",
+        std::to_string(integer("architecture_presets.filtersramszkb", "FilterSramSzkB")));
+    set("pe_array.ofmap_sram_kib", "architecture_presets.ofmapsramszkb", "OfmapSramSzkB",
+        std::to_string(integer("architecture_presets.ofmapsramszkb", "OfmapSramSzkB")));
     auto [df, df_line] = need("architecture_presets.dataflow", "Dataflow");
     std::string d = trim(df);
     // SCALE-Sim v2 (scale_config.py) compares the value with ['os', 'ws', 'is'] as written: 'WS'
@@ -133,7 +146,7 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
     if (d != "os" && d != "ws" && d != "is")
         throw InputError(
             fmt::format("{}:{}: Dataflow = '{}' must be os, ws or is", path, df_line, df));
-    out.sets.push_back("pe_array.dataflow=" + d);
+    set("pe_array.dataflow", "architecture_presets.dataflow", "Dataflow", d);
     return out;
 }
 
@@ -176,12 +189,10 @@ int cmd_scalesim(const std::vector<std::string>& args) {
             "-t {}: the header is {} topology's but -i is {}", topo,
             is_scalesim_gemm_topology(topo) ? "a GEMM (Layer, M, N, K)" : "a conv", kind));
 
-    std::vector<std::string> sets = {"run.arch=pe_array",
-                                     "run.workload=" + fs::absolute(topo).string(),
-                                     "run.batch=1",
-                                     "pe_array.add_unit=output_path",
-                                     "pe_array.ofmap_size=scalesim",
-                                     "dram.preset=" + vm["dram"].as<std::string>()};
+    std::vector<Override> sets = as_overrides(
+        {"run.arch=pe_array", "run.workload=" + fs::absolute(topo).string(), "run.batch=1",
+         "pe_array.add_unit=output_path", "pe_array.ofmap_size=scalesim"});
+    sets.push_back({"dram.preset=" + vm["dram"].as<std::string>(), "--dram"});
     sets.insert(sets.end(), sc.sets.begin(), sc.sets.end());
     Config cfg = load_run_config("", sets);
     Report r = run_simulation(cfg);

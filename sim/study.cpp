@@ -77,9 +77,16 @@ Study read_study(const std::string& path) {
                                          did_you_mean(key, keys)));
         };
         if (section == "study") {
-            if (key == "name")
+            if (key == "name") {
                 s.name = e.value;
-            else if (key == "title")
+                // The name becomes NAME.csv, NAME.json and NAME.png in the output folder.
+                if (s.name.empty() || s.name == "." || s.name == ".." ||
+                    s.name.find_first_of("/\\") != std::string::npos)
+                    throw InputError(fmt::format("{}: name '{}' must be a plain file name (no "
+                                                 "'/', not '..'): the study writes NAME.csv, "
+                                                 "NAME.json and NAME.png",
+                                                 place, s.name));
+            } else if (key == "title")
                 s.title = e.value;
             else if (key == "metrics") {
                 s.metrics = split(e.value, ',');
@@ -385,13 +392,20 @@ int cmd_study(const std::vector<std::string>& args) {
     fs::create_directories(out_dir, ec);
     if (ec)
         throw InputError(fmt::format("--out {}: cannot create folder: {}", out_dir, ec.message()));
+    // Every file is checked once written: a study that says "wrote" has written.
+    auto check_written = [](std::ofstream& f, const std::string& path) {
+        f.flush();
+        if (!f) throw std::runtime_error(fmt::format("{}: writing failed", path));
+    };
     {
-        std::ofstream csv(fs::path(out_dir) / (st.name + ".csv"));
+        const std::string csv_path = (fs::path(out_dir) / (st.name + ".csv")).string();
+        std::ofstream csv(csv_path);
         for (const auto& r : rows) {
             std::string line;
             for (std::size_t i = 0; i < r.size(); ++i) line += (i ? "," : "") + csv_escape(r[i]);
             csv << line << '\n';
         }
+        check_written(csv, csv_path);
     }
     ojson j;
     j["study"] = st.name;
@@ -401,7 +415,11 @@ int cmd_study(const std::vector<std::string>& args) {
     j["published"] = jpub;
     j["plot"] = st.plot;
     std::string json_path = (fs::path(out_dir) / (st.name + ".json")).string();
-    std::ofstream(json_path) << j.dump(2) << '\n';
+    {
+        std::ofstream json(json_path);
+        json << j.dump(2) << '\n';
+        check_written(json, json_path);
+    }
     fmt::print("\nwrote {}/{}.csv and .json\n", out_dir, st.name);
 
     if (!st.plot.empty() && !vm.count("no-plot")) {

@@ -52,7 +52,7 @@ void register_options(OptionRegistry& reg) {
             "depth of every stream: tensor (hls4ml's default, H*W pixels of the tensor), "
             "optimized (run with unbounded FIFOs, then depth = peak + 1 and run again), minimal "
             "(smallest depth per FIFO that keeps the initiation interval), or a number")
-        .at_least(1)
+        .range(1, 1 << 30)
         .one_of({"tensor", "optimized", "minimal"});
     reg.add("dataflow.fifo_rounding", OptType::string, "hls4ml", "",
             "depth rule of optimized: hls4ml (peak + 1) or finn (peak + 1, then at least 2, and "

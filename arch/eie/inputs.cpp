@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <limits>
 #include <type_traits>
 
 namespace accsim::eie {
@@ -94,6 +95,12 @@ SparseColumns layer_weights(const Layer& l, int index, const Params& p) {
                 }
                 if (non_finite)
                     for (std::size_t k = 0; k < a.elements(); ++k) finite_value(a, k, path, l);
+                if constexpr (sizeof(T) == 8) // weights are kept as 32-bit floats
+                    for (std::size_t k = 0; k < a.elements(); ++k)
+                        if (std::fabs(at(k)) > double(std::numeric_limits<float>::max()))
+                            throw InputError(fmt::format("{}: layer {}: element {} is {:g}, "
+                                                         "beyond the range of 32-bit floats",
+                                                         path, l.name, k, at(k)));
             }
             return from_dense_rows(rows, cols, at);
         };

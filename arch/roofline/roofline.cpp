@@ -1,6 +1,10 @@
 #include "arch/roofline/roofline.hpp"
 
+#include "common/error.hpp"
+
+#include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <systemc>
 
 namespace accsim::roofline {
@@ -54,6 +58,19 @@ public:
             cfg.get_real("roofline.bandwidth_gb_per_s") * 1e3 / clock_mhz;
         const auto batch = static_cast<std::uint64_t>(cfg.get_int("run.batch"));
 
+        // The bound in cycles must fit the 64-bit cycle count (2^62 leaves room for the sums).
+        double whole = 0;
+        for (const auto& l : g.layers)
+            whole +=
+                std::max(double(l.macs()) / macs_per_cycle,
+                         (double(l.weights()) + double(l.out.elements()) * 2) / bytes_per_cycle) *
+                double(batch);
+        if (!(whole < std::ldexp(1.0, 62)))
+            throw InputError(fmt::format(
+                "the roofline bound of {} would be about {:.3g} cycles, beyond 2^62: raise "
+                "roofline.macs_per_cycle ({}) or roofline.bandwidth_gb_per_s ({})",
+                g.name, whole, cfg.at("roofline.macs_per_cycle").value,
+                cfg.at("roofline.bandwidth_gb_per_s").value));
         std::vector<LayerBound> bounds;
         std::vector<std::uint64_t> cycles;
         for (const auto& l : g.layers) {
