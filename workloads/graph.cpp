@@ -254,7 +254,27 @@ void Graph::validate(const std::string& where) const {
             for (int p : l.pads)
                 if (p < 0 || p >= std::max(l.kernel_h, l.kernel_w))
                     fail(l, "explicit pads must be at least 0 and smaller than the kernel");
-        if (l.weight_bits <= 0 || l.act_bits <= 0) fail(l, "bit widths must be positive");
+        if (l.weight_bits <= 0 || l.act_bits <= 0 || l.weight_bits > 32 || l.act_bits > 32)
+            fail(l, "bit widths must be from 1 to 32");
+        // Every count the models take from a layer must fit 64 bits with room for sums over
+        // layers and batches (2^62): elements, weights, MACs, checked before they are used.
+        {
+            const std::uint64_t limit = std::uint64_t(1) << 62;
+            auto product = [&](std::initializer_list<std::uint64_t> f) {
+                std::uint64_t p = 1;
+                for (auto x : f)
+                    if (__builtin_mul_overflow(p, x, &p) || p > limit) return false;
+                return true;
+            };
+            const auto u = [](int v) { return std::uint64_t(std::max(v, 0)); };
+            if (!product({u(l.in.h), u(l.in.w), u(l.in.c)}) ||
+                !product({u(l.out.h), u(l.out.w), u(l.out.c)}) ||
+                !product({u(l.kernel_h), u(l.kernel_w), u(l.in.c), u(l.out.c)}) ||
+                !product({u(l.out.h), u(l.out.w), u(l.out.c), u(l.kernel_h), u(l.kernel_w),
+                          u(l.in.c)}) ||
+                !product({u(l.in.h), u(l.in.w), u(l.in.c), u(l.out.c)}))
+                fail(l, "its sizes multiply to more than 2^62 (elements, weights or MACs)");
+        }
         if (!(l.weight_density > 0 && l.weight_density <= 1) ||
             !(l.act_density > 0 && l.act_density <= 1))
             fail(l, "densities must be in (0, 1]");

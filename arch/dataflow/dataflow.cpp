@@ -521,6 +521,17 @@ private:
             b["histogram"] = f.occupancy().histogram_json();
         }
 
+        // Counts are reported as whole numbers; beyond 2^53 a double no longer holds them.
+        for (const auto& [what, v] : {std::pair<const char*, double>{"LUTs", total.lut},
+                                      {"FFs", total.ff},
+                                      {"BRAM18s", total.bram18},
+                                      {"DSPs", total.dsp},
+                                      {"URAMs", total.uram}})
+            if (!(v < std::ldexp(1.0, 53)))
+                throw InputError(fmt::format("workload {}: the design would need about {:.3g} "
+                                             "{}, beyond what accsim's cost model counts "
+                                             "exactly (2^53) and any FPGA's size",
+                                             g.name, v, what));
         const double seconds_per_cycle = 1e-6 / clock_mhz;
         auto& sm = report.summary();
         sm["cycles"] = r.makespan_cycles;

@@ -63,6 +63,40 @@ TEST_CASE("numbers outside the range where the models' arithmetic is exact are e
     for (const auto& c : cases) check(c);
 }
 
+TEST_CASE("sizes whose products overflow are refused before any arithmetic") {
+    const std::string header =
+        "name,op,inputs,in_h,in_w,in_c,out_h,out_w,out_c,kernel_h,kernel_w,stride,padding,pool,"
+        "activation,weight_bits,act_bits,weight_density,act_density,skip_path\n";
+    // A 2^30-cubed tensor: 2^90 elements (the roofline reported 0 MACs).
+    const std::string cube =
+        temp_file(header + "x,relu,,1073741824,1073741824,1073741824,1073741824,"
+                           "1073741824,1073741824,1,1,1,same,max,linear,8,8,1,1,0\n",
+                  ".csv");
+    // Bit widths beyond 32 (they overflowed the FPGA cost formulas).
+    const std::string bits = temp_file(
+        header + "fc,dense,,1,1,10,1,1,10,1,1,1,same,max,linear,1073741824,8,1,1,0\n", ".csv");
+    // A dense 2^30 -> 2^30 layer: 2^60 weights fit, its LUT count does not (it was negative).
+    const std::string dense = temp_file(
+        header + "fc,dense,,1,1,1073741824,1,1,1073741824,1,1,1,same,max,linear,8,8,1,1,0\n",
+        ".csv");
+    const std::string df = temp_file("[run]\narch = dataflow\n");
+    const std::vector<Case> cases{
+        {"2^90 elements",
+         {"run", roofline, "--set", "run.workload=" + cube},
+         2,
+         {cube + ":2: layer 'x': its sizes multiply to more than 2^62"}},
+        {"2^30-bit weights",
+         {"run", roofline, "--set", "run.workload=" + bits},
+         2,
+         {bits + ":2: layer 'fc': bit widths must be from 1 to 32"}},
+        {"2^60 weights on an FPGA",
+         {"run", df, "--set", "run.workload=" + dense},
+         2,
+         {"beyond what accsim's cost model counts exactly"}},
+    };
+    for (const auto& c : cases) check(c);
+}
+
 TEST_CASE("files that are not what they claim are exit 2 naming them") {
     const std::string dir = temp_path("_dir");
     fs::remove(dir);
