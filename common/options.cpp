@@ -233,6 +233,7 @@ std::vector<IniEntry> read_ini(const std::string& path) {
         int n = 0;
         while (std::getline(ls, line)) {
             ++n;
+            if (!valid_utf8(line)) throw InputError(fmt::format("{}:{}: not valid UTF-8", path, n));
             std::string t = trim(line.substr(0, line.find('#')));
             if (t.empty()) continue;
             if (t.front() == '[') {

@@ -38,6 +38,7 @@ std::vector<IniEntry> read_configparser(const std::string& path) {
     int n = 0;
     while (std::getline(in, line)) {
         ++n;
+        if (!valid_utf8(line)) throw InputError(fmt::format("{}:{}: not valid UTF-8", path, n));
         std::string t = trim(line);
         if (t.empty() || t[0] == '#' || t[0] == ';') continue;
         if (t.front() == '[') {

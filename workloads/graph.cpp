@@ -1,6 +1,7 @@
 #include "workloads/graph.hpp"
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -221,6 +222,8 @@ void Graph::validate(const std::string& where) const {
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const Layer& l = layers[i];
         if (l.name.empty()) throw InputError(fmt::format("{}: layer {} has no name", where, i));
+        if (!valid_utf8(l.name))
+            throw InputError(fmt::format("{}: layer {}: its name is not valid UTF-8", where, i));
         if (!names.insert(l.name).second) fail(l, "name used twice");
         for (int in : l.inputs)
             if (in < 0 || in >= int(i)) fail(l, "reads a layer that is not defined before it");

@@ -179,3 +179,17 @@ TEST_CASE("outputs that would land elsewhere or be lost are refused") {
     };
     for (const auto& c : cases) check(c);
 }
+
+TEST_CASE("names and texts that are not valid UTF-8 are exit 2 naming the file and line") {
+    const std::string study = temp_file("[study]\nname = s\ntitle = bad \xff\xfe title\n");
+    const std::string csv = temp_file(
+        "name,op,inputs,in_h,in_w,in_c,out_h,out_w,out_c,kernel_h,kernel_w,stride,padding,pool,"
+        "activation,weight_bits,act_bits,weight_density,act_density,skip_path\n"
+        "fc\xc3\x28,dense,,1,1,10,1,1,10,1,1,1,same,max,linear,8,8,1,1,0\n",
+        ".csv");
+    const std::vector<Case> cases{
+        {"study title", {"study", study, "--no-plot"}, 2, {study + ":3: not valid UTF-8"}},
+        {"layer name", {"workloads", "show", csv}, 2, {csv + ":2: layer 0: its name is not valid"}},
+    };
+    for (const auto& c : cases) check(c);
+}

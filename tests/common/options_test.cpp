@@ -134,3 +134,14 @@ TEST_CASE("a malformed --set is refused") {
     CHECK(load_error("", {"array.rows"}).find("expected SECTION.KEY=VALUE") != std::string::npos);
     CHECK(load_error("", {"array.rowz=3"}).find("did you mean 'array.rows'") != std::string::npos);
 }
+
+TEST_CASE("UTF-8 is checked as RFC 3629 defines it") {
+    CHECK(accsim::valid_utf8("plain ascii"));
+    CHECK(accsim::valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80")); // é, €, an emoji
+    CHECK_FALSE(accsim::valid_utf8("\xff"));                                // never a UTF-8 byte
+    CHECK_FALSE(accsim::valid_utf8("\xc3"));                                // cut short
+    CHECK_FALSE(accsim::valid_utf8("\xc3\x28"));         // a bad continuation byte
+    CHECK_FALSE(accsim::valid_utf8("\xc0\xaf"));         // an overlong '/'
+    CHECK_FALSE(accsim::valid_utf8("\xed\xa0\x80"));     // a UTF-16 surrogate
+    CHECK_FALSE(accsim::valid_utf8("\xf4\x90\x80\x80")); // beyond U+10FFFF
+}
