@@ -45,20 +45,22 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
         return;
     }
     // Time in DRAM clocks: the request is seen at the next clock edge.
-    const std::uint64_t arrival_ck =
-        std::uint64_t(std::ceil(arrival.to_seconds() * cfg_.clock_mhz * 1e6 - 1e-6));
+    const std::uint64_t arrival_ck = ck_at(arrival, true);
     const std::uint64_t burst_bytes = std::uint64_t(cfg_.burst_bytes());
     const std::uint64_t first = trans.get_address() / burst_bytes;
     const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
     pending_[id] = {&trans, last - first + 1, 0};
-    arrived_.push_back(id);
-    for (std::uint64_t a = first; a <= last; ++a) {
-        DramCoordinates c = map_.decode(a * burst_bytes);
-        channels_[std::size_t(c.channel)].push(
-            {id, arrival_ck, c.rank, c.bank_group, c.bank, c.row, write});
-    }
-    // Every request of this delta cycle is in: schedule them together.
+    backlog_.push_back({id, first, last, arrival_ck, write});
+    // The new request may change the next command: decide again now.
+    schedule_event_.cancel();
     schedule_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+std::uint64_t DramController::ck_at(const sc_time& t, bool round_up) const {
+    // SystemC keeps time in picoseconds: a clock edge may sit up to half a picosecond off, a
+    // few thousandths of a DRAM clock.
+    const double ck = t.to_seconds() * cfg_.clock_mhz * 1e6;
+    return std::uint64_t(round_up ? std::ceil(ck - 0.01) : std::floor(ck + 0.01));
 }
 
 sc_time DramController::time_of(std::uint64_t ck) const {
@@ -66,26 +68,58 @@ sc_time DramController::time_of(std::uint64_t ck) const {
     return sc_time(double(ck) * 1e3 / cfg_.clock_mhz, SC_NS);
 }
 
+bool DramController::feed() {
+    // Bursts go to their channels in arrival order, as many as keep each channel's queue full
+    // with some to spare: a request beyond the controller queue only waits, so decoding the rest
+    // of a long transaction now would change nothing but the memory it takes.
+    const std::size_t limit = std::size_t(cfg_.queue_depth) + 64;
+    const std::uint64_t burst_bytes = std::uint64_t(cfg_.burst_bytes());
+    bool fed = false;
+    while (!backlog_.empty()) {
+        Backlog& t = backlog_.front();
+        const DramCoordinates c = map_.decode(t.next * burst_bytes);
+        DramChannel& ch = channels_[std::size_t(c.channel)];
+        if (ch.queued() >= limit) break;
+        ch.push({t.id, t.arrival_ck, c.row, std::uint8_t(c.rank), std::uint8_t(c.bank_group),
+                 std::uint8_t(c.bank), t.write});
+        fed = true;
+        if (t.next++ == t.last) backlog_.pop_front();
+    }
+    return fed;
+}
+
 void DramController::schedule() {
-    // Requests enter the controller queue in arrival order, and a transaction is far longer than
-    // the queue, so bursts already scheduled keep their slots when a later request arrives: the
-    // channels schedule everything that has arrived, and each transaction's completion is final.
-    std::uint64_t last_id = UINT64_MAX;
+    const sc_time now = sc_core::sc_time_stamp();
+    const std::uint64_t now_ck = ck_at(now);
+    bool responded = false;
+    std::uint64_t last_txn = UINT64_MAX;
     Pending* last = nullptr;
-    for (auto& ch : channels_)
-        ch.run(UINT64_MAX, [&](std::uint64_t txn, std::uint64_t end_ck) {
-            if (txn != last_id) {
-                last_id = txn;
-                last = &pending_.at(txn);
-            }
-            --last->bursts_left;
-            last->end_ck = std::max(last->end_ck, end_ck);
-        });
-    for (std::uint64_t id : arrived_) responses_.emplace(time_of(pending_.at(id).end_ck), id);
-    arrived_.clear();
-    if (!responses_.empty()) {
-        const sc_time at = responses_.begin()->first, now = sc_core::sc_time_stamp();
+    auto done = [&](std::uint64_t txn, std::uint64_t end_ck) {
+        if (txn != last_txn) { // bursts of one transaction come one after another
+            last_txn = txn;
+            last = &pending_.at(txn);
+        }
+        Pending& p = *last;
+        p.end_ck = std::max(p.end_ck, end_ck);
+        if (--p.bursts_left == 0) {
+            responses_.emplace(time_of(p.end_ck), txn);
+            responded = true;
+        }
+    };
+    // Issue what is due, topping the queues up from the backlog as they drain.
+    do {
+        for (auto& ch : channels_) ch.advance(now_ck, done);
+    } while (feed());
+    if (responded) {
+        const sc_time at = responses_.begin()->first;
         response_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
+    }
+    std::uint64_t next = UINT64_MAX;
+    for (auto& ch : channels_) next = std::min(next, ch.next_command_ck());
+    if (next != UINT64_MAX) {
+        const sc_time at = time_of(std::max(next, now_ck + 1));
+        schedule_event_.cancel();
+        schedule_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
     }
 }
 

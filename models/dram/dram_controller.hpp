@@ -1,12 +1,13 @@
 // The DRAM behind a TLM-2.0 target socket, approximately timed: BEGIN_REQ is accepted at once
 // (END_REQ via TLM_UPDATED) and BEGIN_RESP comes back when the last burst of the transaction has
-// moved its data, so requests to different banks overlap. The bank timing is plain C++
-// (dram_timing.hpp); this module schedules the bursts of each delta cycle's requests once and
-// wakes once per completion.
+// moved its data, so requests to different banks overlap. The channels' command schedulers are
+// plain C++ (dram_channel.hpp); this module wakes when a request arrives and at the next slot a
+// command can issue (never per DRAM clock), and once per completion.
 #pragma once
 
-#include "models/dram/dram_timing.hpp"
+#include "models/dram/dram_channel.hpp"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <systemc>
@@ -40,8 +41,11 @@ private:
                                        sc_core::sc_time& delay);
     void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& arrival);
     sc_core::sc_time time_of(std::uint64_t ck) const;
-    void schedule(); // SC_METHOD: schedules the bursts of this delta cycle's requests
+    // The DRAM clock at time t: the edge at or before it, or (round_up) at or after it.
+    std::uint64_t ck_at(const sc_core::sc_time& t, bool round_up = false) const;
+    void schedule(); // SC_METHOD: issues the commands due now, then sleeps until the next one
     void respond();  // SC_METHOD: sends BEGIN_RESP for what is complete now
+    bool feed();     // moves bursts from the backlog into the channels' queues
 
     struct Pending {
         tlm::tlm_generic_payload* trans = nullptr;
@@ -53,8 +57,14 @@ private:
     DramAddressMap map_;
     std::vector<DramChannel> channels_;
     std::unordered_map<std::uint64_t, Pending> pending_;
+    // Transactions whose bursts are not all in a channel queue yet, in arrival order.
+    struct Backlog {
+        std::uint64_t id, next, last; // bursts next..last (in burst units of the address)
+        std::uint64_t arrival_ck;
+        bool write;
+    };
+    std::deque<Backlog> backlog_;
     std::multimap<sc_core::sc_time, std::uint64_t> responses_; // when -> transaction id
-    std::vector<std::uint64_t> arrived_;                       // not yet scheduled
     std::uint64_t next_txn_ = 0;
     sc_core::sc_event response_event_, schedule_event_;
     DramStats stats_;

@@ -239,3 +239,38 @@ TEST_CASE("a read after a write to the same bank group waits tWTR_L") {
     CHECK(write_ns == doctest::Approx(ck(cfg, 32)).epsilon(1e-4));
     CHECK(read_ns == doctest::Approx(ck(cfg, 61)).epsilon(1e-4));
 }
+
+namespace {
+
+// DDR4 mapping ro,ra,ba,co,bg,ch: above the 64-byte burst, 2 bank-group bits, 7 column bits and
+// 2 bank bits, so rows of one bank are 2^17 bytes apart. Issued together: A (row 0), B (row 1),
+// C (row 0, the next column of bank group 0), all in bank 0 of bank group 0.
+DramStats three_reads(const std::string& scheduler) {
+    DramConfig cfg = preset("ddr4-2400", {"dram.scheduler=" + scheduler});
+    return simulate(cfg, [&](Driver& d) {
+        auto a = d.port.issue(0, 64, false);
+        auto b = d.port.issue(1ull << 17, 64, false);
+        auto c = d.port.issue(64 * 4, 64, false);
+        d.port.wait_for(a);
+        d.port.wait_for(b);
+        d.port.wait_for(c);
+    });
+}
+
+} // namespace
+
+TEST_CASE("FR-FCFS serves a younger row hit before an older request to another row") {
+    // A opens row 0, C hits it, then B precharges and opens row 1: 2 activates, 1 hit.
+    const auto s = three_reads("fr-fcfs");
+    CHECK(s.bursts.activates == 2);
+    CHECK(s.bursts.row_hits == 1);
+    CHECK(s.bursts.row_conflicts == 1);
+}
+
+TEST_CASE("FCFS serves requests to a bank in arrival order") {
+    // A opens row 0, B row 1, C row 0 again: 3 activates, no hit.
+    const auto s = three_reads("fcfs");
+    CHECK(s.bursts.activates == 3);
+    CHECK(s.bursts.row_hits == 0);
+    CHECK(s.bursts.row_conflicts == 2);
+}

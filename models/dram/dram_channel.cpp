@@ -1,0 +1,281 @@
+#include "models/dram/dram_channel.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace accsim {
+
+namespace {
+
+constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
+
+} // namespace
+
+DramChannel::DramChannel(const DramConfig& cfg)
+    : cfg_(cfg), banks_(std::size_t(cfg.ranks) * std::size_t(cfg.banks())), ranks_(cfg.ranks) {
+    for (auto& r : ranks_) {
+        r.next_refresh_ck = cfg.trefi > 0 ? std::uint64_t(cfg.trefi) : never;
+        r.write_end_ck.assign(std::size_t(cfg.bank_groups), 0);
+    }
+}
+
+void DramChannel::push(const DramBurst& b) {
+    cached_ = false;
+    Entry e;
+    e.b = b;
+    e.seq = next_seq_++;
+    e.visible_ck = queue_.size() < std::size_t(cfg_.queue_depth) ? b.arrival_ck : never;
+    queue_.push_back(e);
+}
+
+std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
+    // One command per cycle on the command bus.
+    if (any_cmd_) ck = std::max(ck, last_cmd_ck_ + 1);
+    // Column commands issued ahead of time are in slot order.
+    auto it = std::lower_bound(future_cols_.begin(), future_cols_.end(), ck);
+    while (it != future_cols_.end() && *it == ck) {
+        ++ck;
+        ++it;
+    }
+    return ck;
+}
+
+std::uint64_t DramChannel::visible(std::size_t index) {
+    // Requests enter the controller queue in arrival order, each in the next slot freed; they
+    // are looked at in queue order, so the freed slots are handed out in that order too.
+    Entry& e = queue_[index];
+    if (e.visible_ck == never) {
+        e.visible_ck = std::max(e.b.arrival_ck, freed_ck_.front());
+        freed_ck_.pop_front();
+    }
+    return e.visible_ck;
+}
+
+std::uint64_t DramChannel::earliest(const Entry& e, Cmd cmd) const {
+    const DramBurst& b = e.b;
+    const Bank& bk = bank(b);
+    const Rank& r = ranks_[std::size_t(b.rank)];
+    std::uint64_t t = std::max(e.visible_ck, b.arrival_ck);
+    switch (cmd) {
+    case Cmd::pre:
+        t = std::max(t, bk.ready_pre_ck);
+        break;
+    case Cmd::act:
+        t = std::max(t, bk.ready_act_ck);
+        if (r.last_act_group >= 0)
+            t = std::max(t, r.last_act_ck + std::uint64_t(r.last_act_group == b.bank_group
+                                                              ? cfg_.trrd_l
+                                                              : cfg_.trrd_s));
+        if (r.act_count >= 4) // the oldest of the last four activates
+            t = std::max(t, r.acts[std::size_t(r.act_count % 4)] + std::uint64_t(cfg_.tfaw));
+        break;
+    case Cmd::col: {
+        t = std::max(t, bk.ready_col_ck);
+        if (any_col_)
+            t = std::max(t, last_col_ck_ + std::uint64_t(last_col_rank_ == b.rank &&
+                                                                 last_col_group_ == b.bank_group
+                                                             ? cfg_.tccd_l
+                                                             : cfg_.tccd_s));
+        if (!b.write && r.any_write)
+            for (int g = 0; g < cfg_.bank_groups; ++g) {
+                const std::uint64_t end = r.write_end_ck[std::size_t(g)];
+                if (end > 0)
+                    t = std::max(
+                        t, end + std::uint64_t(g == b.bank_group ? cfg_.twtr_l : cfg_.twtr_s));
+            }
+        const std::uint64_t latency = std::uint64_t(b.write ? cfg_.cwl : cfg_.cl);
+        if (data_bus_free_ck_ > t + latency) t = data_bus_free_ck_ - latency;
+        // After the last column command, so after every one issued ahead: only the in-order
+        // commands' clock can hold it back.
+        return any_cmd_ ? std::max(t, last_cmd_ck_ + 1) : t;
+    }
+    }
+    return free_slot(t);
+}
+
+bool DramChannel::choose(Choice& c) {
+    if (queue_.empty()) return false;
+    // The common case of a stream, in O(1): the oldest request hits its open row and its column
+    // command takes the earliest slot any column command could, so nothing can go before it.
+    {
+        visible(0);
+        const Entry& e = queue_.front();
+        if (bank(e.b).open_row == e.b.row) {
+            const std::uint64_t t = earliest(e, Cmd::col);
+            Choice f;
+            f.cmd = Cmd::col;
+            f.ck = t;
+            f.index = 0;
+            if (t < ranks_[std::size_t(e.b.rank)].next_refresh_ck && unbeatable(f)) {
+                f.txn = e.b.txn;
+                f.seq = e.seq;
+                f.rank = e.b.rank;
+                f.unbeatable = true;
+                c = f;
+                return true;
+            }
+        }
+    }
+    const std::size_t window = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
+    // Per bank, FR-FCFS: the oldest request that hits the open row, else the oldest request;
+    // FCFS: the oldest request, always.
+    const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
+    constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+    std::vector<std::size_t>& pick = pick_;
+    std::vector<std::size_t>& touched = touched_;
+    if (pick.size() != banks_.size()) pick.assign(banks_.size(), none);
+    for (std::size_t k : touched) pick[k] = none;
+    touched.clear();
+    for (std::size_t i = 0; i < window; ++i) {
+        visible(i);
+        const DramBurst& b = queue_[i].b;
+        const std::size_t k =
+            (std::size_t(b.rank) * cfg_.bank_groups + b.bank_group) * cfg_.banks_per_group + b.bank;
+        if (pick[k] == none) {
+            pick[k] = i;
+            touched.push_back(k);
+        } else if (fr_fcfs && banks_[k].open_row == b.row && queue_[pick[k]].b.row != b.row) {
+            pick[k] = i; // the oldest hit beats an older miss or conflict
+        }
+    }
+    bool found = false;
+    for (std::size_t k : touched) {
+        const Entry& e = queue_[pick[k]];
+        const Bank& bk = banks_[k];
+        const Cmd cmd = bk.open_row == e.b.row ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
+        const std::uint64_t t = earliest(e, cmd);
+        // Earliest first; at the same slot a row hit's column command, then the oldest.
+        const bool hit_first = fr_fcfs && t == c.ck && cmd == Cmd::col && c.cmd != Cmd::col;
+        const bool same_rank = !fr_fcfs || (cmd == Cmd::col) == (c.cmd == Cmd::col);
+        const bool better =
+            !found || t < c.ck || hit_first || (t == c.ck && same_rank && e.seq < c.seq);
+        if (better) {
+            found = true;
+            c = Choice{};
+            c.index = pick[k];
+            c.cmd = cmd;
+            c.ck = t;
+            c.txn = e.b.txn;
+            c.seq = e.seq;
+            c.rank = e.b.rank;
+        }
+    }
+    // All-bank refresh is due before that command: it comes first.
+    const Rank& r = ranks_[std::size_t(c.rank)];
+    if (found && c.ck >= r.next_refresh_ck) {
+        const int rank = c.rank;
+        c = Choice{};
+        c.refresh = true;
+        c.rank = rank;
+        c.ck = ranks_[std::size_t(rank)].next_refresh_ck;
+    }
+    return found;
+}
+
+bool DramChannel::unbeatable(const Choice& c) const {
+    // A column command of the oldest request, at the earliest slot any column command could take
+    // (tCCD_S after the last one, the data bus for the longer of the two latencies): a request
+    // arriving later could only tie it there, and then the older one goes first.
+    if (c.cmd != Cmd::col || c.index != 0) return false;
+    std::uint64_t conceivable = any_col_ ? last_col_ck_ + std::uint64_t(cfg_.tccd_s) : 0;
+    const std::uint64_t latency = std::uint64_t(std::max(cfg_.cl, cfg_.cwl));
+    if (data_bus_free_ck_ > conceivable + latency) conceivable = data_bus_free_ck_ - latency;
+    return c.ck <= conceivable;
+}
+
+void DramChannel::refresh(int rank) {
+    // All-bank refresh: every bank of the rank is precharged, then the rank is busy for tRFC.
+    Rank& r = ranks_[std::size_t(rank)];
+    std::uint64_t start = r.next_refresh_ck;
+    const std::size_t first = std::size_t(rank) * std::size_t(cfg_.banks());
+    for (std::size_t k = first; k < first + std::size_t(cfg_.banks()); ++k) {
+        const Bank& bk = banks_[k];
+        start = std::max(start, bk.open_row >= 0 ? bk.ready_pre_ck + std::uint64_t(cfg_.trp)
+                                                 : bk.ready_act_ck);
+    }
+    for (std::size_t k = first; k < first + std::size_t(cfg_.banks()); ++k) {
+        banks_[k].open_row = -1;
+        banks_[k].ready_act_ck = start + std::uint64_t(cfg_.trfc);
+    }
+    r.next_refresh_ck += std::uint64_t(cfg_.trefi);
+    ++counters_.refreshes;
+}
+
+bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
+    Entry& e = queue_[c.index];
+    const DramBurst b = e.b;
+    Bank& bk = bank(b);
+    Rank& r = ranks_[std::size_t(b.rank)];
+    const std::uint64_t t = c.ck;
+    switch (c.cmd) {
+    case Cmd::pre:
+        if (e.kind < 0) e.kind = 2;
+        bk.open_row = -1;
+        bk.ready_act_ck = std::max(bk.ready_act_ck, t + std::uint64_t(cfg_.trp));
+        break;
+    case Cmd::act:
+        if (e.kind < 0) e.kind = 1;
+        ++counters_.activates;
+        bk.open_row = b.row;
+        bk.ready_col_ck = t + std::uint64_t(cfg_.trcd);
+        bk.ready_pre_ck = std::max(bk.ready_pre_ck, t + std::uint64_t(cfg_.tras));
+        r.acts[std::size_t(r.act_count % 4)] = t;
+        ++r.act_count;
+        r.last_act_ck = t;
+        r.last_act_group = b.bank_group;
+        break;
+    case Cmd::col: {
+        if (e.kind < 0) e.kind = 0;
+        (e.kind == 0   ? counters_.row_hits
+         : e.kind == 1 ? counters_.row_misses
+                       : counters_.row_conflicts)++;
+        const std::uint64_t latency = std::uint64_t(b.write ? cfg_.cwl : cfg_.cl);
+        data_end = t + latency + std::uint64_t(cfg_.burst_cycles());
+        if (b.write) {
+            bk.ready_pre_ck = std::max(bk.ready_pre_ck, data_end + std::uint64_t(cfg_.twr));
+            r.write_end_ck[std::size_t(b.bank_group)] = data_end;
+            r.any_write = true;
+            ++counters_.write_bursts;
+        } else {
+            bk.ready_pre_ck = std::max(bk.ready_pre_ck, t + std::uint64_t(cfg_.trtp));
+            ++counters_.read_bursts;
+        }
+        any_col_ = true;
+        last_col_ck_ = t;
+        last_col_rank_ = b.rank;
+        last_col_group_ = b.bank_group;
+        data_bus_free_ck_ = std::max(data_bus_free_ck_, data_end);
+        counters_.last_data_ck = std::max(counters_.last_data_ck, data_end);
+        if (c.index == 0)
+            queue_.pop_front();
+        else
+            queue_.erase(c.index);
+        // A slot of the controller queue frees now: the next request waiting outside takes it
+        // (see visible()).
+        if (queue_.size() >= std::size_t(cfg_.queue_depth)) freed_ck_.push_back(t);
+        break;
+    }
+    }
+    // The command bus: in-order commands advance its clock; a column command issued ahead of it
+    // reserves its slot until the clock passes it.
+    if (ahead) {
+        future_cols_.push_back(t); // column commands issue in slot order
+    } else {
+        any_cmd_ = true;
+        last_cmd_ck_ = std::max(last_cmd_ck_, t);
+        while (!future_cols_.empty() && future_cols_.front() <= last_cmd_ck_)
+            future_cols_.pop_front();
+    }
+    return c.cmd == Cmd::col;
+}
+
+std::uint64_t DramChannel::next_command_ck() {
+    // advance() stopped at this choice when nothing has changed since.
+    if (cached_) return cached_ck_;
+    Choice c;
+    cached_ck_ = choose(c) ? c.ck : never;
+    cached_ = true;
+    return cached_ck_;
+}
+
+} // namespace accsim

@@ -1,0 +1,164 @@
+// One DRAM channel's controller, command by command (the way DRAMSys's controller decides): at
+// each command slot, among every request in the controller queue, the next command (precharge,
+// activate, read or write) is chosen FR-FCFS, row hits first, then the oldest, honouring tRCD,
+// tRP, tRAS, tCCD_S/L, tRRD_S/L, tFAW, tWTR_S/L, tRTP, tWR, the data bus and all-bank refresh.
+// Plain C++: the SystemC target (dram_controller.hpp) calls advance() when it wakes and sleeps
+// until next_command_ck(), so nothing runs per DRAM clock while nothing can issue.
+#pragma once
+
+#include "models/dram/dram_timing.hpp"
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace accsim {
+
+// A first-in-first-out ring that also erases in its middle: the controller queue holds a few dozen
+// requests and turns over once per burst, which a std::deque pays for in block allocations.
+template <class T>
+class RequestRing {
+public:
+    bool empty() const { return count_ == 0; }
+    std::size_t size() const { return count_; }
+    T& operator[](std::size_t i) { return slots_[(head_ + i) & mask_]; }
+    const T& operator[](std::size_t i) const { return slots_[(head_ + i) & mask_]; }
+    T& front() { return (*this)[0]; }
+    void push_back(const T& v) {
+        if (count_ == slots_.size()) grow();
+        slots_[(head_ + count_) & mask_] = v;
+        ++count_;
+    }
+    void pop_front() {
+        head_ = (head_ + 1) & mask_;
+        --count_;
+    }
+    void erase(std::size_t i) { // keeps the order of the others
+        for (; i + 1 < count_; ++i) (*this)[i] = (*this)[i + 1];
+        --count_;
+    }
+
+private:
+    void grow() {
+        std::vector<T> bigger(slots_.empty() ? 64 : slots_.size() * 2);
+        for (std::size_t i = 0; i < count_; ++i) bigger[i] = (*this)[i];
+        slots_.swap(bigger);
+        head_ = 0;
+        mask_ = slots_.size() - 1;
+    }
+    std::vector<T> slots_;
+    std::size_t head_ = 0, count_ = 0, mask_ = 0;
+};
+
+class DramChannel {
+public:
+    explicit DramChannel(const DramConfig& cfg);
+
+    // A burst that arrived (arrival_ck nondecreasing from call to call).
+    void push(const DramBurst& b);
+    bool idle() const { return queue_.empty(); }
+    std::size_t queued() const { return queue_.size(); }
+
+    // Issues every command whose slot is at or before `now_ck`, and every column command that
+    // no request arriving later could take the place of (the oldest request's row hit at the
+    // earliest slot any column command could have); calls done(txn, data_end_ck) for each burst
+    // whose column command issued.
+    template <class Done>
+    void advance(std::uint64_t now_ck, Done&& done) {
+        for (;;) {
+            Choice c;
+            if (!choose(c)) {
+                cached_ = true;
+                cached_ck_ = UINT64_MAX;
+                return;
+            }
+            cached_ = true;
+            cached_ck_ = c.ck;
+            if (c.refresh) {
+                if (c.ck > now_ck) return;
+                cached_ = false;
+                refresh(c.rank);
+                continue;
+            }
+            const bool ahead = c.ck > now_ck;
+            if (ahead && !c.unbeatable && !unbeatable(c)) return;
+            cached_ = false;
+            std::uint64_t data_end = 0;
+            if (issue(c, ahead, data_end)) done(c.txn, data_end);
+        }
+    }
+    // The slot of the next command given what is queued now (UINT64_MAX when idle).
+    std::uint64_t next_command_ck();
+
+    const DramCounters& counters() const { return counters_; }
+
+private:
+    enum class Cmd { pre, act, col };
+    struct Entry {
+        DramBurst b;
+        std::uint64_t seq = 0;        // arrival order
+        std::uint64_t visible_ck = 0; // when it is in the controller queue
+        std::int8_t kind = -1;        // 0 hit, 1 miss, 2 conflict: set by its first command
+    };
+    struct Choice {
+        bool refresh = false;
+        int rank = 0;
+        std::size_t index = 0; // in queue_
+        Cmd cmd = Cmd::col;
+        std::uint64_t ck = 0, txn = 0, seq = 0;
+        bool unbeatable = false; // known to be (choose's fast path)
+    };
+    struct Bank {
+        std::int64_t open_row = -1;
+        std::uint64_t ready_act_ck = 0, ready_col_ck = 0, ready_pre_ck = 0;
+    };
+    struct Rank {
+        std::array<std::uint64_t, 4> acts{}; // the last four activates (tFAW)
+        int act_count = 0;
+        std::uint64_t last_act_ck = 0;
+        int last_act_group = -1;
+        std::uint64_t next_refresh_ck = 0;
+        std::vector<std::uint64_t> write_end_ck; // per bank group (tWTR)
+        bool any_write = false;
+    };
+
+    bool choose(Choice& c);
+    std::uint64_t visible(std::size_t index); // when queue_[index] entered the controller queue
+    std::uint64_t earliest(const Entry& e, Cmd cmd) const;
+    std::uint64_t free_slot(std::uint64_t ck) const; // first cycle from ck the command bus has
+    bool unbeatable(const Choice& c) const;
+    // Applies command c (ahead: a column command issued before its slot has come).
+    bool issue(const Choice& c, bool ahead, std::uint64_t& data_end);
+    void refresh(int rank);
+    Bank& bank(const DramBurst& b) {
+        return banks_[(std::size_t(b.rank) * cfg_.bank_groups + b.bank_group) *
+                          cfg_.banks_per_group +
+                      b.bank];
+    }
+    const Bank& bank(const DramBurst& b) const {
+        return banks_[(std::size_t(b.rank) * cfg_.bank_groups + b.bank_group) *
+                          cfg_.banks_per_group +
+                      b.bank];
+    }
+
+    DramConfig cfg_;
+    RequestRing<Entry> queue_; // arrival order; the first queue_depth entries are the queue
+    std::uint64_t next_seq_ = 0;
+    std::vector<Bank> banks_;
+    std::vector<Rank> ranks_;
+    bool any_col_ = false;
+    std::uint64_t last_col_ck_ = 0;
+    int last_col_rank_ = 0, last_col_group_ = 0;
+    std::uint64_t data_bus_free_ck_ = 0;
+    std::uint64_t last_cmd_ck_ = 0; // commands issue in slot order except pre-issued columns
+    bool any_cmd_ = false;
+    std::deque<std::uint64_t> future_cols_; // slots of column commands issued ahead of time
+    std::deque<std::uint64_t> freed_ck_;    // controller queue slots freed, not yet taken
+    bool cached_ = false;                   // next_command_ck() is cached_ck_
+    std::uint64_t cached_ck_ = 0;
+    std::vector<std::size_t> pick_, touched_; // choose()'s scratch: per bank, its request
+    DramCounters counters_;
+};
+
+} // namespace accsim
