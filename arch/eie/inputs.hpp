@@ -32,8 +32,9 @@ struct Params {
 
 // The weights of dense layer `l` (graph index `index`) as outputs x inputs sparse columns:
 // LAYER.npy from workload.weights (zeros are pruned weights), else the weights the model file
-// carries (an ONNX initializer), else seeded uniform weights pruned to the layer's density. With workload.bias, LAYER.npy there (one value per output) becomes one more
-// column, the weight of an input that is always 1: that is how EIE computes a bias.
+// carries (an ONNX initializer), else seeded uniform weights pruned to the layer's density. With
+// workload.bias, LAYER.npy there (one value per output) becomes one more column, the weight of an
+// input that is always 1: that is how EIE computes a bias.
 SparseColumns layer_weights(const Layer& l, int index, const Params& p);
 
 // The graph's input for inference `n`: workload.input, or generated as eie.generated_input says.
