@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "sim/points.hpp"
+#include "workloads/graph.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -83,6 +84,33 @@ CommandResult run_accsim(const std::vector<std::string>& args) {
     r.out = slurp(out_path);
     r.err = slurp(err_path);
     return r;
+}
+
+void check_same_layers(const Graph& a, const Graph& b) {
+    CHECK(a.input == b.input);
+    REQUIRE(a.layers.size() == b.layers.size());
+    for (std::size_t i = 0; i < a.layers.size(); ++i) {
+        const Layer &x = a.layers[i], &y = b.layers[i];
+        CAPTURE(y.name);
+        CHECK(x.name == y.name);
+        CHECK(x.op == y.op);
+        CHECK(x.inputs == y.inputs);
+        CHECK(x.in == y.in);
+        CHECK(x.out == y.out);
+        CHECK(x.kernel_h == y.kernel_h);
+        CHECK(x.kernel_w == y.kernel_w);
+        CHECK(x.stride == y.stride);
+        CHECK(x.groups == y.groups);
+        CHECK(x.padding == y.padding);
+        for (int k = 0; k < 4; ++k) CHECK(x.pads[k] == y.pads[k]);
+        CHECK(x.pool == y.pool);
+        CHECK(x.activation == y.activation);
+        CHECK(x.weight_bits == y.weight_bits);
+        CHECK(x.act_bits == y.act_bits);
+        CHECK(x.weight_density == y.weight_density); // exact: written as round-trip text
+        CHECK(x.act_density == y.act_density);
+        CHECK(x.skip_path == y.skip_path);
+    }
 }
 
 } // namespace accsim::test

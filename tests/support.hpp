@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+namespace accsim {
+struct Graph;
+}
+
 namespace accsim::test {
 
 struct CommandResult {
@@ -28,5 +32,8 @@ std::string input_error(const std::function<void()>& f);
 std::string temp_path(const std::string& suffix);
 // Writes `text` to a fresh temporary file and returns its path.
 std::string temp_file(const std::string& text, const std::string& suffix = ".ini");
+
+// Checks that two graphs have the same input and the same layers, field by field (not the name).
+void check_same_layers(const Graph& a, const Graph& b);
 
 } // namespace accsim::test

@@ -55,7 +55,7 @@ std::uint64_t DramChannel::earliest(const Entry& e, Cmd cmd) const {
     const DramBurst& b = e.b;
     const Bank& bk = bank(b);
     const Rank& r = ranks_[std::size_t(b.rank)];
-    std::uint64_t t = std::max(e.visible_ck, b.arrival_ck);
+    std::uint64_t t = e.visible_ck; // set by visible(), never before the arrival
     switch (cmd) {
     case Cmd::pre:
         t = std::max(t, bk.ready_pre_ck);
@@ -110,7 +110,6 @@ bool DramChannel::choose(Choice& c) {
                 f.txn = e.b.txn;
                 f.seq = e.seq;
                 f.rank = e.b.rank;
-                f.unbeatable = true;
                 c = f;
                 return true;
             }

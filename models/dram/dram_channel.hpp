@@ -82,7 +82,7 @@ public:
                 continue;
             }
             const bool ahead = c.ck > now_ck;
-            if (ahead && !c.unbeatable && !unbeatable(c)) return;
+            if (ahead && !unbeatable(c)) return;
             cached_ = false;
             std::uint64_t data_end = 0;
             if (issue(c, ahead, data_end)) done(c.txn, data_end);
@@ -107,7 +107,6 @@ private:
         std::size_t index = 0; // in queue_
         Cmd cmd = Cmd::col;
         std::uint64_t ck = 0, txn = 0, seq = 0;
-        bool unbeatable = false; // known to be (choose's fast path)
     };
     struct Bank {
         std::int64_t open_row = -1;

@@ -20,28 +20,7 @@ std::string error_of(const std::function<void()>& f) {
 
 void check_same(const Graph& a, const Graph& b) {
     CHECK(a.name == b.name);
-    CHECK(a.input == b.input);
-    REQUIRE(a.layers.size() == b.layers.size());
-    for (std::size_t i = 0; i < a.layers.size(); ++i) {
-        const Layer &x = a.layers[i], &y = b.layers[i];
-        CAPTURE(x.name);
-        CHECK(x.name == y.name);
-        CHECK(x.op == y.op);
-        CHECK(x.inputs == y.inputs);
-        CHECK(x.in == y.in);
-        CHECK(x.out == y.out);
-        CHECK(x.kernel_h == y.kernel_h);
-        CHECK(x.kernel_w == y.kernel_w);
-        CHECK(x.stride == y.stride);
-        CHECK(x.padding == y.padding);
-        CHECK(x.pool == y.pool);
-        CHECK(x.activation == y.activation);
-        CHECK(x.weight_bits == y.weight_bits);
-        CHECK(x.act_bits == y.act_bits);
-        CHECK(x.weight_density == y.weight_density); // exact: the writer prints round-trip text
-        CHECK(x.act_density == y.act_density);
-        CHECK(x.skip_path == y.skip_path);
-    }
+    test::check_same_layers(a, b);
 }
 
 std::string csv_of(const Graph& g) {
