@@ -18,6 +18,20 @@ namespace po = boost::program_options;
 
 namespace accsim {
 
+// Parses one subcommand's arguments; a bad option is an InputError with the usage hint.
+po::variables_map parse_command_line(const std::string& cmd, const std::vector<std::string>& args,
+                                     const po::options_description& desc,
+                                     const po::positional_options_description& pos) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw InputError(fmt::format("accsim {}: {} (see accsim --help)", cmd, e.what()));
+    }
+    return vm;
+}
+
 namespace {
 
 const char* usage_text = R"(usage:
@@ -35,20 +49,6 @@ const char* usage_text = R"(usage:
 
 exit codes: 0 success, 2 bad usage or input, 3 the simulated design failed, 1 anything else
 )";
-
-// Parses one subcommand's arguments; a bad option is an InputError with the usage hint.
-po::variables_map parse(const std::string& cmd, const std::vector<std::string>& args,
-                        const po::options_description& desc,
-                        const po::positional_options_description& pos) {
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(fmt::format("accsim {}: {} (see accsim --help)", cmd, e.what()));
-    }
-    return vm;
-}
 
 template <class T>
 T get_or(const po::variables_map& vm, const char* key, T fallback) {
@@ -128,7 +128,7 @@ int cmd_run(const std::vector<std::string>& args) {
                         "read by some point, so one point need not read them all");
     po::positional_options_description pos;
     pos.add("config", 1);
-    auto vm = parse("run", args, desc, pos);
+    auto vm = parse_command_line("run", args, desc, pos);
     if (vm.count("help-config")) {
         print_keys(std::cout, false);
         return exit_ok;
@@ -153,7 +153,7 @@ int cmd_validate(const std::vector<std::string>& args) {
         "markdown", "with --list-keys: as docs/config.md's tables");
     po::positional_options_description pos;
     pos.add("config", 1);
-    auto vm = parse("validate", args, desc, pos);
+    auto vm = parse_command_line("validate", args, desc, pos);
     if (vm.count("list-keys")) {
         print_keys(std::cout, vm.count("markdown") != 0);
         return exit_ok;
@@ -191,7 +191,7 @@ int cmd_workloads(const std::vector<std::string>& args) {
                                "text|json")("out", po::value<std::string>(), "file");
     po::positional_options_description pos;
     pos.add("action", 1).add("name", 1);
-    auto vm = parse("workloads", args, desc, pos);
+    auto vm = parse_command_line("workloads", args, desc, pos);
     std::string action = get_or(vm, "action", std::string("list"));
     if (action == "list") {
         std::vector<std::vector<std::string>> rows;

@@ -2,12 +2,19 @@
 // architectures add). Returns the process exit code; errors are printed to stderr.
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <string>
 #include <vector>
 
 namespace accsim {
 
 int cli_main(const std::vector<std::string>& args);
+
+// Parses subcommand `cmd`'s arguments; a bad option is an InputError with the usage hint.
+boost::program_options::variables_map
+parse_command_line(const std::string& cmd, const std::vector<std::string>& args,
+                   const boost::program_options::options_description& desc,
+                   const boost::program_options::positional_options_description& pos = {});
 
 // Subcommands implemented in their own files.
 int cmd_compare(const std::vector<std::string>& args);

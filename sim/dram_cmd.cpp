@@ -107,13 +107,7 @@ int cmd_dram(const std::vector<std::string>& args) {
         "format", po::value<std::string>()->default_value("text"), "text|json|csv");
     po::positional_options_description pos;
     pos.add("config", 1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(fmt::format("accsim dram: {} (see accsim --help)", e.what()));
-    }
+    const po::variables_map vm = parse_command_line("dram", args, desc, pos);
     for (const char* k : {"pattern", "requests", "bytes", "outstanding"})
         if (!vm.count(k)) throw InputError(fmt::format("accsim dram: missing --{}", k));
     Traffic t;

@@ -114,12 +114,7 @@ ExploreArgs parse_explore(const std::string& cmd, const std::vector<std::string>
     po::positional_options_description pos;
     pos.add("config", 1);
     ExploreArgs a;
-    try {
-        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), a.vm);
-        po::notify(a.vm);
-    } catch (const po::error& e) {
-        throw InputError(fmt::format("accsim {}: {} (see accsim --help)", cmd, e.what()));
-    }
+    a.vm = parse_command_line(cmd, args, desc, pos);
     if (!a.vm.count("config")) throw InputError(fmt::format("accsim {}: missing CONFIG", cmd));
     if (!a.vm.count("vary"))
         throw InputError(fmt::format("accsim {}: needs at least one --vary", cmd));

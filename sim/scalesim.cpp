@@ -166,13 +166,7 @@ int cmd_scalesim(const std::vector<std::string>& args) {
         "path,p", po::value<std::string>()->default_value("."),
         "output folder")("dram", po::value<std::string>()->default_value("ideal"),
                          "DRAM preset (configs/dram/NAME.ini); SCALE-Sim assumes ideal");
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(desc).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(fmt::format("accsim scalesim: {} (see accsim --help)", e.what()));
-    }
+    const po::variables_map vm = parse_command_line("scalesim", args, desc);
     if (!vm.count("config") || !vm.count("topology"))
         throw InputError("accsim scalesim: needs -c SCALE.cfg and -t TOPOLOGY.csv");
     ScaleSimConfig sc = read_scalesim_cfg(vm["config"].as<std::string>());

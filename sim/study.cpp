@@ -254,13 +254,7 @@ int cmd_study(const std::vector<std::string>& args) {
         "output folder (default study-out/NAME)")("no-plot", "do not draw the plot");
     po::positional_options_description pos;
     pos.add("study", 1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(fmt::format("accsim study: {} (see accsim --help)", e.what()));
-    }
+    const po::variables_map vm = parse_command_line("study", args, desc, pos);
     if (!vm.count("study")) throw InputError("accsim study: missing STUDY.ini");
     Study st = read_study(vm["study"].as<std::string>());
 

@@ -133,6 +133,22 @@ TEST_CASE("files that are not what they claim are exit 2 naming them") {
     for (const auto& c : cases) check(c);
 }
 
+TEST_CASE("an argument no subcommand reads is exit 2, not ignored") {
+    const std::vector<Case> cases{
+        {"stray scalesim argument",
+         {"scalesim", "-c", "a.cfg", "-t", "b.csv", "extra"},
+         2,
+         {"accsim scalesim: too many positional options"}},
+        {"second study file", {"study", "a.ini", "b.ini"}, 2, {"accsim study: too many"}},
+        {"second dram config", {"dram", "a.ini", "b.ini"}, 2, {"accsim dram: too many"}},
+        {"unknown option of compare",
+         {"compare", roofline, "--vary", "run.batch=1,2", "--sweep"},
+         2,
+         {"accsim compare: unrecognised option '--sweep'"}},
+    };
+    for (const auto& c : cases) check(c);
+}
+
 TEST_CASE("outputs that would land elsewhere or be lost are refused") {
     // SCALE-Sim's run_name may not leave the output folder.
     const std::string cfg = temp_file("[general]\nrun_name = ../../x\n[architecture_presets]\n"
