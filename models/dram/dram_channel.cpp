@@ -20,7 +20,8 @@ DramChannel::DramChannel(const DramConfig& cfg)
 }
 
 void DramChannel::push(const DramBurst& b) {
-    cached_ = false;
+    // A request beyond the controller queue is not looked at yet: the choice stands.
+    if (queue_.size() < std::size_t(cfg_.queue_depth)) cached_ = false;
     Entry e;
     e.b = b;
     e.seq = next_seq_++;
@@ -266,15 +267,6 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
             future_cols_.pop_front();
     }
     return c.cmd == Cmd::col;
-}
-
-std::uint64_t DramChannel::next_command_ck() {
-    // advance() stopped at this choice when nothing has changed since.
-    if (cached_) return cached_ck_;
-    Choice c;
-    cached_ck_ = choose(c) ? c.ck : never;
-    cached_ = true;
-    return cached_ck_;
 }
 
 } // namespace accsim

@@ -67,14 +67,9 @@ public:
     template <class Done>
     void advance(std::uint64_t now_ck, Done&& done) {
         for (;;) {
-            Choice c;
-            if (!choose(c)) {
-                cached_ = true;
-                cached_ck_ = UINT64_MAX;
-                return;
-            }
-            cached_ = true;
-            cached_ck_ = c.ck;
+            const Choice* next = next_choice();
+            if (!next) return;
+            const Choice c = *next;
             if (c.refresh) {
                 if (c.ck > now_ck) return;
                 cached_ = false;
@@ -89,7 +84,10 @@ public:
         }
     }
     // The slot of the next command given what is queued now (UINT64_MAX when idle).
-    std::uint64_t next_command_ck();
+    std::uint64_t next_command_ck() {
+        const Choice* c = next_choice();
+        return c ? c->ck : UINT64_MAX;
+    }
 
     const DramCounters& counters() const { return counters_; }
 
@@ -123,6 +121,15 @@ private:
     };
 
     bool choose(Choice& c);
+    // choose()'s answer, kept until a command, a refresh or a request entering the controller
+    // queue changes it (the time does not); null when nothing is queued.
+    const Choice* next_choice() {
+        if (!cached_) {
+            cached_found_ = choose(cached_choice_);
+            cached_ = true;
+        }
+        return cached_found_ ? &cached_choice_ : nullptr;
+    }
     std::uint64_t visible(std::size_t index); // when queue_[index] entered the controller queue
     std::uint64_t earliest(const Entry& e, Cmd cmd) const;
     std::uint64_t free_slot(std::uint64_t ck) const; // first cycle from ck the command bus has
@@ -154,8 +161,9 @@ private:
     bool any_cmd_ = false;
     std::deque<std::uint64_t> future_cols_; // slots of column commands issued ahead of time
     std::deque<std::uint64_t> freed_ck_;    // controller queue slots freed, not yet taken
-    bool cached_ = false;                   // next_command_ck() is cached_ck_
-    std::uint64_t cached_ck_ = 0;
+    bool cached_ = false;                   // next_choice() is cached_choice_ (if cached_found_)
+    bool cached_found_ = false;
+    Choice cached_choice_;
     std::vector<std::size_t> pick_, touched_; // choose()'s scratch: per bank, its request
     DramCounters counters_;
 };
