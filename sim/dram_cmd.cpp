@@ -84,9 +84,9 @@ SC_MODULE(TrafficGenerator) {
     }
 };
 
-double percentile(std::vector<double> v, double p) {
+// Of values sorted in ascending order.
+double percentile(const std::vector<double>& v, double p) {
     if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
     // Nearest rank: the smallest value with at least p of the values at or below it.
     const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
     return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
@@ -173,6 +173,7 @@ int cmd_dram(const std::vector<std::string>& args) {
     double mean = 0;
     for (double l : gen.latency_ns) mean += l / double(gen.latency_ns.size());
     s["latency_mean_ns"] = mean;
+    std::sort(gen.latency_ns.begin(), gen.latency_ns.end());
     s["latency_p50_ns"] = percentile(gen.latency_ns, 0.5);
     s["latency_p99_ns"] = percentile(gen.latency_ns, 0.99);
     s["elapsed_ns"] = gen.last_done_ns - gen.first_issue_ns;
