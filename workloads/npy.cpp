@@ -15,9 +15,9 @@
 
 namespace accsim {
 
-std::size_t NpyArray::elements() const {
+std::size_t NpyHeader::elements() const {
     std::size_t n = 1;
-    for (auto d : shape) n *= d; // read_npy has checked that the product fits the file
+    for (auto d : shape) n *= d; // NpyMap has checked that the product fits the file
     return n;
 }
 
@@ -52,9 +52,9 @@ std::uint32_t little_endian(const unsigned char* b, int bytes) {
     return v;
 }
 
-} // namespace
-
-void parse_npy_header(const std::string& header, const std::string& where, NpyArray& out) {
+// Parses the header dictionary text, e.g. "{'descr': '<f4', 'fortran_order': False, 'shape': (3,
+// 4), }"; `where` prefixes error messages.
+void parse_npy_header(const std::string& header, const std::string& where, NpyHeader& out) {
     std::string descr = dict_value(header, "descr", where);
     if (descr.size() >= 2 && (descr.front() == '\'' || descr.front() == '"'))
         descr = descr.substr(1, descr.size() - 2);
@@ -90,6 +90,8 @@ void parse_npy_header(const std::string& header, const std::string& where, NpyAr
         out.shape.push_back(static_cast<std::size_t>(*v));
     }
 }
+
+} // namespace
 
 NpyMap::NpyMap(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY);
@@ -178,16 +180,6 @@ void write_npy(const std::string& path, const std::vector<std::size_t>& shape,
     out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * 8));
     out.flush();
     if (!out) throw InputError(fmt::format("{}: cannot write file", path));
-}
-
-NpyArray read_npy(const std::string& path) {
-    NpyMap m(path);
-    NpyArray a;
-    a.type = m.type();
-    a.shape = m.shape();
-    a.values.resize(m.elements());
-    for (std::size_t i = 0; i < m.elements(); ++i) a.values[i] = m.value(i);
-    return a;
 }
 
 } // namespace accsim

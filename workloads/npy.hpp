@@ -14,16 +14,18 @@ namespace accsim {
 
 enum class NpyType { float32, float64, int16 };
 
-struct NpyArray {
+// What a .npy header says.
+struct NpyHeader {
     NpyType type = NpyType::float32;
     std::vector<std::size_t> shape; // C order: the last index varies fastest
-    // Every element converted to double (int16 values exactly).
-    std::vector<double> values;
     std::size_t elements() const;
 };
 
 // A .npy file mapped into memory, read element by element: large weight files are neither copied
-// nor converted as a whole. The same checks as read_npy; the mapping lives as long as the object.
+// nor converted as a whole. Anything else than the format above (a missing file, a bad magic
+// string, big-endian or Fortran-order data, another dtype, a header that does not parse, a file
+// shorter than its shape) throws InputError naming the file and what is wrong. The mapping lives
+// as long as the object.
 class NpyMap {
 public:
     explicit NpyMap(const std::string& path);
@@ -60,25 +62,16 @@ public:
     }
 
 private:
-    NpyArray header_; // type and shape; no values
+    NpyHeader header_;
     std::size_t elements_ = 0, size_ = 4;
     void* map_ = nullptr;
     std::size_t map_bytes_ = 0;
     const unsigned char* data_ = nullptr;
 };
 
-// Reads `path`. Anything else (a missing file, a bad magic string, big-endian or Fortran-order
-// data, another dtype, a header that does not parse, a file shorter than its shape) throws
-// InputError naming the file and what is wrong.
-NpyArray read_npy(const std::string& path);
-
 // Writes `values` (C order) as a little-endian float64 .npy (format 1.0) of the given shape;
 // throws InputError naming the file when it cannot be written completely.
 void write_npy(const std::string& path, const std::vector<std::size_t>& shape,
                const std::vector<double>& values);
-
-// Parses the header dictionary text, e.g. "{'descr': '<f4', 'fortran_order': False, 'shape': (3,
-// 4), }"; `where` prefixes error messages.
-void parse_npy_header(const std::string& header, const std::string& where, NpyArray& out);
 
 } // namespace accsim

@@ -8,14 +8,25 @@
 using namespace accsim;
 using namespace accsim::test;
 
+namespace {
+
+// Every element of `a`, C order.
+std::vector<double> values_of(const NpyMap& a) {
+    std::vector<double> v(a.elements());
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = a.value(i);
+    return v;
+}
+
+} // namespace
+
 TEST_CASE("the .npy reader reads a version 1 float32 matrix in C order") {
     std::string path = temp_path(".npy");
     write_npy_bytes(path, 1, shape_dict("<f4", "(2, 3)"),
                     le_bytes(std::vector<float>{1.5f, -2, 0, 0.25f, 7, -0.125f}));
-    NpyArray a = read_npy(path);
-    CHECK(a.type == NpyType::float32);
-    REQUIRE(a.shape == std::vector<std::size_t>{2, 3});
-    CHECK(a.values == std::vector<double>{1.5, -2, 0, 0.25, 7, -0.125});
+    NpyMap a(path);
+    CHECK(a.type() == NpyType::float32);
+    REQUIRE(a.shape() == std::vector<std::size_t>{2, 3});
+    CHECK(values_of(a) == std::vector<double>{1.5, -2, 0, 0.25, 7, -0.125});
 }
 
 TEST_CASE("the .npy reader reads version 2 float64 and int16 vectors") {
@@ -24,20 +35,20 @@ TEST_CASE("the .npy reader reads version 2 float64 and int16 vectors") {
                     le_bytes(std::vector<double>{0.1, -1e-300, 12345.678}));
     write_npy_bytes(i16, 1, "{'descr': '<i2', 'shape': (4,), 'fortran_order': False}",
                     le_bytes(std::vector<std::int16_t>{-32768, -1, 0, 32767}));
-    NpyArray a = read_npy(f64);
-    CHECK(a.type == NpyType::float64);
-    CHECK(a.shape == std::vector<std::size_t>{3});
-    CHECK(a.values == std::vector<double>{0.1, -1e-300, 12345.678});
-    NpyArray b = read_npy(i16);
-    CHECK(b.type == NpyType::int16);
-    CHECK(b.values == std::vector<double>{-32768, -1, 0, 32767});
+    NpyMap a(f64);
+    CHECK(a.type() == NpyType::float64);
+    CHECK(a.shape() == std::vector<std::size_t>{3});
+    CHECK(values_of(a) == std::vector<double>{0.1, -1e-300, 12345.678});
+    NpyMap b(i16);
+    CHECK(b.type() == NpyType::int16);
+    CHECK(values_of(b) == std::vector<double>{-32768, -1, 0, 32767});
 }
 
 namespace {
 
 std::string error_of(const std::string& path) {
     try {
-        read_npy(path);
+        NpyMap m(path);
     } catch (const InputError& e) {
         return e.what();
     }
