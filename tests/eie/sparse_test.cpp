@@ -76,6 +76,27 @@ TEST_CASE("interleaved CSC gives row i to PE i mod N as local row i / N") {
     CHECK(pass.pe[1].local_rows == 1);
 }
 
+TEST_CASE("a dense row-major matrix becomes its columns' non-zeros, rows ascending") {
+    // 7 x 700: wider than one placing block, so columns of every block are checked. W[i][j] is
+    // non-zero exactly when (i * 700 + j) % 5 == 0 and then equals 1 + i + j / 1000.
+    const int rows = 7, cols = 700;
+    std::vector<double> dense(std::size_t(rows) * cols, 0.0);
+    for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j)
+            if ((i * cols + j) % 5 == 0) dense[std::size_t(i * cols + j)] = 1 + i + j / 1000.0;
+    const SparseColumns m = from_dense(dense, rows, cols);
+    REQUIRE(m.nonzeros() == std::uint64_t(rows * cols / 5));
+    for (int j = 0; j < cols; ++j) {
+        std::vector<std::uint32_t> want;
+        for (int i = 0; i < rows; ++i)
+            if ((i * cols + j) % 5 == 0) want.push_back(std::uint32_t(i));
+        const auto b = m.col_start[std::size_t(j)], e = m.col_start[std::size_t(j) + 1];
+        REQUIRE(std::vector<std::uint32_t>(m.row.begin() + long(b), m.row.begin() + long(e)) ==
+                want);
+        for (auto k = b; k < e; ++k) CHECK(m.value[k] == float(1 + m.row[k] + j / 1000.0));
+    }
+}
+
 TEST_CASE("the codebook keeps 15 evenly spaced weights exactly and reserves index 0 for zero") {
     std::vector<float> w;
     for (int k = -7; k <= 7; ++k)
