@@ -6,6 +6,7 @@
 #include "common/text.hpp"
 #include "models/dram/dram_controller.hpp"
 #include "models/dram/dram_port.hpp"
+#include "models/kernel/simulate.hpp"
 #include "sim/cli.hpp"
 #include "sim/registry.hpp"
 #include "sim/report_format.hpp"
@@ -143,7 +144,7 @@ int cmd_dram(const std::vector<std::string>& args) {
                                          k));
     const DramConfig dc = dram_config_from(cfg);
     TrafficGenerator gen("traffic", dc, t);
-    sc_core::sc_start();
+    simulate();
     const DramStats& st = gen.dram.finish();
 
     ojson doc;

@@ -1,5 +1,7 @@
 #include "arch/dataflow/pipeline.hpp"
 
+#include "models/kernel/simulate.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -212,7 +214,7 @@ PassResult Pipeline::run_pass(const std::vector<std::uint64_t>& depths, std::uin
     if (!first_pass_)
         for (auto& t : processes_->threads) t->wake.notify(sc_core::SC_ZERO_TIME);
     first_pass_ = false;
-    sc_core::sc_start();
+    simulate();
 
     PassResult r;
     r.images = images;

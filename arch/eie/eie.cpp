@@ -3,6 +3,7 @@
 #include "arch/eie/model.hpp"
 #include "arch/eie/pe_cost.hpp"
 #include "common/error.hpp"
+#include "models/kernel/simulate.hpp"
 #include "workloads/npy.hpp"
 
 #include <algorithm>
@@ -198,7 +199,7 @@ public:
         EieModel model(g, p);
         const auto [spmat_kib, pointer_kib] = sram_kib(cfg, g, model);
         EieEngine engine("eie", model);
-        sc_core::sc_start();
+        simulate();
         if (engine.failure) std::rethrow_exception(engine.failure);
         fill_report(cfg, model, engine.total_cycles, spmat_kib, pointer_kib, report);
         if (!output_npy.empty()) {

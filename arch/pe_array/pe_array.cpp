@@ -6,6 +6,7 @@
 #include "models/cost/cost_table.hpp"
 #include "models/dram/dram_controller.hpp"
 #include "models/dram/dram_port.hpp"
+#include "models/kernel/simulate.hpp"
 #include "models/stats/occupancy.hpp"
 
 #include <cmath>
@@ -269,7 +270,7 @@ public:
         DramController dram("dram", dram_cfg);
         ArrayController array("array", plans, regions, clock_mhz);
         array.port.iSocket.bind(dram.tSocket);
-        sc_core::sc_start();
+        simulate();
         const DramStats& ds = dram.finish();
         fill_report(cfg, g, p, clock_mhz, batch, dram_cfg, table, plans, array, ds, report);
     }

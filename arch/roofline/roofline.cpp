@@ -1,6 +1,7 @@
 #include "arch/roofline/roofline.hpp"
 
 #include "common/error.hpp"
+#include "models/kernel/simulate.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -78,7 +79,7 @@ public:
             cycles.push_back(bounds.back().cycles() * batch);
         }
         RooflineEngine engine("roofline", cycles, clock_mhz);
-        sc_core::sc_start();
+        simulate();
 
         std::uint64_t total = 0, bytes = 0, one_inference = 0;
         for (std::size_t i = 0; i < g.layers.size(); ++i) {

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "models/dram/dram_controller.hpp"
 #include "models/dram/dram_port.hpp"
+#include "models/kernel/simulate.hpp"
 #include "sim/registry.hpp"
 
 #include <doctest/doctest.h>
@@ -39,7 +40,7 @@ SC_MODULE(Driver) {
 // Runs `body` in a thread and returns the DRAM statistics afterwards.
 DramStats simulate(const DramConfig& cfg, std::function<void(Driver&)> body) {
     Driver d("driver", cfg, std::move(body));
-    sc_core::sc_start();
+    accsim::simulate();
     return d.dram.finish();
 }
 

@@ -1,0 +1,46 @@
+#include "models/kernel/simulate.hpp"
+
+#include <systemc>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ACCSIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ACCSIM_ASAN 1
+#endif
+#endif
+
+#ifdef ACCSIM_ASAN
+#include <pthread.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace accsim {
+
+namespace {
+
+#ifdef ACCSIM_ASAN
+// Announces a switch to the calling thread's own stack and completes it at once: ASan's idea of
+// the current stack is the thread's again.
+void back_on_thread_stack() {
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+    void* bottom = nullptr;
+    std::size_t size = 0;
+    pthread_attr_getstack(&attr, &bottom, &size);
+    pthread_attr_destroy(&attr);
+    __sanitizer_start_switch_fiber(nullptr, bottom, size);
+    __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
+}
+#endif
+
+} // namespace
+
+void simulate() {
+    sc_core::sc_start();
+#ifdef ACCSIM_ASAN
+    back_on_thread_stack();
+#endif
+}
+
+} // namespace accsim
