@@ -257,8 +257,10 @@ void Graph::validate(const std::string& where) const {
             for (int p : l.pads)
                 if (p < 0 || p >= std::max(l.kernel_h, l.kernel_w))
                     fail(l, "explicit pads must be at least 0 and smaller than the kernel");
-        if (l.weight_bits <= 0 || l.act_bits <= 0 || l.weight_bits > 32 || l.act_bits > 32)
-            fail(l, "bit widths must be from 1 to 32");
+        if (l.weight_bits <= 0 || l.weight_bits > 32)
+            fail(l, fmt::format("weight_bits {}: bit widths must be from 1 to 32", l.weight_bits));
+        if (l.act_bits <= 0 || l.act_bits > 32)
+            fail(l, fmt::format("act_bits {}: bit widths must be from 1 to 32", l.act_bits));
         // Every count the models take from a layer must fit 64 bits with room for sums over
         // layers and batches (2^62): elements, weights, MACs, checked before they are used.
         {

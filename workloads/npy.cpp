@@ -81,8 +81,11 @@ void parse_npy_header(const std::string& header, const std::string& where, NpyHe
     if (shape.size() < 2 || shape.front() != '(' || shape.back() != ')')
         throw InputError(fmt::format("{}: .npy shape '{}' is not a tuple", where, shape));
     out.shape.clear();
-    for (const auto& part : split(shape.substr(1, shape.size() - 2), ',')) {
-        if (part.empty()) continue; // "(3,)"
+    const auto parts = split(shape.substr(1, shape.size() - 2), ',');
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const std::string& part = parts[i];
+        // Python's tuples: "()" and "(3,)" have an empty last part, nothing else may be empty.
+        if (part.empty() && i + 1 == parts.size() && (i > 0 || shape == "()")) continue;
         auto v = parse_int(part);
         if (!v || *v < 0)
             throw InputError(
@@ -133,6 +136,11 @@ NpyMap::NpyMap(const std::string& path) {
     const std::size_t header_len = little_endian(bytes + 8, int(len_bytes));
     const std::size_t data_at = 8 + len_bytes + header_len;
     if (map_bytes_ < data_at) fail(fmt::format("{}: .npy file ends inside its header", path));
+    // NEP 1: the header ends with a newline (its length field and the text must agree).
+    if (header_len == 0 || bytes[data_at - 1] != '\n')
+        fail(fmt::format("{}: .npy header does not end with a newline where its length field "
+                         "says ({} bytes)",
+                         path, header_len));
     try {
         parse_npy_header(std::string(bytes + 8 + len_bytes, bytes + data_at), path, header_);
     } catch (const InputError& e) {
@@ -145,7 +153,8 @@ NpyMap::NpyMap(const std::string& path) {
     for (auto d : header_.shape) wraps = wraps || __builtin_mul_overflow(elements_, d, &elements_);
     std::size_t need = 0;
     wraps = wraps || __builtin_mul_overflow(elements_, size_, &need);
-    if (wraps || map_bytes_ - data_at < need)
+    // Exactly the shape's bytes: more would mean the header and the data disagree.
+    if (wraps || map_bytes_ - data_at != need)
         fail(fmt::format("{}: .npy file holds {} bytes of data, its shape needs {}", path,
                          map_bytes_ - data_at, wraps ? "more than 2^64" : std::to_string(need)));
     data_ = bytes + data_at;
