@@ -33,8 +33,9 @@ struct ArchInfo {
 
 // The keys every architecture reads: those that build the workload graph and its bit widths.
 inline std::vector<std::string> graph_keys(std::vector<std::string> more = {}) {
-    std::vector<std::string> keys{"run.arch",  "run.workload",         "run.skip",
-                                  "run.batch", "workload.weight_bits", "workload.act_bits"};
+    std::vector<std::string> keys{"run.arch",          "run.workload",         "run.skip",
+                                  "run.batch",         "workload.weight_bits", "workload.act_bits",
+                                  "run.max_memory_mib"};
     keys.insert(keys.end(), more.begin(), more.end());
     return keys;
 }

@@ -8,6 +8,8 @@ ACCSIM_DEBS=(g++ cmake make pkg-config libsystemc-dev libboost-program-options-d
 ACCSIM_TEST_DEBS=(libonnx-testdata)
 # What only the benchmarks need: python3-onnx writes a full-size ONNX model, GNU time measures memory.
 ACCSIM_BENCH_DEBS=(python3-onnx time)
+# What only scripts/fuzz needs: clang with libFuzzer and the sanitizer runtimes.
+ACCSIM_FUZZ_DEBS=(clang-14 libclang-rt-14-dev)
 
 # accsim_install_deps [EXTRA PACKAGES...]: installs what is missing of ACCSIM_DEBS and the extras.
 accsim_install_deps() {

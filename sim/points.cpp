@@ -1,6 +1,7 @@
 #include "sim/points.hpp"
 
 #include "common/error.hpp"
+#include "common/memory_budget.hpp"
 #include "common/options.hpp"
 #include "common/text.hpp"
 
@@ -81,6 +82,18 @@ Axis parse_axis(const std::string& text) {
 }
 
 std::vector<std::vector<std::string>> grid(const std::vector<Axis>& axes) {
+    // Each point keeps its settings and, once run, its report in memory (budgeted at 64 KiB): a
+    // grid that would take more than half of the machine's memory is refused before it is built.
+    constexpr double point_bytes = 64 * 1024;
+    double count = 1;
+    for (const auto& [key, values] : axes) {
+        count *= double(values.size());
+        if (count * point_bytes > default_memory_limit())
+            throw InputError(fmt::format("vary {}: the grid reaches {:.3g} points on this axis, "
+                                         "about {:.0f} MiB of settings and reports, more than "
+                                         "half of this machine's memory; split the sweep",
+                                         key, count, count * point_bytes / 1048576.0));
+    }
     std::vector<std::vector<std::string>> points{{}};
     for (const auto& [key, values] : axes) {
         std::vector<std::vector<std::string>> next;

@@ -53,6 +53,11 @@ void register_run_options(OptionRegistry& reg) {
     reg.add("run.batch", OptType::integer, "1", "inputs",
             "inputs (images, vectors) run back to back")
         .range(1, 1e6);
+    reg.add("run.max_memory_mib", OptType::real, "auto", "MiB",
+            "memory a run may take; a run that would need more is refused before it allocates "
+            "(auto: half of this machine's memory)")
+        .range(1, 1e9)
+        .one_of({"auto"});
 }
 
 OptionRegistry build_registry() {

@@ -1,6 +1,7 @@
 #include "sim/run.hpp"
 
 #include "common/error.hpp"
+#include "common/memory_budget.hpp"
 #include "common/text.hpp"
 #include "sim/registry.hpp"
 #include "workloads/workload.hpp"
@@ -69,6 +70,13 @@ ojson typed_value(const Option* opt, const std::string& v) {
 
 Report run_simulation(const Config& cfg) {
     const ArchInfo& arch = find_architecture(cfg.get_string("run.arch"));
+    {
+        const ConfigValue& m = cfg.at("run.max_memory_mib");
+        memory_budget().start(cfg.is_word("run.max_memory_mib", "auto")
+                                  ? default_memory_limit()
+                                  : cfg.get_real("run.max_memory_mib") * 1048576.0,
+                              m.user_set() ? m.origin : "auto: half of this machine's memory");
+    }
     Graph graph = load_workload(cfg);
 
     Report report;

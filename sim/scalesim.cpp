@@ -2,6 +2,7 @@
 // SCALE-Sim v2's files unchanged, runs them on the pe_array architecture (ideal DRAM unless --dram
 // names a preset) and writes COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv in SCALE-Sim's column
 // format under OUTDIR/<run_name>/, as SCALE-Sim does.
+#include "sim/scalesim.hpp"
 #include "common/error.hpp"
 #include "common/options.hpp"
 #include "common/text.hpp"
@@ -22,11 +23,6 @@ namespace fs = std::filesystem;
 namespace accsim {
 
 namespace {
-
-struct ScaleSimConfig {
-    std::string run_name = "scale_run";
-    std::vector<Override> sets; // accsim overrides, each with the .cfg line it comes from
-};
 
 // SCALE-Sim's .cfg is read by Python's configparser: `key = value` or `key : value`, comments
 // with # or ;, keys case-insensitive.
@@ -57,6 +53,12 @@ std::vector<IniEntry> read_configparser(const std::string& path) {
     }
     return out;
 }
+
+std::string num(double x) {
+    return fmt::format("{}", x);
+}
+
+} // namespace
 
 // SCALE-Sim's [architecture_presets] keys that accsim maps onto pe_array options.
 ScaleSimConfig read_scalesim_cfg(const std::string& path) {
@@ -150,12 +152,6 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
     set("pe_array.dataflow", "architecture_presets.dataflow", "Dataflow", d);
     return out;
 }
-
-std::string num(double x) {
-    return fmt::format("{}", x);
-}
-
-} // namespace
 
 int cmd_scalesim(const std::vector<std::string>& args) {
     po::options_description desc("scalesim");

@@ -1,6 +1,7 @@
 #include "arch/eie/model.hpp"
 
 #include "common/error.hpp"
+#include "common/memory_budget.hpp"
 #include "workloads/sparse/random.hpp"
 
 #include <algorithm>
@@ -20,10 +21,20 @@ EieModel::EieModel(const Graph& g, Params p) : g_(g), p_(std::move(p)) {
     for (std::size_t i = 0; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
         switch (l.op) {
-        case Op::dense:
+        case Op::dense: {
+            // Per non-zero: its row and value while the columns are built (8 bytes), its
+            // codebook index and CSC entry (2); per column: its start and each PE's pointer.
+            // Weights from a file are counted as if all were non-zero (an upper bound).
+            const double cells = double(l.out.c) * double(l.in.elements());
+            const double nonzeros =
+                p_.weights_dir.empty() && !l.weight_values ? cells * l.weight_density : cells;
+            memory_budget().claim(
+                nonzeros * 10 + double(l.in.elements()) * (8 + 4.0 * p_.pes),
+                fmt::format("layer {}: {:.3g} non-zero weights", l.name, nonzeros));
             images_[i] = build_layer_image(layer_weights(l, int(i), p_), p_.pes, p_.act_regs_per_pe,
                                            p_.weight_frac_bits, l.name, p_.codebook);
             break;
+        }
         case Op::add:
         case Op::sub:
         case Op::relu:

@@ -1,6 +1,7 @@
 #include "arch/pe_array/mapping.hpp"
 
 #include "common/error.hpp"
+#include "common/memory_budget.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -103,6 +104,8 @@ void plan_scalesim(const Layer& l, const ArrayParams& p, int batch, LayerPlan& p
     // once; otherwise each fold loads its share.
     const bool ifmap_resident = std::int64_t(ifmap) <= p.ifmap_sram_bytes / 2;
     const bool filter_resident = std::int64_t(filter) <= p.filter_sram_bytes / 2;
+    memory_budget().claim(double(plan.folds) * sizeof(Tile),
+                          fmt::format("layer {}: {} folds", l.name, plan.folds));
     bool first = true;
     for (std::int64_t fc = 0; fc < col_fold; ++fc)
         for (std::int64_t fr = 0; fr < row_fold; ++fr) {
@@ -172,6 +175,8 @@ void plan_rda(const Layer& l, const ArrayParams& p, int batch, LayerPlan& plan) 
     const std::int64_t L = ceil_div(XH, ROWS);
     const std::int64_t IT = ceil_div(CO, per_col_group);
     plan.folds = std::uint64_t(IT * XN * L);
+    memory_budget().claim(double(plan.folds) * sizeof(Tile),
+                          fmt::format("layer {}: {} tiles", l.name, plan.folds));
     plan.mapping_efficiency =
         (double(CO * KW) / double(IT * COLS)) * (double(XH) / double(L * ROWS));
     for (std::int64_t it = 0; it < IT; ++it)
@@ -239,17 +244,25 @@ void plan_elementwise(const Graph& g, const Layer& l, const ArrayParams& p, int 
 // A tile whose operands do not fit in half of their SRAMs is streamed as several sub-tiles, each
 // with its share of the loads, the compute and the stores, so that double buffering works at a
 // granularity the SRAMs can hold. Totals are unchanged.
-void split_to_fit(const ArrayParams& p, LayerPlan& plan) {
+void split_to_fit(const ArrayParams& p, const std::string& name, LayerPlan& plan) {
     auto parts = [](std::uint64_t bytes, std::int64_t sram_bytes) {
         const std::uint64_t half = std::uint64_t(std::max<std::int64_t>(sram_bytes / 2, 1));
         return std::int64_t((bytes + half - 1) / half);
     };
+    auto pieces = [&](const Tile& t) {
+        return std::max<std::int64_t>({1, parts(t.ifmap_bytes, p.ifmap_sram_bytes),
+                                       parts(t.filter_bytes, p.filter_sram_bytes),
+                                       parts(t.ofmap_bytes, p.ofmap_sram_bytes)});
+    };
+    double total = 0;
+    for (const Tile& t : plan.tiles) total += double(pieces(t));
+    memory_budget().claim(
+        total * sizeof(Tile),
+        fmt::format("layer {}: {:.3g} tiles that fit half of their SRAMs", name, total));
     std::vector<Tile> out;
     out.reserve(plan.tiles.size());
     for (const Tile& t : plan.tiles) {
-        const std::int64_t n = std::max<std::int64_t>({1, parts(t.ifmap_bytes, p.ifmap_sram_bytes),
-                                                       parts(t.filter_bytes, p.filter_sram_bytes),
-                                                       parts(t.ofmap_bytes, p.ofmap_sram_bytes)});
+        const std::int64_t n = pieces(t);
         if (n == 1) {
             out.push_back(t);
             continue;
@@ -307,6 +320,9 @@ LayerPlan plan_layer(const Graph& g, int index, const ArrayParams& p, int batch)
         const LayerPlan part = plan_layer(one_group, index, p, batch);
         plan = part;
         plan.tiles.clear();
+        memory_budget().claim(
+            double(part.tiles.size()) * double(l.groups - 1) * sizeof(Tile),
+            fmt::format("layer {}: {} groups of {} tiles", l.name, l.groups, part.tiles.size()));
         for (int k = 0; k < l.groups; ++k)
             plan.tiles.insert(plan.tiles.end(), part.tiles.begin(), part.tiles.end());
         const auto groups = std::uint64_t(l.groups);
@@ -332,7 +348,7 @@ LayerPlan plan_layer(const Graph& g, int index, const ArrayParams& p, int batch)
     } else {
         plan_elementwise(g, l, p, batch, plan);
     }
-    split_to_fit(p, plan);
+    split_to_fit(p, l.name, plan);
     for (const auto& t : plan.tiles) plan.compute_cycles += t.compute_cycles;
     return plan;
 }
