@@ -1,6 +1,7 @@
 #include "common/options.hpp"
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>
@@ -209,17 +210,7 @@ std::vector<std::string> Config::instances(const std::string& prefix) const {
 }
 
 std::vector<IniEntry> read_ini(const std::string& path) {
-    // A folder, a device or a pipe is not a config; nor is a file of megabytes.
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) {
-        if (!fs::exists(path, ec)) throw InputError(fmt::format("{}: cannot open file", path));
-        throw InputError(fmt::format("{}: not a regular file", path));
-    }
-    constexpr std::uintmax_t max_bytes = 16u << 20;
-    if (fs::file_size(path, ec) > max_bytes)
-        throw InputError(fmt::format("{}: larger than 16 MiB; not a config file", path));
-    std::ifstream in(path);
-    if (!in) throw InputError(fmt::format("{}: cannot open file", path));
+    std::ifstream in = open_input_file(path, max_config_bytes);
     std::stringstream buf;
     buf << in.rdbuf();
     const std::string text = buf.str();

@@ -4,6 +4,7 @@
 // format under OUTDIR/<run_name>/, as SCALE-Sim does.
 #include "sim/scalesim.hpp"
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/options.hpp"
 #include "common/text.hpp"
 #include "sim/cli.hpp"
@@ -27,8 +28,7 @@ namespace {
 // SCALE-Sim's .cfg is read by Python's configparser: `key = value` or `key : value`, comments
 // with # or ;, keys case-insensitive.
 std::vector<IniEntry> read_configparser(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(fmt::format("-c {}: cannot read the file", path));
+    std::ifstream in = open_input_file(path, max_config_bytes);
     std::vector<IniEntry> out;
     std::string line, section;
     int n = 0;

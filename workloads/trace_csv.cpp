@@ -1,6 +1,7 @@
 // Readers and writer of workload files: accsim's native CSV trace (docs/workloads.md) and
 // SCALE-Sim's topology CSV.
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/text.hpp"
 #include "workloads/workload.hpp"
 
@@ -33,9 +34,7 @@ std::string file_stem(const std::string& path) {
 }
 
 std::ifstream open_or_throw(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(fmt::format("{}: cannot open file", path));
-    return in;
+    return open_input_file(path, max_trace_bytes);
 }
 
 // Parses an enum column against its words.
@@ -255,7 +254,7 @@ namespace {
 
 // The first non-comment line's cells, or empty.
 std::vector<std::string> first_row(const std::string& path) {
-    std::ifstream in(path);
+    std::ifstream in = open_input_file(path, max_trace_bytes);
     std::string line;
     while (std::getline(in, line)) {
         const std::string t = trim(line);

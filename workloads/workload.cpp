@@ -3,6 +3,7 @@
 #include "workloads/workload.hpp"
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/text.hpp"
 #include "workloads/onnx/onnx.hpp"
 
@@ -78,7 +79,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 // SCALE-Sim topologies start with the header "Layer name, IFMAP Height, ...".
 bool is_scalesim_topology(const std::string& path) {
-    std::ifstream in(path);
+    std::ifstream in = open_input_file(path, max_trace_bytes);
     std::string line;
     while (std::getline(in, line)) {
         std::string t = trim(line);

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <fstream>
 
 using namespace accsim::test;
 namespace fs = std::filesystem;
@@ -24,4 +25,21 @@ TEST_CASE("float64 weights beyond the range of float32 are exit 2 naming the fil
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(weights + "/fc2.npy: layer fc2: element 7 is 1e+39") != std::string::npos);
     CHECK(r.out.find("summary") == std::string::npos);
+}
+
+TEST_CASE("files beyond the size accsim reads for their kind are exit 2 before they are read") {
+    // Sparse files: their size is set, no data is written.
+    const std::string config = temp_path(".ini"), trace = temp_path(".csv");
+    { std::ofstream(config) << "[run]\n"; }
+    { std::ofstream(trace) << "name,op\n"; }
+    fs::resize_file(config, (std::uintmax_t(16) << 20) + 1); // configs: 16 MiB
+    fs::resize_file(trace, (std::uintmax_t(256) << 20) + 1); // traces: 256 MiB
+    for (const auto& [args, file] :
+         {std::pair<std::vector<std::string>, std::string>{{"run", config}, config},
+          {{"workloads", "show", trace}, trace}}) {
+        auto r = run_accsim(args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find(file + ": ") != std::string::npos);
+        CHECK(r.err.find("larger than accsim reads") != std::string::npos);
+    }
 }

@@ -1,6 +1,7 @@
 // read_onnx: load and check the model, infer its shapes, walk its nodes in order (ops.cpp maps
 // each), then mark the skip branches.
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "workloads/onnx/importer.hpp"
 #include "workloads/onnx/onnx.hpp"
 
@@ -321,13 +322,9 @@ std::string first_line(const std::string& text) {
 } // namespace
 
 Graph read_onnx(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw InputError(fmt::format("{}: no such file", path));
     onnx::ModelProto model;
     {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw InputError(fmt::format("{}: cannot open file", path));
+        std::ifstream in = open_input_file(path, max_model_bytes, std::ios::binary);
         if (!model.ParseFromIstream(&in))
             throw InputError(
                 fmt::format("{}: not an ONNX model (the protobuf does not parse)", path));
