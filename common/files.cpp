@@ -25,4 +25,9 @@ std::ifstream open_input_file(const std::string& path, std::uintmax_t max_bytes,
     return in;
 }
 
+void check_written(std::ofstream& out, const std::string& what) {
+    out.flush();
+    if (!out) throw std::runtime_error(fmt::format("{}: writing failed", what));
+}
+
 } // namespace accsim

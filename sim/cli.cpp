@@ -1,6 +1,7 @@
 #include "sim/cli.hpp"
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/text.hpp"
 #include "sim/registry.hpp"
 #include "sim/report_format.hpp"
@@ -112,9 +113,8 @@ void emit(const std::string& text, const std::string& out_path) {
     std::ofstream f(out_path);
     if (!f) throw InputError(fmt::format("--out {}: cannot write file", out_path));
     f << text;
-    f.flush();
     // A report that did not reach the file is a failure, not a silent loss (exit 1).
-    if (!f) throw std::runtime_error(fmt::format("--out {}: writing the report failed", out_path));
+    check_written(f, fmt::format("--out {}: the report", out_path));
 }
 
 int cmd_run(const std::vector<std::string>& args) {

@@ -1,6 +1,7 @@
 #include "sim/explore.hpp"
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "sim/cli.hpp"
 #include "sim/report_format.hpp"
 #include "sim/run.hpp"
@@ -243,6 +244,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
             for (const auto& s : run_args(p)) line += " " + shell_quote(s);
             out << line << '\n';
         }
+        check_written(out, "--emit-jobs " + path);
         std::cerr << fmt::format("wrote {} jobs to {}\n", pts.size(), path);
         return exit_ok;
     }
@@ -295,6 +297,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         std::ofstream f(out_path);
         if (!f) throw InputError(fmt::format("--out {}: cannot write file", out_path));
         f << s.str();
+        check_written(f, "--out " + out_path);
         std::cerr << fmt::format("wrote {} points to {}\n", pts.size(), out_path);
     }
     return combined_exit(res);

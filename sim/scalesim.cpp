@@ -223,6 +223,8 @@ int cmd_scalesim(const std::vector<std::string>& args) {
                                  num(l["dram_write_bytes"].get<double>() / c));
         ++id;
     }
+    check_written(compute, (dir / "COMPUTE_REPORT.csv").string());
+    check_written(bandwidth, (dir / "BANDWIDTH_REPORT.csv").string());
     std::cout << fmt::format("accsim scalesim: {} layers, {} cycles in total ({} DRAM)\nwrote {} "
                              "and {}\n",
                              id, total, vm["dram"].as<std::string>(),

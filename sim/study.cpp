@@ -1,6 +1,7 @@
 // accsim study STUDY.ini: runs a study's points and prints accsim's figures beside the published
 // ones. The file format is documented in docs/studies.md.
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/options.hpp"
 #include "common/text.hpp"
 #include "sim/cli.hpp"
@@ -183,11 +184,7 @@ int cmd_study(const std::vector<std::string>& args) {
     fs::create_directories(out_dir, ec);
     if (ec)
         throw InputError(fmt::format("--out {}: cannot create folder: {}", out_dir, ec.message()));
-    // Every file is checked once written: a study that says "wrote" has written.
-    auto check_written = [](std::ofstream& f, const std::string& path) {
-        f.flush();
-        if (!f) throw std::runtime_error(fmt::format("{}: writing failed", path));
-    };
+    // Every file is checked once written (check_written): a study that says "wrote" has written.
     {
         const std::string csv_path = (fs::path(out_dir) / (st.name + ".csv")).string();
         std::ofstream csv(csv_path);
