@@ -1,5 +1,6 @@
 #include "arch/dataflow/pipeline.hpp"
 
+#include "common/memory_budget.hpp"
 #include "models/kernel/simulate.hpp"
 
 #include <algorithm>
@@ -125,6 +126,21 @@ struct Pipeline::Processes {
 Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing,
                    const std::vector<int>& out_bits, double clock_mhz)
     : processes_(new Processes) {
+    // What grows with the tensors, claimed before anything is built: a byte per iteration of
+    // every stage (a pixel of its padded input grid, or of its output for upsample), and the
+    // streams, each of which may hold its whole tensor in the unbounded sizing pass (a cycle stamp
+    // per pixel in a deque, about 12 bytes).
+    memory_budget().claim(double(g.input.pixels()) * 13,
+                          fmt::format("the input stream: {} pixels", g.input.pixels()));
+    for (const Layer& l : g.layers) {
+        const double grid = double(l.in.h + l.pad_top() + l.pad_bottom()) *
+                            double(l.in.w + l.pad_left() + l.pad_right());
+        const double pixels = std::max({grid, double(l.in.pixels()), double(l.out.pixels())});
+        memory_budget().claim(pixels + double(l.out.pixels()) * 12,
+                              fmt::format("layer {}: {:.3g} pixel iterations and its output "
+                                          "stream",
+                                          l.name, pixels));
+    }
     auto add_stage = [&](std::string name, std::vector<std::uint8_t> it, StageTiming t, int layer,
                          StageInfo::Kind kind) {
         StageInfo s;
