@@ -55,6 +55,32 @@ def main(json_path, png_path):
             continue
         series.setdefault(str(value(p, series_key)), []).append((as_number(x), float(y)))
 
+    # flat: points drawn as a line across the plot at their y (a design without the x key, such
+    # as a block without the skip whose FIFO depth is x).
+    flat_where = [w.strip() for w in plot.get("flat", "").split(",") if w.strip()]
+    flat = []
+    if flat_where:
+        for p in study["points"]:
+            if p["exit_code"] == 0 and all(selected(p, w) for w in flat_where):
+                y = value(p, y_key)
+                if y is not None:
+                    flat.append((f"{p['sweep']} (accsim)", float(y)))
+
+    # Published values of the y metric: a star at the point's x, or a dotted line when the
+    # point has no x.
+    published = []
+    for f in study.get("published", []):
+        if f.get("kind") != "value" or f.get("metric") != y_key:
+            continue
+        for p in study["points"]:
+            if all(selected(p, w) for w in f.get("where", [])):
+                x = None if value(p, x_key) is None else as_number(value(p, x_key))
+                numeric = all(isinstance(q[0], float) for pts in series.values() for q in pts)
+                if isinstance(x, str) and numeric:
+                    x = None  # a word (a default such as "fifo_depth") on a numeric axis
+                published.append((f["name"], x, f["published"]))
+                break
+
     if not series:
         sys.exit(f"no point of the study has both x = {x_key} and y = {y_key} "
                  "(varied keys are written config.SECTION.KEY)")
@@ -63,6 +89,19 @@ def main(json_path, png_path):
         if all(isinstance(p[0], float) for p in pts):
             pts.sort()
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"{series_key} = {name}")
+    for label, y in flat:
+        ax.axhline(y, linestyle="-", color="tab:orange", linewidth=1.5)
+        ax.annotate(label, (0.99, y), xycoords=("axes fraction", "data"), fontsize=8,
+                    va="top", ha="right", color="tab:orange")
+    for name, x, y in published:
+        if x is None:
+            ax.axhline(y, linestyle=":", color="black", linewidth=1.2)
+            ax.annotate(f"published: {name}", (0.01, y), xycoords=("axes fraction", "data"),
+                        fontsize=8, va="bottom", color="black")
+        else:
+            ax.plot([x], [y], marker="*", markersize=12, linestyle="none", color="black")
+            ax.annotate(f"published: {name}", (x, y), textcoords="offset points", xytext=(-6, 6),
+                        fontsize=8, ha="right", color="black")
     for h in [h for h in plot.get("hlines", "").split(",") if h.strip()]:
         v, _, label = h.partition(":")
         ax.axhline(float(v), linestyle="--", color="grey", linewidth=1)

@@ -145,7 +145,9 @@ int cmd_study(const std::vector<std::string>& args) {
                 int b = find_point(p, p.baseline);
                 double base = res[b].exit_code == 0 ? number(lookup_path(res[b].report, p.metric))
                                                     : std::nan("");
-                ours = p.kind == "change" ? ours / base - 1.0 : ours / base;
+                ours = p.kind == "change"       ? ours / base - 1.0
+                       : p.kind == "difference" ? ours - base
+                                                : ours / base;
             }
             double r = ours / p.value;
             std::string verdict;

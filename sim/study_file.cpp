@@ -100,8 +100,10 @@ Study read_study(const std::string& path) {
                 p.baseline_text = e.value;
                 p.baseline_line = e.line;
             } else if (key == "kind") {
-                if (e.value != "value" && e.value != "change" && e.value != "ratio")
-                    throw InputError(fmt::format("{}: kind must be value, change or ratio", place));
+                if (e.value != "value" && e.value != "change" && e.value != "ratio" &&
+                    e.value != "difference")
+                    throw InputError(
+                        fmt::format("{}: kind must be value, change, ratio or difference", place));
                 p.kind = e.value;
             } else if (key == "value") {
                 auto v = parse_real(e.value);
@@ -119,8 +121,8 @@ Study read_study(const std::string& path) {
             else
                 unknown({"metric", "where", "baseline", "kind", "value", "tolerance", "source"});
         } else if (section == "plot") {
-            static const std::vector<std::string> keys{"x",    "y",      "series", "logx",
-                                                       "logy", "hlines", "title",  "where"};
+            static const std::vector<std::string> keys{"x",      "y",     "series", "logx", "logy",
+                                                       "hlines", "title", "where",  "flat"};
             if (std::find(keys.begin(), keys.end(), key) == keys.end()) unknown(keys);
             s.plot[key] = e.value;
             s.plot_lines[key] = e.line;
@@ -198,10 +200,10 @@ StudyPoints study_points(const Study& st) {
         check_where(st, p.where, p.where_line, points, sweep_of);
         check_where(st, p.baseline, p.baseline_line, points, sweep_of);
     }
-    if (st.plot.count("where"))
-        check_where(st,
-                    assignments(st.plot.at("where"), study_place(st, st.plot_lines.at("where"))),
-                    st.plot_lines.at("where"), points, sweep_of);
+    for (const char* key : {"where", "flat"})
+        if (st.plot.count(key))
+            check_where(st, assignments(st.plot.at(key), study_place(st, st.plot_lines.at(key))),
+                        st.plot_lines.at(key), points, sweep_of);
     return out;
 }
 

@@ -54,6 +54,11 @@ void register_options(OptionRegistry& reg) {
             "(smallest depth per FIFO that keeps the initiation interval), or a number")
         .range(1, 1 << 30)
         .one_of({"tensor", "optimized", "minimal"});
+    reg.add("dataflow.skip_fifo_depth", OptType::integer, "fifo_depth", "pixels",
+            "depth of every skip FIFO (a stream from a clone straight into an add or sub): "
+            "fifo_depth (as every other stream) or a number, kept by every sizing policy")
+        .range(1, 1 << 30)
+        .one_of({"fifo_depth"});
     reg.add("dataflow.fifo_rounding", OptType::string, "hls4ml", "",
             "depth rule of optimized: hls4ml (peak + 1) or finn (peak + 1, then at least 2, and "
             "32 when at most 32)")
@@ -369,6 +374,27 @@ public:
                                          where(cfg, "dataflow.weight_ram_style"), part.name));
 
         Pipeline pipe(g, design.timing, design.out_bits, clock_mhz);
+        // A skip FIFO of a given depth keeps it whatever the policy sizes the others to.
+        std::vector<bool> fixed_skip(pipe.streams.size(), false);
+        std::uint64_t skip_depth = 0;
+        if (!cfg.is_word("dataflow.skip_fifo_depth", "fifo_depth")) {
+            skip_depth = std::uint64_t(cfg.get_int("dataflow.skip_fifo_depth"));
+            for (std::size_t i = 0; i < pipe.streams.size(); ++i) {
+                const auto& st = pipe.streams[i];
+                fixed_skip[i] = st.into_join && pipe.stages[std::size_t(st.producer)].kind ==
+                                                    Pipeline::StageInfo::clone;
+            }
+            if (std::find(fixed_skip.begin(), fixed_skip.end(), true) == fixed_skip.end())
+                throw InputError(fmt::format("{}: workload {} (run.skip = {}) has no skip FIFO "
+                                             "(a stream from a clone straight into an add or "
+                                             "sub) for it to size",
+                                             where(cfg, "dataflow.skip_fifo_depth"), g.name,
+                                             cfg.get_string("run.skip")));
+        }
+        auto keep_skip = [&](std::vector<std::uint64_t>& d) {
+            for (std::size_t i = 0; i < d.size(); ++i)
+                if (fixed_skip[i]) d[i] = skip_depth;
+        };
         std::vector<std::uint64_t> depths;
         ojson sizing;
         std::string policy;
@@ -383,6 +409,7 @@ public:
             std::vector<std::uint64_t> unbounded = tensor_depths(pipe);
             for (std::size_t i = 0; i < pipe.streams.size(); ++i)
                 if (!pipe.streams[i].port) unbounded[i] = 0;
+            keep_skip(unbounded);
             // Inputs arrive at the rate the design sustains, the busiest stage's cycles per image:
             // without back-pressure a faster source would fill the FIFO before a slower stage
             // by a share of every image it runs ahead, so the depths would grow with the number
@@ -406,13 +433,14 @@ public:
                     pipe.streams[i].port
                         ? unbounded[i]
                         : round_depth(pipe.streams[i].fifo->occupancy().peak() + 1, finn_round));
+            keep_skip(depths);
             if (policy == "minimal") {
                 // Greedy, one FIFO at a time in pipeline order: binary search for the smallest
                 // depth with which the run neither deadlocks nor loses initiation interval,
                 // the others at their current depths (docs/dataflow.md).
                 std::uint64_t probes = 0;
                 for (std::size_t i = 0; i < depths.size(); ++i) {
-                    if (pipe.streams[i].port) continue;
+                    if (pipe.streams[i].port || fixed_skip[i]) continue;
                     std::uint64_t lo = 1, hi = depths[i];
                     while (lo < hi) {
                         const std::uint64_t mid = lo + (hi - lo) / 2;
@@ -438,6 +466,7 @@ public:
             policy = "fixed";
             depths.assign(pipe.streams.size(), std::uint64_t(cfg.get_int("dataflow.fifo_depth")));
         }
+        if (policy == "tensor" || policy == "fixed") keep_skip(depths);
 
         PassResult r = pipe.run_pass(depths, batch);
         if (r.deadlocked)

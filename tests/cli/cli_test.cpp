@@ -357,3 +357,27 @@ TEST_CASE("a preset sits beneath the file and every key of it can still be overr
                        "lpddr4-3200) "
                        "(did you mean 'ddr4-2400'?)") != std::string::npos);
 }
+
+TEST_CASE("a study compares a published difference as accsim's difference of the two points") {
+    // The one-layer trace is memory-bound at 1 GB/s: 1,110 bytes at 10 bytes per cycle (100 MHz)
+    // take 111 cycles. At 2 GB/s they take 56, below the 1,000 MACs' 100 cycles at 10 a cycle,
+    // so the bound is 100 cycles: a difference of -11.
+    std::string dir = std::filesystem::path(temp_path(".d")).string() + "-out";
+    std::string cfg =
+        temp_file("[run]\narch = roofline\nworkload = " + one_dense_trace() +
+                  "\n[roofline]\nmacs_per_cycle = 10\nbandwidth_gb_per_s = 1\nclock_mhz = 100\n");
+    std::string study = temp_file(
+        "[study]\nname = diff\nmetrics = summary.cycles\n[sweep.main]\nconfig = " + cfg +
+        "\nvary = roofline.bandwidth_gb_per_s=1,2\n"
+        "[published.faster_dram]\nmetric = summary.cycles\n"
+        "where = roofline.bandwidth_gb_per_s=2\nbaseline = roofline.bandwidth_gb_per_s=1\n"
+        "kind = difference\nvalue = -11\ntolerance = 0\nsource = hand calculation\n");
+    auto r = run_accsim({"study", study, "--out", dir, "--no-plot"});
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(slurp(dir + "/diff.json"));
+    REQUIRE(j["published"].size() == 1);
+    CHECK(j["published"][0]["kind"] == "difference");
+    CHECK(j["published"][0]["accsim"].get<double>() == -11.0);
+    CHECK(r.out.find("within 0 %") != std::string::npos);
+    std::filesystem::remove_all(dir);
+}
