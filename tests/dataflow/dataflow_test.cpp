@@ -394,7 +394,8 @@ TEST_CASE("the skip FIFO's depth is what the skip costs in throughput, at FINN's
     // Only the skip FIFO takes the depth; the other streams keep theirs.
     auto r = run({"dataflow.skip_fifo_depth=100"});
     REQUIRE(r.exit_code == 0);
-    for (const auto& b : r.json()["buffers"]) {
+    const auto j = r.json();
+    for (const auto& b : j["buffers"]) {
         CAPTURE(b["name"].get<std::string>());
         if (b.contains("port") && b["port"] == true) continue;
         CHECK(b["capacity"] == (b["name"] == "block_in_clone->add" ? 100 : 2));
