@@ -3,6 +3,7 @@
 // names a preset) and writes COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv in SCALE-Sim's column
 // format under OUTDIR/<run_name>/, as SCALE-Sim does.
 #include "sim/scalesim.hpp"
+#include "arch/pe_array/scalesim_memory.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/options.hpp"
@@ -54,8 +55,12 @@ std::vector<IniEntry> read_configparser(const std::string& path) {
     return out;
 }
 
+// A float as SCALE-Sim's reports print it (Python's repr: the shortest text that reads back the
+// same, with ".0" on a whole number: 2.0, 97.30065156686317, 1e-05).
 std::string num(double x) {
-    return fmt::format("{}", x);
+    std::string s = fmt::format("{}", x);
+    if (s.find_first_not_of("-0123456789") == std::string::npos) s += ".0";
+    return s;
 }
 
 } // namespace
@@ -75,10 +80,6 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
             {"architecture_presets.ifmapoffset", "DRAM addresses are laid out by accsim"},
             {"architecture_presets.filteroffset", "DRAM addresses are laid out by accsim"},
             {"architecture_presets.ofmapoffset", "DRAM addresses are laid out by accsim"},
-            {"architecture_presets.bandwidth",
-             "DRAM bandwidth comes from the DRAM model (--dram PRESET; ideal by default)"},
-            {"run_presets.interfacebandwidth",
-             "DRAM bandwidth comes from the DRAM model (--dram PRESET; ideal by default)"},
             {"architecture_presets.memorybanks", "SRAM banking is not modelled"},
         };
         static const std::vector<std::string> used = {"general.run_name",
@@ -87,7 +88,9 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
                                                       "architecture_presets.ifmapsramszkb",
                                                       "architecture_presets.filtersramszkb",
                                                       "architecture_presets.ofmapsramszkb",
-                                                      "architecture_presets.dataflow"};
+                                                      "architecture_presets.dataflow",
+                                                      "run_presets.interfacebandwidth",
+                                                      "architecture_presets.bandwidth"};
         if (auto it = ignored.find(k); it != ignored.end())
             warnings.push_back(fmt::format("{}:{}: [{}] {} is not used: {}", path, e.line, section,
                                            key, it->second));
@@ -150,6 +153,45 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
         throw InputError(
             fmt::format("{}:{}: Dataflow = '{}' must be os, ws or is", path, df_line, df));
     set("pe_array.dataflow", "architecture_presets.dataflow", "Dataflow", d);
+    out.dataflow = d;
+    out.rows = integer("architecture_presets.arrayheight", "ArrayHeight");
+    out.cols = integer("architecture_presets.arraywidth", "ArrayWidth");
+    out.ifmap_kb = integer("architecture_presets.ifmapsramszkb", "IfmapSramSzkB");
+    out.filter_kb = integer("architecture_presets.filtersramszkb", "FilterSramSzkB");
+    out.ofmap_kb = integer("architecture_presets.ofmapsramszkb", "OfmapSramSzkB");
+    // SCALE-Sim v2 (scale_config.py) takes InterfaceBandwidth as written: USER or CALC.
+    if (auto it = v.find("run_presets.interfacebandwidth"); it != v.end()) {
+        const auto& [mode, line] = it->second;
+        out.mode_origin = fmt::format("{}:{}", path, line);
+        if (mode != "USER" && mode != "CALC")
+            throw InputError(fmt::format("{}: InterfaceBandwidth = '{}' must be USER or CALC (as "
+                                         "SCALE-Sim v2 reads it, case-sensitively)",
+                                         out.mode_origin, mode));
+        out.user_bandwidth = mode == "USER";
+    }
+    auto bw = v.find("architecture_presets.bandwidth");
+    if (out.user_bandwidth) {
+        if (bw == v.end())
+            throw InputError(
+                fmt::format("{}: InterfaceBandwidth is USER but [architecture_presets] "
+                            "Bandwidth is missing",
+                            out.mode_origin));
+        // A comma-separated list of integers; SCALE-Sim uses the first for every buffer.
+        const auto& [text, line] = bw->second;
+        for (const auto& part : split(text, ',')) {
+            auto x = parse_int(part);
+            if (!x || *x <= 0 || *x > (1 << 20))
+                throw InputError(fmt::format("{}:{}: Bandwidth = '{}': each value must be a "
+                                             "whole number of words per cycle from 1 to 2^20",
+                                             path, line, text));
+            if (out.bandwidth == 0) out.bandwidth = *x;
+        }
+    } else if (bw != v.end()) {
+        std::cerr << fmt::format("warning: {}:{}: [architecture_presets] Bandwidth is not used: "
+                                 "InterfaceBandwidth is not USER, so SCALE-Sim's memory is ideal "
+                                 "(CALC) and so is accsim's unless --dram names a preset\n",
+                                 path, bw->second.second);
+    }
     return out;
 }
 
@@ -173,7 +215,7 @@ int cmd_scalesim(const std::vector<std::string>& args) {
         throw InputError(fmt::format("-i {}: must be conv or gemm", kind));
     // Read as a SCALE-Sim topology whatever its first line holds, so that a missing header is
     // named as such (a run would take a headerless file for a native trace).
-    read_scalesim_topology(topo);
+    const Graph graph = read_scalesim_topology(topo);
     // The header says which kind a topology is; -i must agree, as SCALE-Sim would misread it.
     if ((kind == "gemm") != is_scalesim_gemm_topology(topo))
         throw InputError(fmt::format(
@@ -183,6 +225,11 @@ int cmd_scalesim(const std::vector<std::string>& args) {
     std::vector<Override> sets = as_overrides(
         {"run.arch=pe_array", "run.workload=" + fs::absolute(topo).string(), "run.batch=1",
          "pe_array.add_unit=output_path", "pe_array.ofmap_size=scalesim"});
+    if (sc.user_bandwidth && !vm["dram"].defaulted())
+        throw InputError(fmt::format("--dram {}: {} asks for SCALE-Sim's own bandwidth-limited "
+                                     "memory (InterfaceBandwidth: USER); --dram would replace it "
+                                     "with accsim's DRAM model: give one or the other",
+                                     vm["dram"].as<std::string>(), sc.mode_origin));
     sets.push_back({"dram.preset=" + vm["dram"].as<std::string>(), "--dram"});
     sets.insert(sets.end(), sc.sets.begin(), sc.sets.end());
     Config cfg = load_run_config("", sets);
@@ -205,31 +252,67 @@ int cmd_scalesim(const std::vector<std::string>& args) {
     std::uint64_t total = 0;
     int id = 0;
     for (const auto& l : r.doc()["layers"]) {
-        const double cycles = l["cycles"].get<double>();
-        const double c = cycles > 0 ? cycles : 1;
-        total += l["cycles"].get<std::uint64_t>();
+        std::uint64_t cycles = l["cycles"].get<std::uint64_t>();
+        std::uint64_t stalls = l["stall_cycles"].get<std::uint64_t>();
+        double dram[3] = {l["dram_ifmap_read_bytes"].get<double>(),
+                          l["dram_filter_read_bytes"].get<double>(),
+                          l["dram_write_bytes"].get<double>()};
+        double dram_cycles[3] = {0, 0, 0}; // 0: per cycle of the layer
+        if (sc.user_bandwidth) {
+            // SCALE-Sim's bandwidth-limited memory decides the cycles, the stalls and the DRAM
+            // words of each buffer over the span of its own DRAM trace.
+            const Layer& g = graph.layers[std::size_t(id)];
+            pe_array::ScaleSimLayer sl;
+            sl.ifmap_h = g.in.h;
+            sl.ifmap_w = g.in.w;
+            sl.filter_h = g.kernel_h;
+            sl.filter_w = g.kernel_w;
+            sl.channels = g.in.c;
+            sl.filters = g.out.c;
+            sl.stride_h = sl.stride_w = g.stride;
+            pe_array::ScaleSimMemoryConfig mc;
+            mc.rows = int(sc.rows);
+            mc.cols = int(sc.cols);
+            mc.dataflow = pe_array::parse_dataflow(sc.dataflow);
+            mc.ifmap_sram_kb = sc.ifmap_kb;
+            mc.filter_sram_kb = sc.filter_kb;
+            mc.ofmap_sram_kb = sc.ofmap_kb;
+            mc.bandwidth = sc.bandwidth;
+            const auto m = pe_array::scalesim_user_memory(sl, mc);
+            cycles = std::uint64_t(m.total_cycles);
+            stalls = std::uint64_t(m.stall_cycles);
+            dram[0] = double(m.ifmap_dram_reads);
+            dram[1] = double(m.filter_dram_reads);
+            dram[2] = double(m.ofmap_dram_writes);
+            dram_cycles[0] = double(m.ifmap_dram_stop - m.ifmap_dram_start + 1);
+            dram_cycles[1] = double(m.filter_dram_stop - m.filter_dram_start + 1);
+            dram_cycles[2] = double(m.ofmap_dram_stop - m.ofmap_dram_start + 1);
+        }
+        const double c = cycles > 0 ? double(cycles) : 1;
+        for (double& d : dram_cycles)
+            if (d <= 0) d = c;
+        total += cycles;
         // SCALE-Sim's words are bytes (word_size = 1).
-        compute << fmt::format("{}, {}, {}, {}, {}, {},\n", id, l["cycles"].get<std::uint64_t>(),
-                               l["stall_cycles"].get<std::uint64_t>(),
+        compute << fmt::format("{}, {}, {}, {}, {}, {},\n", id, cycles, stalls,
                                num(l.value("array_macs", 0.0) * 100 / (c * pes)),
                                num(l["mapping_efficiency"].get<double>() * 100),
                                num(l["compute_utilization"].get<double>() * 100));
-        bandwidth << fmt::format("{}, {}, {}, {}, {}, {}, {},\n", id,
-                                 num(l["ifmap_sram_reads"].get<double>() / c),
-                                 num(l["filter_sram_reads"].get<double>() / c),
-                                 num(l["ofmap_sram_writes"].get<double>() / c),
-                                 num(l["dram_ifmap_read_bytes"].get<double>() / c),
-                                 num(l["dram_filter_read_bytes"].get<double>() / c),
-                                 num(l["dram_write_bytes"].get<double>() / c));
+        bandwidth << fmt::format(
+            "{}, {}, {}, {}, {}, {}, {},\n", id, num(l["ifmap_sram_reads"].get<double>() / c),
+            num(l["filter_sram_reads"].get<double>() / c),
+            num(l["ofmap_sram_writes"].get<double>() / c), num(dram[0] / dram_cycles[0]),
+            num(dram[1] / dram_cycles[1]), num(dram[2] / dram_cycles[2]));
         ++id;
     }
     check_written(compute, (dir / "COMPUTE_REPORT.csv").string());
     check_written(bandwidth, (dir / "BANDWIDTH_REPORT.csv").string());
-    std::cout << fmt::format("accsim scalesim: {} layers, {} cycles in total ({} DRAM)\nwrote {} "
-                             "and {}\n",
-                             id, total, vm["dram"].as<std::string>(),
-                             (dir / "COMPUTE_REPORT.csv").string(),
-                             (dir / "BANDWIDTH_REPORT.csv").string());
+    std::cout << fmt::format(
+        "accsim scalesim: {} layers, {} cycles in total ({})\nwrote {} "
+        "and {}\n",
+        id, total,
+        sc.user_bandwidth ? fmt::format("SCALE-Sim's USER memory, {} words per cycle", sc.bandwidth)
+                          : vm["dram"].as<std::string>() + " DRAM",
+        (dir / "COMPUTE_REPORT.csv").string(), (dir / "BANDWIDTH_REPORT.csv").string());
     return exit_ok;
 }
 

@@ -69,13 +69,21 @@ void plan_scalesim(const Layer& l, const ArrayParams& p, int batch, LayerPlan& p
     const std::int64_t row_fold = ceil_div(fs.sr, R), col_fold = ceil_div(fs.sc, C);
     const std::uint64_t L = fold_cycles(p.dataflow, p.rows, p.cols, fs.t);
     plan.folds = std::uint64_t(row_fold * col_fold);
-    // Every fold has the same T, so the mean over folds factors (SCALE-Sim averages per fold).
-    plan.mapping_efficiency =
-        (double(fs.sr) / double(row_fold * R)) * (double(fs.sc) / double(col_fold * C));
-    // SCALE-Sim's per-fold cycles for Compute Util: the demand rows plus the skew width - 1,
-    // which for ws and is adds C - 1 to the fold length.
-    const double util_cycles = p.dataflow == Dataflow::os ? double(L) : double(L + C - 1);
-    plan.compute_utilization = plan.mapping_efficiency * double(fs.t) / util_cycles;
+    // Mapping Efficiency and Compute Util are SCALE-Sim's means over folds, summed fold by fold
+    // in its order (column folds outer) and divided as it does, so that the reports agree to the
+    // last digit. Its per-fold cycles for Compute Util are the demand rows plus the skew width
+    // - 1, which for ws and is adds C - 1 to the fold length.
+    const std::int64_t util_cycles = p.dataflow == Dataflow::os ? std::int64_t(L)
+                                                                : std::int64_t(L) + C - 1;
+    double efficiency_sum = 0, utilization_sum = 0;
+    for (std::int64_t fc = 0; fc < col_fold; ++fc)
+        for (std::int64_t fr = 0; fr < row_fold; ++fr) {
+            const std::int64_t used = std::min(R, fs.sr - fr * R) * std::min(C, fs.sc - fc * C);
+            efficiency_sum += double(used) / double(R * C);
+            utilization_sum += double(used * fs.t) / double(R * C * util_cycles);
+        }
+    plan.mapping_efficiency = efficiency_sum / double(plan.folds);
+    plan.compute_utilization = utilization_sum / double(plan.folds);
     switch (p.dataflow) {
     case Dataflow::os:
         plan.ifmap_sram_reads = std::uint64_t(col_fold * fs.sr * fs.t);

@@ -1,0 +1,439 @@
+#include "arch/pe_array/scalesim_memory.hpp"
+
+#include "common/error.hpp"
+#include "common/memory_budget.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+namespace accsim::pe_array {
+
+namespace {
+
+constexpr std::int64_t none = -1; // SCALE-Sim's empty request
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+    return (a + b - 1) / b;
+}
+
+// A row-major matrix of addresses, as SCALE-Sim's numpy arrays.
+struct Mat {
+    std::int64_t rows = 0, cols = 0;
+    std::vector<std::int64_t> v;
+    Mat() = default;
+    Mat(std::int64_t r, std::int64_t c, std::int64_t fill = none)
+        : rows(r), cols(c), v(std::size_t(r * c), fill) {}
+    std::int64_t& at(std::int64_t r, std::int64_t c) { return v[std::size_t(r * cols + c)]; }
+    std::int64_t at(std::int64_t r, std::int64_t c) const { return v[std::size_t(r * cols + c)]; }
+};
+
+Mat transpose(const Mat& m) {
+    Mat t(m.cols, m.rows);
+    for (std::int64_t r = 0; r < m.rows; ++r)
+        for (std::int64_t c = 0; c < m.cols; ++c) t.at(c, r) = m.at(r, c);
+    return t;
+}
+
+// m[r0:r1, c0:c1], padded with empty requests to `width` columns (and `height` rows when > 0).
+Mat block(const Mat& m, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1,
+          std::int64_t width, std::int64_t height = 0) {
+    Mat b(std::max(height, r1 - r0), width);
+    for (std::int64_t r = r0; r < r1; ++r)
+        for (std::int64_t c = c0; c < c1; ++c) b.at(r - r0, c - c0) = m.at(r, c);
+    return b;
+}
+
+void append_rows(Mat& to, const Mat& m) {
+    if (to.cols == 0) to.cols = m.cols;
+    to.v.insert(to.v.end(), m.v.begin(), m.v.end());
+    to.rows += m.rows;
+}
+
+void append_empty_rows(Mat& to, std::int64_t rows, std::int64_t cols) {
+    append_rows(to, Mat(rows, cols));
+}
+
+Mat flip_rows(const Mat& m) {
+    Mat f(m.rows, m.cols);
+    for (std::int64_t r = 0; r < m.rows; ++r)
+        for (std::int64_t c = 0; c < m.cols; ++c) f.at(r, c) = m.at(m.rows - 1 - r, c);
+    return f;
+}
+
+// skew_matrix: column c moves down by c rows.
+Mat skew(const Mat& m) {
+    Mat s(m.rows + m.cols - 1, m.cols);
+    for (std::int64_t c = 0; c < m.cols; ++c)
+        for (std::int64_t r = 0; r < m.rows; ++r) s.at(r + c, c) = m.at(r, c);
+    return s;
+}
+
+// The prefetch matrices' "roll out along the diagonal" (create_*_prefetch_mat): anti-diagonals
+// in order, each from its bottom row up; one row of M * N elements.
+Mat diagonal_rollout(const Mat& m) {
+    Mat out(1, m.rows * m.cols);
+    std::int64_t idx = 0;
+    for (std::int64_t d = 0; d < m.rows + m.cols; ++d) {
+        const std::int64_t max_row = std::min(d, m.rows - 1),
+                           min_row = std::max<std::int64_t>(0, d - m.cols + 1);
+        for (std::int64_t r = max_row; r >= min_row; --r)
+            out.v[std::size_t(idx++)] = m.at(r, d - r);
+    }
+    return out;
+}
+
+// compute/operand_matrix.py
+struct Operands {
+    Mat ifmap, filter, ofmap; // pixels x window, window x filters, pixels x filters
+};
+
+Operands operand_matrices(const ScaleSimLayer& l, const ScaleSimMemoryConfig& c) {
+    const std::int64_t oh = ceil_div(l.ifmap_h - l.filter_h + l.stride_h, l.stride_h);
+    const std::int64_t ow = ceil_div(l.ifmap_w - l.filter_w + l.stride_w, l.stride_w);
+    const std::int64_t pixels = oh * ow, window = l.filter_h * l.filter_w * l.channels;
+    Operands o;
+    o.ifmap = Mat(pixels, window);
+    for (std::int64_t i = 0; i < pixels; ++i) {
+        const std::int64_t i_row = (i / ow) * l.stride_h, i_col = (i % ow) * l.stride_w;
+        const std::int64_t window_addr = (i_row * l.ifmap_w + i_col) * l.channels;
+        for (std::int64_t j = 0; j < window; ++j) {
+            const std::int64_t c_row = j / (l.filter_w * l.channels),
+                               k = j % (l.filter_w * l.channels);
+            const std::int64_t c_col = k / l.channels, c_ch = k % l.channels;
+            if (c_row + i_row < l.ifmap_h && c_col + i_col < l.ifmap_w)
+                o.ifmap.at(i, j) =
+                    (c_row * l.ifmap_w + c_col) * l.channels + c_ch + window_addr + c.ifmap_offset;
+        }
+    }
+    o.filter = Mat(window, l.filters);
+    for (std::int64_t i = 0; i < window; ++i)
+        for (std::int64_t j = 0; j < l.filters; ++j)
+            o.filter.at(i, j) = j * window + i + c.filter_offset;
+    o.ofmap = Mat(pixels, l.filters);
+    for (std::int64_t i = 0; i < pixels; ++i)
+        for (std::int64_t j = 0; j < l.filters; ++j)
+            o.ofmap.at(i, j) = l.filters * i + j + c.ofmap_offset;
+    return o;
+}
+
+// compute/systolic_compute_{os,ws,is}.py: prefetch matrices of the two read operands and the
+// demand matrices (one row per cycle) of all three.
+struct Matrices {
+    Mat ifmap_prefetch, filter_prefetch, ifmap_demand, filter_demand, ofmap_demand;
+};
+
+Matrices compute_matrices(const Operands& o, const ScaleSimMemoryConfig& c) {
+    const std::int64_t R = c.rows, C = c.cols;
+    Matrices m;
+    if (c.dataflow == Dataflow::os) {
+        const Mat it = transpose(o.ifmap); // window x pixels
+        const std::int64_t Sr = o.ifmap.rows, Sc = o.filter.cols, T = o.ifmap.cols;
+        const std::int64_t row_fold = ceil_div(Sr, R), col_fold = ceil_div(Sc, C);
+        Mat ip, fp;
+        for (std::int64_t fr = 0; fr < row_fold; ++fr)
+            append_rows(ip, block(it, 0, T, fr * R, std::min(fr * R + R, Sr), R));
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            append_rows(fp, block(o.filter, 0, T, fc * C, std::min(fc * C + C, Sc), C));
+        m.ifmap_prefetch = diagonal_rollout(ip);
+        m.filter_prefetch = diagonal_rollout(fp);
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            for (std::int64_t fr = 0; fr < row_fold; ++fr) {
+                const std::int64_t r0 = fr * R, r1 = std::min(r0 + R, Sr);
+                const std::int64_t c0 = fc * C, c1 = std::min(c0 + C, Sc);
+                Mat id = block(it, 0, T, r0, r1, R);
+                append_empty_rows(id, C - 1, R);
+                append_rows(m.ifmap_demand, skew(id));
+                Mat fd = block(o.filter, 0, T, c0, c1, C);
+                append_empty_rows(fd, R - 1, C);
+                append_rows(m.filter_demand, skew(fd));
+                Mat od(T - 1, C);
+                append_rows(od, flip_rows(block(o.ofmap, r0, r1, c0, c1, C, R)));
+                append_rows(m.ofmap_demand, skew(od));
+            }
+    } else if (c.dataflow == Dataflow::ws) {
+        const std::int64_t Sr = o.ifmap.cols, Sc = o.filter.cols, T = o.ifmap.rows;
+        const std::int64_t row_fold = ceil_div(Sr, R), col_fold = ceil_div(Sc, C);
+        Mat ip, fp;
+        for (std::int64_t fr = 0; fr < row_fold; ++fr)
+            append_rows(ip, block(o.ifmap, 0, T, fr * R, std::min(fr * R + R, Sr), R));
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            append_rows(fp, block(o.filter, 0, Sr, fc * C, std::min(fc * C + C, Sc), C));
+        m.ifmap_prefetch = diagonal_rollout(ip);
+        m.filter_prefetch = fp;
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            for (std::int64_t fr = 0; fr < row_fold; ++fr) {
+                const std::int64_t r0 = fr * R, r1 = std::min(r0 + R, Sr);
+                const std::int64_t c0 = fc * C, c1 = std::min(c0 + C, Sc);
+                Mat id(R, R);
+                append_rows(id, block(o.ifmap, 0, T, r0, r1, R));
+                append_empty_rows(id, C - 1, R);
+                append_rows(m.ifmap_demand, skew(id));
+                Mat fd = flip_rows(block(o.filter, r0, r1, c0, c1, C, R));
+                append_empty_rows(fd, R + C + T - 2, C);
+                append_rows(m.filter_demand, fd);
+                Mat od(2 * R - 1, C);
+                append_rows(od, block(o.ofmap, 0, T, c0, c1, C));
+                append_rows(m.ofmap_demand, skew(od));
+            }
+    } else {                               // is
+        const Mat it = transpose(o.ifmap); // window x pixels
+        const std::int64_t Sr = o.ifmap.cols, Sc = o.ifmap.rows, T = o.filter.cols;
+        const std::int64_t row_fold = ceil_div(Sr, R), col_fold = ceil_div(Sc, C);
+        const Mat ft = transpose(o.filter); // filters x window
+        const Mat ot = transpose(o.ofmap);  // filters x pixels
+        Mat ip, fp;
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            append_rows(ip, block(it, 0, Sr, fc * C, std::min(fc * C + C, Sc), C));
+        for (std::int64_t fr = 0; fr < row_fold; ++fr)
+            append_rows(fp, block(ft, 0, T, fr * R, std::min(fr * R + R, Sr), R));
+        m.ifmap_prefetch = ip;
+        m.filter_prefetch = diagonal_rollout(fp);
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            for (std::int64_t fr = 0; fr < row_fold; ++fr) {
+                const std::int64_t r0 = fr * R, r1 = std::min(r0 + R, Sr);
+                const std::int64_t c0 = fc * C, c1 = std::min(c0 + C, Sc);
+                Mat id = flip_rows(block(it, r0, r1, c0, c1, C, R));
+                append_empty_rows(id, R + C + T - 2, C);
+                append_rows(m.ifmap_demand, id);
+                Mat fd(R, R);
+                append_rows(fd, block(ft, 0, T, r0, r1, R));
+                append_empty_rows(fd, C - 1, R);
+                append_rows(m.filter_demand, skew(fd));
+                Mat od(2 * R - 1, C);
+                append_rows(od, block(ot, 0, T, c0, c1, C));
+                append_rows(m.ofmap_demand, skew(od));
+            }
+    }
+    return m;
+}
+
+// memory/read_buffer.py with read_port.py (latency 1): only what decides cycles and DRAM words.
+class ReadBuffer {
+public:
+    ReadBuffer(std::int64_t size_bytes, std::int64_t bandwidth, const Mat& prefetch)
+        : bw_(bandwidth) {
+        total_elems_ = size_bytes;                // word size 1
+        active_size_ = ceil_div(total_elems_, 2); // ceil(total * 0.5)
+        prefetch_size_ = total_elems_ - active_size_;
+        // set_fetch_matrix: the prefetch matrix flattened into lines of `bandwidth` words.
+        const std::int64_t elems = prefetch.rows * prefetch.cols;
+        fetch_rows_ = ceil_div(elems, bw_);
+        // prepare_hashed_buffer: sets of ceil(total / 100) fetched words (empty requests are
+        // not counted), in order; a word may be in several sets.
+        const std::int64_t per_set = ceil_div(total_elems_, 100);
+        std::int64_t line = 0, in_set = 0;
+        for (std::int64_t e : prefetch.v) {
+            if (e != none) {
+                auto& lines = lines_of_[e];
+                if (lines.empty() || lines.back() != line) lines.push_back(line);
+                ++in_set;
+            }
+            if (in_set >= per_set) {
+                ++line;
+                in_set = 0;
+            }
+        }
+        lines_ = line + 1;
+        active_lines_ = std::min(lines_, ceil_div(active_size_, per_set));
+        prefetch_lines_ = std::min(lines_ - active_lines_, ceil_div(prefetch_size_, per_set));
+    }
+
+    // service_reads for one demand line arriving at `cycle`: the cycle it is served.
+    std::int64_t serve(const std::int64_t* row, std::int64_t cols, std::int64_t cycle) {
+        if (!started_) prefetch_active(cycle);
+        std::int64_t offset = 1; // hit latency
+        for (std::int64_t k = 0; k < cols; ++k) {
+            const std::int64_t addr = row[k];
+            if (addr == none) continue;
+            std::int64_t turns = 0;
+            while (!hit(addr)) {
+                // SCALE-Sim loops here for ever on an address it never prefetches.
+                if (++turns > lines_ + 1)
+                    throw InputError(fmt::format("SCALE-Sim emulation: address {} is in no "
+                                                 "prefetch line",
+                                                 addr));
+                new_prefetch();
+                const std::int64_t stall = last_prefetch_cycle_ - (cycle + offset);
+                if (stall > 0) offset += stall;
+            }
+        }
+        return cycle + offset;
+    }
+
+    std::int64_t dram_words() const { return accesses_; }
+    std::int64_t first_dram_cycle() const { return first_cycle_; }
+    std::int64_t last_dram_cycle() const { return last_prefetch_cycle_; }
+
+private:
+    bool hit(std::int64_t addr) const {
+        auto it = lines_of_.find(addr);
+        if (it == lines_of_.end()) return false;
+        for (std::int64_t l : it->second) {
+            const bool inside = start_ < end_ ? l >= start_ && l < end_ : l >= start_ || l < end_;
+            if (inside) return true;
+        }
+        return false;
+    }
+
+    // prefetch_active_buffer: the active half is filled before the first demand, ending the
+    // cycle before it.
+    void prefetch_active(std::int64_t start_cycle) {
+        const std::int64_t lines = std::min(ceil_div(active_size_, bw_), fetch_rows_);
+        accesses_ += lines * bw_;
+        first_cycle_ = start_cycle - lines;
+        last_prefetch_cycle_ = start_cycle - 1;
+        start_ = 0;
+        end_ = active_lines_;
+        started_ = true;
+    }
+
+    // new_prefetch: the window moves by the prefetch half's lines, whose words arrive one line
+    // of `bandwidth` a cycle after the previous prefetch.
+    void new_prefetch() {
+        start_ = (start_ + prefetch_lines_) % lines_;
+        end_ = (start_ + active_lines_) % lines_;
+        const std::int64_t lines = ceil_div(prefetch_size_, bw_);
+        accesses_ += lines * bw_;
+        last_prefetch_cycle_ += lines + 1;
+    }
+
+    std::int64_t bw_, total_elems_, active_size_, prefetch_size_, fetch_rows_ = 0;
+    std::unordered_map<std::int64_t, std::vector<std::int64_t>> lines_of_;
+    std::int64_t lines_ = 1, active_lines_ = 1, prefetch_lines_ = 0;
+    std::int64_t start_ = 0, end_ = 0, last_prefetch_cycle_ = -1, accesses_ = 0, first_cycle_ = 0;
+    bool started_ = false;
+};
+
+// memory/write_buffer.py with write_port.py (latency 0): the words written land in lines of
+// `bandwidth`; once more than the drain half is held and no drain is running, the held lines
+// drain one a cycle; a write that finds the buffer full waits for the drain to end.
+class WriteBuffer {
+public:
+    WriteBuffer(std::int64_t size_bytes, std::int64_t bandwidth) : bw_(bandwidth) {
+        total_elems_ = size_bytes;
+        active_size_ = ceil_div(total_elems_, 2);
+        drain_size_ = total_elems_ - active_size_;
+        free_ = total_elems_;
+    }
+
+    std::int64_t serve(const std::int64_t* row, std::int64_t cols, std::int64_t cycle) {
+        std::int64_t current = cycle;
+        for (std::int64_t k = 0; k < cols; ++k) {
+            if (row[k] == none) continue;
+            store();
+            if (current < drain_end_) {
+                if (free_ <= 0) current = drain_end_;
+            } else if (free_ < active_size_) {
+                flush_line();
+                drain_end_ = drain(current);
+            }
+        }
+        return current;
+    }
+
+    // empty_all_buffers: what is left drains after the last demand.
+    void finish(std::int64_t cycle) {
+        flush_line();
+        while (drained_ < std::int64_t(lines_.size())) {
+            drain_end_ = drain(cycle);
+            cycle = drain_end_ + 1;
+        }
+    }
+
+    std::int64_t dram_words() const { return accesses_; }
+    std::int64_t first_dram_cycle() const { return first_cycle_; }
+    std::int64_t last_dram_cycle() const { return last_cycle_; }
+
+private:
+    void store() {
+        ++in_line_;
+        --free_;
+        if (in_line_ == bw_) {
+            lines_.push_back(in_line_);
+            in_line_ = 0;
+        }
+    }
+    void flush_line() {
+        if (in_line_ > 0) lines_.push_back(in_line_);
+        in_line_ = 0;
+    }
+    // empty_drain_buf: up to ceil(drain / bandwidth) held lines, one a cycle from `start`; the
+    // words counted are whole lines except the empty requests of the last one.
+    std::int64_t drain(std::int64_t start) {
+        const std::int64_t want = ceil_div(drain_size_, bw_);
+        const std::int64_t end = std::min(drained_ + want, std::int64_t(lines_.size()));
+        const std::int64_t n = end - drained_;
+        if (n <= 0) return start - 1; // nothing held (SCALE-Sim would index an empty array)
+        const std::int64_t words = (n - 1) * bw_ + lines_[std::size_t(end - 1)];
+        accesses_ += words;
+        free_ += words;
+        if (!drained_any_) first_cycle_ = start;
+        drained_any_ = true;
+        last_cycle_ = start + n - 1;
+        drained_ = end;
+        return last_cycle_;
+    }
+
+    std::int64_t bw_, total_elems_, active_size_, drain_size_, free_;
+    std::vector<std::int64_t> lines_; // words in each line of the trace
+    std::int64_t in_line_ = 0, drained_ = 0, drain_end_ = 0, accesses_ = 0;
+    std::int64_t first_cycle_ = 0, last_cycle_ = 0;
+    bool drained_any_ = false;
+};
+
+} // namespace
+
+ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
+                                          const ScaleSimMemoryConfig& config) {
+    if (config.bandwidth < 1)
+        throw InputError("SCALE-Sim USER mode: Bandwidth must be at least 1 word per cycle");
+    // Built whole, as SCALE-Sim builds them: operands, prefetch and demand matrices.
+    const double pixels =
+        double(ceil_div(layer.ifmap_h - layer.filter_h + layer.stride_h, layer.stride_h)) *
+        double(ceil_div(layer.ifmap_w - layer.filter_w + layer.stride_w, layer.stride_w));
+    const double window = double(layer.filter_h * layer.filter_w * layer.channels);
+    const double words =
+        pixels * window + window * double(layer.filters) + pixels * double(layer.filters);
+    memory_budget().claim(words * 8 * 6, fmt::format("SCALE-Sim USER-mode matrices of a layer "
+                                                     "of {:.3g} ifmap and filter words",
+                                                     words));
+    const Operands o = operand_matrices(layer, config);
+    const Matrices m = compute_matrices(o, config);
+
+    ReadBuffer ifmap(config.ifmap_sram_kb * 1024, config.bandwidth, m.ifmap_prefetch);
+    ReadBuffer filter(config.filter_sram_kb * 1024, config.bandwidth, m.filter_prefetch);
+    WriteBuffer ofmap(config.ofmap_sram_kb * 1024, config.bandwidth);
+    ScaleSimMemoryResult r;
+    std::int64_t last_ofmap = 0;
+    for (std::int64_t i = 0; i < m.ofmap_demand.rows; ++i) {
+        const std::int64_t cycle = i + r.stall_cycles;
+        const std::int64_t ifmap_stall =
+            ifmap.serve(&m.ifmap_demand.v[std::size_t(i * m.ifmap_demand.cols)],
+                        m.ifmap_demand.cols, cycle) -
+            cycle - 1;
+        const std::int64_t filter_stall =
+            filter.serve(&m.filter_demand.v[std::size_t(i * m.filter_demand.cols)],
+                         m.filter_demand.cols, cycle) -
+            cycle - 1;
+        last_ofmap = ofmap.serve(&m.ofmap_demand.v[std::size_t(i * m.ofmap_demand.cols)],
+                                 m.ofmap_demand.cols, cycle);
+        r.stall_cycles += std::max({ifmap_stall, filter_stall, last_ofmap - cycle});
+    }
+    ofmap.finish(last_ofmap);
+    r.total_cycles = last_ofmap;
+    r.ifmap_dram_reads = ifmap.dram_words();
+    r.filter_dram_reads = filter.dram_words();
+    r.ofmap_dram_writes = ofmap.dram_words();
+    r.ifmap_dram_start = ifmap.first_dram_cycle();
+    r.ifmap_dram_stop = ifmap.last_dram_cycle();
+    r.filter_dram_start = filter.first_dram_cycle();
+    r.filter_dram_stop = filter.last_dram_cycle();
+    r.ofmap_dram_start = ofmap.first_dram_cycle();
+    r.ofmap_dram_stop = ofmap.last_dram_cycle();
+    return r;
+}
+
+} // namespace accsim::pe_array
