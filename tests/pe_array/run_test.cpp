@@ -314,3 +314,93 @@ TEST_CASE("a kernel wider than the rda array is reported with its layer and exit
     CHECK(r.err.find("conv1_conv") != std::string::npos);
     CHECK(r.err.find("pe_array.cols") != std::string::npos);
 }
+
+namespace {
+
+// Runs accsim scalesim in SCALE-Sim's USER mode (1 kB SRAMs, a 2x2 array) and returns the rows
+// of COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv after their headers.
+struct UserRun {
+    accsim::test::CommandResult result;
+    std::vector<std::string> compute, bandwidth;
+};
+UserRun scalesim_user(const std::string& dataflow, int bandwidth, const std::string& layers) {
+    const std::string cfg =
+        temp_file("[general]\nrun_name = u\n[architecture_presets]\nArrayHeight: 2\nArrayWidth: 2\n"
+                  "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nBandwidth : " +
+                      std::to_string(bandwidth) + "\nDataflow : " + dataflow +
+                      "\n[run_presets]\nInterfaceBandwidth: USER\n",
+                  ".cfg");
+    const std::string topo =
+        temp_file("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+                  "Num Filter, Strides,\n" +
+                      layers,
+                  ".csv");
+    const std::string out = temp_path("_dir");
+    std::filesystem::remove(out);
+    UserRun u;
+    u.result = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out});
+    for (auto [file, rows] : {std::pair{"/u/COMPUTE_REPORT.csv", &u.compute},
+                              std::pair{"/u/BANDWIDTH_REPORT.csv", &u.bandwidth}}) {
+        std::ifstream f(out + file);
+        std::string line;
+        std::getline(f, line);
+        while (std::getline(f, line)) rows->push_back(line);
+    }
+    std::filesystem::remove_all(out);
+    return u;
+}
+
+} // namespace
+
+TEST_CASE("SCALE-Sim's USER mode: a filter stream larger than its SRAM's half stalls as its "
+          "prefetch does") {
+    // os on 2x2, 1 kB SRAMs, 1 word per cycle: a 1x1x600 ifmap, a 1x1 filter, 2 filters. One
+    // fold of T = 600: 600 + 2 + 2 - 2 = 602 demand lines, 601 cycles without stalls.
+    // SCALE-Sim's read buffer (memory/read_buffer.py) keeps 512 words active and 512 prefetched,
+    // in sets of ceil(1024 / 100) = 11 words of its prefetch order; 512 / 11 -> 47 sets each.
+    // The filter's prefetch order rolls the 600 x 2 operand out by anti-diagonals: filter word t
+    // (column 0) at position 2t - 1 and 599 + t (column 1) at 2t, 1,200 words, 110 sets. Line t
+    // needs words t and 599 + t: the first 47 sets (positions 0..516) serve t <= 258. At t = 259
+    // the window moves on by 47 sets and the new words arrive 512 + 1 cycles after the active
+    // fill ended (cycle -1): cycle 512, where the line was due at 259 + 1: 252 stalls. That
+    // window serves t <= 516; at t = 517 the next arrives at 512 + 513 = 1025, due at
+    // 517 + 252 + 1 = 770: 255 more. (The ifmap's 600 words, 55 sets of which 47 are active,
+    // miss once, at t = 517, and its first prefetch arrives at 512: no stall.) Stalls: 507;
+    // the last line, 601, is served at 601 + 507 = 1108. SCALE-Sim v2 prints the same.
+    auto u = scalesim_user("os", 1, "fc, 1, 1, 1, 1, 600, 2, 1,\n");
+    REQUIRE_MESSAGE(u.result.exit_code == 0, u.result.err);
+    REQUIRE(u.compute.size() == 1);
+    CHECK(u.compute[0].rfind("0, 1108, 507, ", 0) == 0);
+    // DRAM words over the span of each buffer's DRAM trace: the ifmap read 512 + 512 words from
+    // cycle -512 to 512 (1,024 / 1,025), the filter 512 + 2 x 512 to cycle 1025 (1,536 / 1,538);
+    // the two ofmap words drain one a cycle after the last line (2 / 2).
+    REQUIRE(u.bandwidth.size() == 1);
+    CHECK(u.bandwidth[0].find(", 0.9990243902439024, 0.9986996098829649, 1.0,") !=
+          std::string::npos);
+}
+
+TEST_CASE("SCALE-Sim's USER mode gives SCALE-Sim v2's cycles on every dataflow") {
+    // SCALE-Sim v2 (scale-sim-v2, commit 22f88b1) run on these files prints these Total and
+    // Stall Cycles: an 8x8x4 ifmap with ten 3x3 filters and a 16x16x8 one with eight, on 2x2
+    // with 1 kB SRAMs.
+    const std::string layers = "c1, 8, 8, 3, 3, 4, 10, 1,\nc2, 16, 16, 3, 3, 8, 8, 1,\n";
+    struct Want {
+        const char* dataflow;
+        int bandwidth;
+        const char* first;
+        const char* second;
+    };
+    for (const Want& w : {Want{"os", 1, "0, 6276, 2857, ", "1, 55965, 26958, "},
+                          Want{"ws", 1, "0, 6276, 2677, ", "1, 55968, 27169, "},
+                          Want{"is", 1, "0, 5710, 1175, ", "1, 440189, 397854, "},
+                          Want{"os", 2, "0, 3419, 0, ", "1, 29007, 0, "},
+                          Want{"is", 4, "0, 4535, 0, ", "1, 110717, 68382, "}}) {
+        CAPTURE(w.dataflow);
+        CAPTURE(w.bandwidth);
+        auto u = scalesim_user(w.dataflow, w.bandwidth, layers);
+        REQUIRE_MESSAGE(u.result.exit_code == 0, u.result.err);
+        REQUIRE(u.compute.size() == 2);
+        CHECK(u.compute[0].rfind(w.first, 0) == 0);
+        CHECK(u.compute[1].rfind(w.second, 0) == 0);
+    }
+}
