@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <ostream>
+#include <set>
 
 namespace accsim {
 
@@ -305,6 +306,7 @@ Graph read_scalesim_topology(const std::string& path) {
     std::string line;
     int n = 0;
     bool header = false, gemm = false;
+    std::set<std::string> layer_names;
     while (std::getline(in, line)) {
         ++n;
         std::string t = trim(line);
@@ -343,9 +345,15 @@ Graph read_scalesim_topology(const std::string& path) {
                 v[i] = *x;
             }
             Layer l = gemm_layer(trim(cells[0]), v[0], v[1], v[2]);
+            Graph row;
+            row.input = l.in;
+            row.layers = {l};
+            row.validate(fmt::format("{}:{}", path, n));
+            if (!layer_names.insert(l.name).second)
+                throw InputError(
+                    fmt::format("{}:{}: layer '{}': name used twice", path, n, l.name));
             if (g.layers.empty()) g.input = l.in;
             g.layers.push_back(std::move(l));
-            g.validate(fmt::format("{}:{}", path, n));
             continue;
         }
         int v[8];
@@ -383,12 +391,23 @@ Graph read_scalesim_topology(const std::string& path) {
         if (depthwise) l.in.c = 1;
         l.out = infer_out(l);
         const std::string base = l.name;
+        // The row's layer is checked on its own (its copies differ only in name), so that a
+        // file of many rows or a DP layer of many channels is read in linear time.
+        {
+            Graph row;
+            row.input = l.in;
+            row.layers = {l};
+            if (depthwise) row.layers[0].name = base + "Channel_0";
+            row.validate(fmt::format("{}:{}", path, n));
+        }
         for (int c = 0; c < copies; ++c) {
             if (depthwise) l.name = base + "Channel_" + std::to_string(c);
+            if (!layer_names.insert(l.name).second)
+                throw InputError(
+                    fmt::format("{}:{}: layer '{}': name used twice", path, n, l.name));
             if (g.layers.empty()) g.input = l.in;
             g.layers.push_back(l);
         }
-        g.validate(fmt::format("{}:{}", path, n));
     }
     if (!header) throw InputError(fmt::format("{}: empty topology file", path));
     if (g.layers.empty()) throw InputError(fmt::format("{}: the topology has no layers", path));
