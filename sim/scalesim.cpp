@@ -248,6 +248,18 @@ int cmd_scalesim(const std::vector<std::string>& args) {
                "Util %,\n";
     bandwidth << "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP "
                  "DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,\n";
+    // DETAILED_ACCESS_REPORT.csv: in USER mode, where SCALE-Sim's memory is emulated whole.
+    std::ofstream detail;
+    if (sc.user_bandwidth) {
+        detail.open(dir / "DETAILED_ACCESS_REPORT.csv");
+        if (!detail) throw InputError(fmt::format("-p {}: cannot write the reports", dir.string()));
+        detail << "LayerID, SRAM IFMAP Start Cycle, SRAM IFMAP Stop Cycle, SRAM IFMAP Reads, SRAM "
+                  "Filter Start Cycle, SRAM Filter Stop Cycle, SRAM Filter Reads, SRAM OFMAP Start "
+                  "Cycle, SRAM OFMAP Stop Cycle, SRAM OFMAP Writes, DRAM IFMAP Start Cycle, DRAM "
+                  "IFMAP Stop Cycle, DRAM IFMAP Reads, DRAM Filter Start Cycle, DRAM Filter Stop "
+                  "Cycle, DRAM Filter Reads, DRAM OFMAP Start Cycle, DRAM OFMAP Stop Cycle, DRAM "
+                  "OFMAP Writes,\n";
+    }
     const double pes = double(cfg.get_int("pe_array.rows") * cfg.get_int("pe_array.cols"));
     std::uint64_t total = 0;
     int id = 0;
@@ -287,6 +299,18 @@ int cmd_scalesim(const std::vector<std::string>& args) {
             dram_cycles[0] = double(m.ifmap_dram_stop - m.ifmap_dram_start + 1);
             dram_cycles[1] = double(m.filter_dram_stop - m.filter_dram_start + 1);
             dram_cycles[2] = double(m.ofmap_dram_stop - m.ofmap_dram_start + 1);
+            // SCALE-Sim's start and stop cycles are numpy floats, its counts ints.
+            auto f = [](std::int64_t x) { return num(double(x)); };
+            detail << fmt::format(
+                "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {},\n", id,
+                f(m.ifmap_sram_start), f(m.ifmap_sram_stop),
+                l["ifmap_sram_reads"].get<std::uint64_t>(), f(m.filter_sram_start),
+                f(m.filter_sram_stop), l["filter_sram_reads"].get<std::uint64_t>(),
+                f(m.ofmap_sram_start), f(m.ofmap_sram_stop),
+                l["ofmap_sram_writes"].get<std::uint64_t>(), f(m.ifmap_dram_start),
+                f(m.ifmap_dram_stop), m.ifmap_dram_reads, f(m.filter_dram_start),
+                f(m.filter_dram_stop), m.filter_dram_reads, f(m.ofmap_dram_start),
+                f(m.ofmap_dram_stop), m.ofmap_dram_writes);
         }
         const double c = cycles > 0 ? double(cycles) : 1;
         for (double& d : dram_cycles)
@@ -306,6 +330,7 @@ int cmd_scalesim(const std::vector<std::string>& args) {
     }
     check_written(compute, (dir / "COMPUTE_REPORT.csv").string());
     check_written(bandwidth, (dir / "BANDWIDTH_REPORT.csv").string());
+    if (sc.user_bandwidth) check_written(detail, (dir / "DETAILED_ACCESS_REPORT.csv").string());
     std::cout << fmt::format(
         "accsim scalesim: {} layers, {} cycles in total ({})\nwrote {} "
         "and {}\n",

@@ -408,19 +408,29 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
     WriteBuffer ofmap(config.ofmap_sram_kb * 1024, config.bandwidth);
     ScaleSimMemoryResult r;
     std::int64_t last_ofmap = 0;
+    // The first and last served cycle of the lines that access a memory.
+    auto span = [](const Mat& demand, std::int64_t i, std::int64_t served, bool& seen,
+                   std::int64_t& start, std::int64_t& stop) {
+        const auto* row = &demand.v[std::size_t(i * demand.cols)];
+        if (std::all_of(row, row + demand.cols, [](std::int64_t a) { return a == none; })) return;
+        if (!seen) start = served;
+        seen = true;
+        stop = served;
+    };
+    bool seen[3] = {false, false, false};
     for (std::int64_t i = 0; i < m.ofmap_demand.rows; ++i) {
         const std::int64_t cycle = i + r.stall_cycles;
-        const std::int64_t ifmap_stall =
-            ifmap.serve(&m.ifmap_demand.v[std::size_t(i * m.ifmap_demand.cols)],
-                        m.ifmap_demand.cols, cycle) -
-            cycle - 1;
-        const std::int64_t filter_stall =
-            filter.serve(&m.filter_demand.v[std::size_t(i * m.filter_demand.cols)],
-                         m.filter_demand.cols, cycle) -
-            cycle - 1;
+        const std::int64_t ifmap_served = ifmap.serve(
+            &m.ifmap_demand.v[std::size_t(i * m.ifmap_demand.cols)], m.ifmap_demand.cols, cycle);
+        const std::int64_t filter_served = filter.serve(
+            &m.filter_demand.v[std::size_t(i * m.filter_demand.cols)], m.filter_demand.cols, cycle);
         last_ofmap = ofmap.serve(&m.ofmap_demand.v[std::size_t(i * m.ofmap_demand.cols)],
                                  m.ofmap_demand.cols, cycle);
-        r.stall_cycles += std::max({ifmap_stall, filter_stall, last_ofmap - cycle});
+        span(m.ifmap_demand, i, ifmap_served, seen[0], r.ifmap_sram_start, r.ifmap_sram_stop);
+        span(m.filter_demand, i, filter_served, seen[1], r.filter_sram_start, r.filter_sram_stop);
+        span(m.ofmap_demand, i, last_ofmap, seen[2], r.ofmap_sram_start, r.ofmap_sram_stop);
+        r.stall_cycles +=
+            std::max({ifmap_served - cycle - 1, filter_served - cycle - 1, last_ofmap - cycle});
     }
     ofmap.finish(last_ofmap);
     r.total_cycles = last_ofmap;

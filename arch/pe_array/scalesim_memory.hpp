@@ -35,6 +35,10 @@ struct ScaleSimMemoryResult {
     std::int64_t ifmap_dram_reads = 0, filter_dram_reads = 0, ofmap_dram_writes = 0;
     std::int64_t ifmap_dram_start = 0, ifmap_dram_stop = 0, filter_dram_start = 0,
                  filter_dram_stop = 0, ofmap_dram_start = 0, ofmap_dram_stop = 0;
+    // The cycles the first and the last demand line that accesses each SRAM were served
+    // (DETAILED_ACCESS_REPORT's SRAM start and stop cycles).
+    std::int64_t ifmap_sram_start = 0, ifmap_sram_stop = 0, filter_sram_start = 0,
+                 filter_sram_stop = 0, ofmap_sram_start = 0, ofmap_sram_stop = 0;
 };
 
 // Runs one layer through SCALE-Sim's USER-mode memory. Throws InputError when the layer's

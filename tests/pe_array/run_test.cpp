@@ -321,7 +321,7 @@ namespace {
 // of COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv after their headers.
 struct UserRun {
     accsim::test::CommandResult result;
-    std::vector<std::string> compute, bandwidth;
+    std::vector<std::string> compute, bandwidth, detail;
 };
 UserRun scalesim_user(const std::string& dataflow, int bandwidth, const std::string& layers) {
     const std::string cfg =
@@ -340,7 +340,8 @@ UserRun scalesim_user(const std::string& dataflow, int bandwidth, const std::str
     UserRun u;
     u.result = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out});
     for (auto [file, rows] : {std::pair{"/u/COMPUTE_REPORT.csv", &u.compute},
-                              std::pair{"/u/BANDWIDTH_REPORT.csv", &u.bandwidth}}) {
+                              std::pair{"/u/BANDWIDTH_REPORT.csv", &u.bandwidth},
+                              std::pair{"/u/DETAILED_ACCESS_REPORT.csv", &u.detail}}) {
         std::ifstream f(out + file);
         std::string line;
         std::getline(f, line);
@@ -377,6 +378,14 @@ TEST_CASE("SCALE-Sim's USER mode: a filter stream larger than its SRAM's half st
     REQUIRE(u.bandwidth.size() == 1);
     CHECK(u.bandwidth[0].find(", 0.9990243902439024, 0.9986996098829649, 1.0,") !=
           std::string::npos);
+    // DETAILED_ACCESS_REPORT: each SRAM from the first to the last line that accesses it, as
+    // served: the ifmap's lines 0..599 at 0 + 1 and 599 + 507 + 1 (600 reads), the filter's
+    // 0..600 at 1 and 1108 (1,200 reads), the ofmap's two words skewed to lines 600 and 601 at
+    // 1107 and 1108 (SCALE-Sim counts 2 writes + the fold's 2 + 2 rows and columns: 6); then each
+    // buffer's DRAM trace span and words, as above.
+    REQUIRE(u.detail.size() == 1);
+    CHECK(u.detail[0] == "0, 1.0, 1107.0, 600, 1.0, 1108.0, 1200, 1107.0, 1108.0, 6, -512.0, "
+                         "512.0, 1024, -512.0, 1025.0, 1536, 1108.0, 1109.0, 2,");
 }
 
 TEST_CASE("SCALE-Sim's USER mode gives SCALE-Sim v2's cycles on every dataflow") {
