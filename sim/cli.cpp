@@ -19,20 +19,6 @@ namespace po = boost::program_options;
 
 namespace accsim {
 
-// Parses one subcommand's arguments; a bad option is an InputError with the usage hint.
-po::variables_map parse_command_line(const std::string& cmd, const std::vector<std::string>& args,
-                                     const po::options_description& desc,
-                                     const po::positional_options_description& pos) {
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(fmt::format("accsim {}: {} (see accsim --help)", cmd, e.what()));
-    }
-    return vm;
-}
-
 namespace {
 
 const char* usage_text = R"(usage:
@@ -50,6 +36,41 @@ const char* usage_text = R"(usage:
 
 exit codes: 0 success, 2 bad usage or input, 3 the simulated design failed, 1 anything else
 )";
+
+} // namespace
+
+// Parses one subcommand's arguments; a bad option is an InputError with the usage hint.
+po::variables_map parse_command_line(const std::string& cmd, const std::vector<std::string>& args,
+                                     const po::options_description& desc,
+                                     const po::positional_options_description& pos) {
+    // `accsim CMD --help` (or -h): the command's usage lines and its options, exit 0.
+    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+        std::find(args.begin(), args.end(), "-h") != args.end()) {
+        std::istringstream in(usage_text);
+        std::string line;
+        bool mine = false;
+        std::cout << "usage:\n";
+        while (std::getline(in, line)) {
+            if (line.rfind("  accsim ", 0) == 0)
+                mine = line.rfind("  accsim " + cmd + " ", 0) == 0;
+            else if (line.rfind("    ", 0) != 0)
+                mine = false; // not a continuation line
+            if (mine) std::cout << line << '\n';
+        }
+        std::cout << '\n' << desc << '\n';
+        throw HelpShown{};
+    }
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw InputError(fmt::format("accsim {}: {} (see accsim --help)", cmd, e.what()));
+    }
+    return vm;
+}
+
+namespace {
 
 template <class T>
 T get_or(const po::variables_map& vm, const char* key, T fallback) {
@@ -121,9 +142,10 @@ int cmd_run(const std::vector<std::string>& args) {
     po::options_description desc("run");
     desc.add_options()("config", po::value<std::string>(), "config file")(
         "set", po::value<std::vector<std::string>>()->composing(), "SECTION.KEY=VALUE")(
-        "format", po::value<std::string>()->default_value("text"),
-        "text|json|csv")("out", po::value<std::string>(),
-                         "write the report to FILE")("help-config", "list every config key")(
+        "format", po::value<std::string>(),
+        "text|json|csv (default: from --out's extension, .json or .csv, else text)")(
+        "out", po::value<std::string>(), "write the report to FILE")("help-config",
+                                                                     "list every config key")(
         "keys-checked", "for compare, sweep and study: they check that each key the user set is "
                         "read by some point, so one point need not read them all");
     po::positional_options_description pos;
@@ -134,14 +156,24 @@ int cmd_run(const std::vector<std::string>& args) {
         return exit_ok;
     }
     if (!vm.count("config")) throw InputError("accsim run: missing CONFIG (see accsim --help)");
-    Format f = parse_format(vm["format"].as<std::string>());
+    // Without --format, a report file's extension says which format it wants.
+    const std::string out = get_or(vm, "out", std::string());
+    auto ends_with = [&](const char* ext) {
+        const std::string e = ext;
+        return out.size() > e.size() && out.compare(out.size() - e.size(), e.size(), e) == 0;
+    };
+    const std::string format = vm.count("format")   ? vm["format"].as<std::string>()
+                               : ends_with(".json") ? "json"
+                               : ends_with(".csv")  ? "csv"
+                                                    : "text";
+    Format f = parse_format(format);
     Config cfg = load_run_config(vm["config"].as<std::string>(),
                                  get_or(vm, "set", std::vector<std::string>{}));
     if (!vm.count("keys-checked")) require_keys_read(cfg);
     Report r = run_simulation(cfg);
     std::ostringstream s;
     write_report(r, f, s);
-    emit(s.str(), get_or(vm, "out", std::string()));
+    emit(s.str(), out);
     return exit_ok;
 }
 
@@ -251,6 +283,8 @@ int cli_main(const std::vector<std::string>& args) {
                                       "study", "workloads", "scalesim", "dram"};
         throw InputError(fmt::format("unknown command '{}'{} (see accsim --help)", cmd,
                                      did_you_mean(cmd, cmds)));
+    } catch (const HelpShown&) {
+        return exit_ok;
     } catch (const InputError& e) {
         std::cerr << "error: " << e.what() << '\n';
         return exit_input;

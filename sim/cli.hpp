@@ -10,7 +10,11 @@ namespace accsim {
 
 int cli_main(const std::vector<std::string>& args);
 
+// Thrown by parse_command_line once it has printed a subcommand's --help: the command ends, exit 0.
+struct HelpShown {};
+
 // Parses subcommand `cmd`'s arguments; a bad option is an InputError with the usage hint.
+// `--help` or `-h` prints the command's usage and options and throws HelpShown.
 boost::program_options::variables_map
 parse_command_line(const std::string& cmd, const std::vector<std::string>& args,
                    const boost::program_options::options_description& desc,

@@ -381,3 +381,33 @@ TEST_CASE("a study compares a published difference as accsim's difference of the
     CHECK(r.out.find("within 0 %") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("every subcommand explains itself with --help and -h, exit 0") {
+    for (const char* cmd :
+         {"run", "validate", "compare", "sweep", "study", "workloads", "scalesim", "dram"}) {
+        for (const char* flag : {"--help", "-h"}) {
+            CAPTURE(cmd);
+            CAPTURE(flag);
+            auto r = run_accsim({cmd, flag});
+            CHECK(r.exit_code == 0);
+            CHECK(r.out.find(std::string("  accsim ") + cmd + " ") != std::string::npos);
+            CHECK(r.out.find("--") != std::string::npos); // its options
+            CHECK(r.err.empty());
+        }
+    }
+    // --help-config is still the key table, not the usage.
+    auto keys = run_accsim({"run", "--help-config"});
+    CHECK(keys.exit_code == 0);
+    CHECK(keys.out.find("run.arch") != std::string::npos);
+}
+
+TEST_CASE("run --out takes the report's format from the file's extension unless --format says") {
+    const std::string json = temp_path(".json"), csv = temp_path(".csv"), txt = temp_path(".json");
+    const std::string cfg = source_path("configs/roofline/resnet8.ini");
+    REQUIRE(run_accsim({"run", cfg, "--out", json}).exit_code == 0);
+    CHECK(nlohmann::json::parse(slurp(json))["summary"]["cycles"].get<double>() > 0);
+    REQUIRE(run_accsim({"run", cfg, "--out", csv}).exit_code == 0);
+    CHECK(slurp(csv).rfind("section,item,field,value\n", 0) == 0);
+    REQUIRE(run_accsim({"run", cfg, "--out", txt, "--format", "text"}).exit_code == 0);
+    CHECK(slurp(txt).rfind("accsim ", 0) == 0);
+}
