@@ -10,6 +10,7 @@
 #include "sim/study_file.hpp"
 
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -126,6 +127,11 @@ int cmd_study(const std::vector<std::string>& args) {
 
     // Published figures beside accsim's.
     ojson jpub = ojson::array();
+    struct FigureResult {
+        int point = -1;
+        double accsim = 0, ratio = 0;
+    };
+    std::vector<FigureResult> figures;
     if (!st.published.empty()) {
         auto find_point = [&](const Published& p, const std::vector<std::string>& where) -> int {
             for (std::size_t i = 0; i < points.size(); ++i)
@@ -150,6 +156,7 @@ int cmd_study(const std::vector<std::string>& args) {
                                                 : ours / base;
             }
             double r = ours / p.value;
+            figures.push_back({i, ours, r});
             std::string verdict;
             if (p.tolerance)
                 verdict =
@@ -188,12 +195,57 @@ int cmd_study(const std::vector<std::string>& args) {
         throw InputError(fmt::format("--out {}: cannot create folder: {}", out_dir, ec.message()));
     // Every file is checked once written (check_written): a study that says "wrote" has written.
     {
+        // The CSV is for loading as numbers: one column per varied key, every metric at full
+        // precision (empty where a point has none or failed), and each published figure's value,
+        // accsim's, their ratio and the tolerance on the row of the point it is compared at.
+        std::vector<std::string> axes;
+        for (const auto& w : st.sweeps)
+            for (const auto& a : w.axes)
+                if (std::find(axes.begin(), axes.end(), a.first) == axes.end())
+                    axes.push_back(a.first);
+        std::vector<std::string> head{"sweep"};
+        head.insert(head.end(), axes.begin(), axes.end());
+        head.push_back("exit_code");
+        head.insert(head.end(), st.metrics.begin(), st.metrics.end());
+        for (const auto& p : st.published)
+            for (const char* part : {".published", ".accsim", ".ratio", ".tolerance"})
+                head.push_back(p.name + part);
+        auto plain = [](double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; };
+        auto raw = [](const ojson& v) -> std::string {
+            if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+            if (v.is_number()) return fmt::format("{}", v.get<double>());
+            if (v.is_string()) return v.get<std::string>();
+            if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+            return "";
+        };
         const std::string csv_path = (fs::path(out_dir) / (st.name + ".csv")).string();
         std::ofstream csv(csv_path);
-        for (const auto& r : rows) {
+        auto write = [&](const std::vector<std::string>& r) {
             std::string line;
             for (std::size_t i = 0; i < r.size(); ++i) line += (i ? "," : "") + csv_escape(r[i]);
             csv << line << '\n';
+        };
+        write(head);
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            std::vector<std::string> row{sweep_of[i]};
+            for (const auto& key : axes) {
+                std::string value;
+                for (const auto& a : points[i].sets)
+                    if (a.rfind(key + "=", 0) == 0) value = a.substr(key.size() + 1);
+                row.push_back(value);
+            }
+            row.push_back(std::to_string(res[i].exit_code));
+            for (const auto& m : st.metrics)
+                row.push_back(res[i].exit_code == 0 ? raw(lookup_path(res[i].report, m)) : "");
+            for (std::size_t f = 0; f < figures.size(); ++f) {
+                const bool here = figures[f].point == int(i);
+                const auto& p = st.published[f];
+                row.push_back(here ? plain(p.value) : "");
+                row.push_back(here ? plain(figures[f].accsim) : "");
+                row.push_back(here ? plain(figures[f].ratio) : "");
+                row.push_back(here && p.tolerance ? plain(*p.tolerance) : "");
+            }
+            write(row);
         }
         check_written(csv, csv_path);
     }

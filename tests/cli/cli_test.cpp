@@ -260,7 +260,15 @@ TEST_CASE("study prints accsim's figure beside the published one with the ratio"
     CHECK(j["published"][0]["accsim"] == 111.0);
     CHECK(j["published"][0]["ratio"].get<double>() == doctest::Approx(1.0));
     CHECK(j["published"][1]["accsim"].get<double>() == doctest::Approx(0.0));
-    CHECK(std::filesystem::exists(dir + "/tiny.csv"));
+    // The CSV loads as numbers: a column per varied key, metrics without separators, and each
+    // figure's published value, accsim's, the ratio and the tolerance on its point's row.
+    const std::string csv = slurp(dir + "/tiny.csv");
+    CHECK(csv.rfind("sweep,roofline.macs_per_cycle,exit_code,summary.cycles,bound.published,"
+                    "bound.accsim,bound.ratio,bound.tolerance,faster_mac.published,"
+                    "faster_mac.accsim,faster_mac.ratio,faster_mac.tolerance\n",
+                    0) == 0);
+    CHECK(csv.find("\nmain,10,0,111,111,111,1,0.01,,,,\n") != std::string::npos);
+    CHECK(csv.find("\nmain,20,0,111,,,,,0.0001,0,0,\n") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
 
