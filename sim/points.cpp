@@ -5,6 +5,7 @@
 #include "common/options.hpp"
 #include "common/text.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -128,11 +129,17 @@ std::string temp_name(const char* suffix) {
     return buf.data();
 }
 
-void draw_progress(const std::string& label, std::size_t done, std::size_t total) {
+// Points done of all, the time since the start, and the rest at the mean time per point so far.
+void draw_progress(const std::string& label, std::size_t done, std::size_t total,
+                   std::chrono::steady_clock::time_point start) {
     const int width = 30;
     int filled = total ? int(width * done / total) : width;
-    fmt::print(stderr, "\r{} [{}{}] {}/{}", label, std::string(filled, '#'),
-               std::string(width - filled, '.'), done, total);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::string eta =
+        done ? fmt::format(", ETA {:.0f} s", elapsed / double(done) * double(total - done)) : "";
+    fmt::print(stderr, "\r{} [{}{}] {}/{}, {:.0f} s{}   ", label, std::string(filled, '#'),
+               std::string(width - filled, '.'), done, total, elapsed, eta);
     if (done == total) fmt::print(stderr, "\n");
     std::fflush(stderr);
 }
@@ -143,7 +150,8 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
                                     const std::string& label) {
     if (jobs <= 0) jobs = int(std::max(1u, std::thread::hardware_concurrency()));
     const std::string exe = self_exe();
-    const bool progress = isatty(2);
+    const bool progress = isatty(2); // nothing when stderr is a file or a pipe
+    const auto start = std::chrono::steady_clock::now();
     std::vector<PointResult> results(argvs.size());
     struct Running {
         std::size_t index;
@@ -151,7 +159,7 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
     };
     std::map<pid_t, Running> running;
     std::size_t next = 0, done = 0;
-    if (progress && !argvs.empty()) draw_progress(label, 0, argvs.size());
+    if (progress && !argvs.empty()) draw_progress(label, 0, argvs.size(), start);
 
     while (done < argvs.size()) {
         while (next < argvs.size() && int(running.size()) < jobs) {
@@ -179,7 +187,7 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
         }
         running.erase(it);
         ++done;
-        if (progress) draw_progress(label, done, argvs.size());
+        if (progress) draw_progress(label, done, argvs.size(), start);
     }
     return results;
 }

@@ -419,3 +419,12 @@ TEST_CASE("run --out takes the report's format from the file's extension unless 
     REQUIRE(run_accsim({"run", cfg, "--out", txt, "--format", "text"}).exit_code == 0);
     CHECK(slurp(txt).rfind("accsim ", 0) == 0);
 }
+
+TEST_CASE("a sweep draws no progress when stderr is not a terminal") {
+    // The progress line (points done, elapsed, ETA) is for a person at a terminal; a log file or
+    // a pipe gets nothing but errors.
+    auto r = run_accsim({"sweep", source_path("configs/roofline/resnet8.ini"), "--vary",
+                         "run.batch=1,2"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.empty());
+}
