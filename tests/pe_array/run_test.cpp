@@ -413,3 +413,17 @@ TEST_CASE("SCALE-Sim's USER mode gives SCALE-Sim v2's cycles on every dataflow")
         CHECK(u.compute[1].rfind(w.second, 0) == 0);
     }
 }
+
+TEST_CASE("the ideal DRAM preset moves data for free: no DRAM energy") {
+    auto run = [](const char* preset) {
+        auto r = run_accsim({"run", source_path("configs/pe_array/resnet8.ini"), "--set",
+                             std::string("dram.preset=") + preset, "--format", "json"});
+        REQUIRE(r.exit_code == 0);
+        return r.json();
+    };
+    const auto ideal = run("ideal"), ddr4 = run("ddr4-2400");
+    CHECK(ideal["dram"]["read_bytes"].get<double>() > 0);   // it moves the same data...
+    CHECK(ideal["dram"]["energy_uj"].get<double>() == 0.0); // ...for nothing
+    CHECK(ideal["pe_array"]["dram_energy_uj"].get<double>() == 0.0);
+    CHECK(ddr4["pe_array"]["dram_energy_uj"].get<double>() > 0);
+}
