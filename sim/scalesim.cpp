@@ -63,6 +63,36 @@ std::string num(double x) {
     return s;
 }
 
+// A trace as SCALE-Sim's numpy.savetxt writes it: SRAM traces as integers ('%i'), DRAM traces as
+// Python floats ('%s' of float64).
+void write_trace(const fs::path& path, const pe_array::TraceRows& rows, bool as_floats) {
+    std::ofstream out(path);
+    if (!out) throw InputError(fmt::format("{}: cannot write file", path.string()));
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t k = 0; k < row.size(); ++k) {
+            if (k) line += ',';
+            line += as_floats ? num(double(row[k])) : std::to_string(row[k]);
+        }
+        out << line << '\n';
+    }
+    check_written(out, path.string());
+}
+
+// single_layer_sim.save_traces: OUTDIR/run_name/layerN/{IFMAP,FILTER,OFMAP}_{SRAM,DRAM}_TRACE.csv.
+void write_traces(const fs::path& dir, const pe_array::ScaleSimTraces& t) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw InputError(fmt::format("{}: cannot create folder: {}", dir.string(), ec.message()));
+    write_trace(dir / "IFMAP_SRAM_TRACE.csv", t.ifmap_sram, false);
+    write_trace(dir / "FILTER_SRAM_TRACE.csv", t.filter_sram, false);
+    write_trace(dir / "OFMAP_SRAM_TRACE.csv", t.ofmap_sram, false);
+    write_trace(dir / "IFMAP_DRAM_TRACE.csv", t.ifmap_dram, true);
+    write_trace(dir / "FILTER_DRAM_TRACE.csv", t.filter_dram, true);
+    write_trace(dir / "OFMAP_DRAM_TRACE.csv", t.ofmap_dram, true);
+}
+
 } // namespace
 
 // SCALE-Sim's [architecture_presets] keys that accsim maps onto pe_array options.
@@ -203,7 +233,8 @@ int cmd_scalesim(const std::vector<std::string>& args) {
                                    "topology kind: conv or gemm (M, N, K), as SCALE-Sim's -i")(
         "path,p", po::value<std::string>()->default_value("."),
         "output folder")("dram", po::value<std::string>()->default_value("ideal"),
-                         "DRAM preset (configs/dram/NAME.ini); SCALE-Sim assumes ideal");
+                         "DRAM preset (configs/dram/NAME.ini); SCALE-Sim assumes ideal")(
+        "traces", "write SCALE-Sim's SRAM and DRAM trace CSVs per layer (USER mode)");
     const po::variables_map vm = parse_command_line("scalesim", args, desc);
     if (!vm.count("config") || !vm.count("topology"))
         throw InputError("accsim scalesim: needs -c SCALE.cfg and -t TOPOLOGY.csv");
@@ -230,6 +261,11 @@ int cmd_scalesim(const std::vector<std::string>& args) {
                                      "memory (InterfaceBandwidth: USER); --dram would replace it "
                                      "with accsim's DRAM model: give one or the other",
                                      vm["dram"].as<std::string>(), sc.mode_origin));
+    const bool traces = vm.count("traces") != 0;
+    if (traces && !sc.user_bandwidth)
+        throw InputError("--traces: SCALE-Sim's traces are written in USER mode "
+                         "(InterfaceBandwidth: USER); in CALC mode its DRAM traces come from its "
+                         "bandwidth estimator, which accsim does not emulate");
     sets.push_back({"dram.preset=" + vm["dram"].as<std::string>(), "--dram"});
     sets.insert(sets.end(), sc.sets.begin(), sc.sets.end());
     Config cfg = load_run_config("", sets);
@@ -290,7 +326,9 @@ int cmd_scalesim(const std::vector<std::string>& args) {
             mc.filter_sram_kb = sc.filter_kb;
             mc.ofmap_sram_kb = sc.ofmap_kb;
             mc.bandwidth = sc.bandwidth;
-            const auto m = pe_array::scalesim_user_memory(sl, mc);
+            pe_array::ScaleSimTraces t;
+            const auto m = pe_array::scalesim_user_memory(sl, mc, traces ? &t : nullptr);
+            if (traces) write_traces(dir / fmt::format("layer{}", id), t);
             cycles = std::uint64_t(m.total_cycles);
             stalls = std::uint64_t(m.stall_cycles);
             dram[0] = double(m.ifmap_dram_reads);

@@ -213,14 +213,19 @@ Matrices compute_matrices(const Operands& o, const ScaleSimMemoryConfig& c) {
 // memory/read_buffer.py with read_port.py (latency 1): only what decides cycles and DRAM words.
 class ReadBuffer {
 public:
-    ReadBuffer(std::int64_t size_bytes, std::int64_t bandwidth, const Mat& prefetch)
-        : bw_(bandwidth) {
+    ReadBuffer(std::int64_t size_bytes, std::int64_t bandwidth, const Mat& prefetch,
+               TraceRows* trace)
+        : bw_(bandwidth), trace_(trace) {
         total_elems_ = size_bytes;                // word size 1
         active_size_ = ceil_div(total_elems_, 2); // ceil(total * 0.5)
         prefetch_size_ = total_elems_ - active_size_;
         // set_fetch_matrix: the prefetch matrix flattened into lines of `bandwidth` words.
         const std::int64_t elems = prefetch.rows * prefetch.cols;
         fetch_rows_ = ceil_div(elems, bw_);
+        if (trace_) {
+            fetch_ = Mat(fetch_rows_, bw_);
+            std::copy(prefetch.v.begin(), prefetch.v.end(), fetch_.v.begin());
+        }
         // prepare_hashed_buffer: sets of ceil(total / 100) fetched words (empty requests are
         // not counted), in order; a word may be in several sets.
         const std::int64_t per_set = ceil_div(total_elems_, 100);
@@ -283,6 +288,16 @@ private:
     void prefetch_active(std::int64_t start_cycle) {
         const std::int64_t lines = std::min(ceil_div(active_size_, bw_), fetch_rows_);
         accesses_ += lines * bw_;
+        if (trace_) {
+            // The request lines are a view of the fetch matrix: the words past the active half
+            // in the last line are cleared in the matrix itself.
+            if (lines * bw_ > active_size_) {
+                next_col_ = active_size_ % bw_;
+                for (std::int64_t c = next_col_; c < bw_; ++c) fetch_.at(lines - 1, c) = none;
+            }
+            for (std::int64_t i = 0; i < lines; ++i) emit(start_cycle - lines + i, fetch_row(i));
+            next_line_ = (lines * bw_ > active_size_ ? lines : lines + 1) % fetch_rows_;
+        }
         first_cycle_ = start_cycle - lines;
         last_prefetch_cycle_ = start_cycle - 1;
         start_ = 0;
@@ -297,7 +312,44 @@ private:
         end_ = (start_ + active_lines_) % lines_;
         const std::int64_t lines = ceil_div(prefetch_size_, bw_);
         accesses_ += lines * bw_;
+        if (trace_) trace_prefetch(lines);
         last_prefetch_cycle_ += lines + 1;
+    }
+
+    // The lines new_prefetch requests, as SCALE-Sim writes them to its DRAM trace: from the line
+    // after the active fill (the same line every time), a view of the fetch matrix unless they
+    // wrap round its end (then a copy), the words before the active fill's end cleared in the
+    // first line and those past the active half's size in the last.
+    void trace_prefetch(std::int64_t lines) {
+        const std::int64_t start = next_line_, end = start + lines;
+        std::vector<std::vector<std::int64_t>> copy;
+        std::vector<std::int64_t*> rows; // into fetch_ (a view) or into `copy`
+        if (end > fetch_rows_) {
+            for (std::int64_t r = start; r < fetch_rows_; ++r) copy.push_back(fetch_row(r));
+            for (std::int64_t r = 0; r < std::min(end - fetch_rows_, start); ++r)
+                copy.push_back(fetch_row(r));
+            for (auto& r : copy) rows.push_back(r.data());
+        } else {
+            for (std::int64_t r = start; r < end; ++r) rows.push_back(&fetch_.at(r, 0));
+        }
+        if (!rows.empty()) {
+            for (std::int64_t c = 0; c < next_col_; ++c) rows.front()[c] = none;
+            if (lines * bw_ > active_size_)
+                for (std::int64_t c = active_size_ % bw_; c < bw_; ++c) rows.back()[c] = none;
+        }
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            emit(last_prefetch_cycle_ + std::int64_t(i) + 2,
+                 std::vector<std::int64_t>(rows[i], rows[i] + bw_));
+        next_line_ = (lines * bw_ > active_size_ ? lines : lines + 1) % fetch_rows_;
+    }
+
+    std::vector<std::int64_t> fetch_row(std::int64_t r) const {
+        return {fetch_.v.begin() + r * bw_, fetch_.v.begin() + (r + 1) * bw_};
+    }
+    void emit(std::int64_t cycle, const std::vector<std::int64_t>& words) {
+        std::vector<std::int64_t> row{cycle};
+        row.insert(row.end(), words.begin(), words.end());
+        trace_->push_back(std::move(row));
     }
 
     std::int64_t bw_, total_elems_, active_size_, prefetch_size_, fetch_rows_ = 0;
@@ -305,6 +357,9 @@ private:
     std::int64_t lines_ = 1, active_lines_ = 1, prefetch_lines_ = 0;
     std::int64_t start_ = 0, end_ = 0, last_prefetch_cycle_ = -1, accesses_ = 0, first_cycle_ = 0;
     bool started_ = false;
+    TraceRows* trace_;
+    Mat fetch_; // the fetch matrix, kept only for the trace
+    std::int64_t next_line_ = 0, next_col_ = 0;
 };
 
 // memory/write_buffer.py with write_port.py (latency 0): the words written land in lines of
@@ -312,7 +367,8 @@ private:
 // drain one a cycle; a write that finds the buffer full waits for the drain to end.
 class WriteBuffer {
 public:
-    WriteBuffer(std::int64_t size_bytes, std::int64_t bandwidth) : bw_(bandwidth) {
+    WriteBuffer(std::int64_t size_bytes, std::int64_t bandwidth, TraceRows* trace)
+        : bw_(bandwidth), trace_(trace) {
         total_elems_ = size_bytes;
         active_size_ = ceil_div(total_elems_, 2);
         drain_size_ = total_elems_ - active_size_;
@@ -323,7 +379,7 @@ public:
         std::int64_t current = cycle;
         for (std::int64_t k = 0; k < cols; ++k) {
             if (row[k] == none) continue;
-            store();
+            store(row[k]);
             if (current < drain_end_) {
                 if (free_ <= 0) current = drain_end_;
             } else if (free_ < active_size_) {
@@ -348,16 +404,21 @@ public:
     std::int64_t last_dram_cycle() const { return last_cycle_; }
 
 private:
-    void store() {
+    void store(std::int64_t address) {
         ++in_line_;
         --free_;
-        if (in_line_ == bw_) {
-            lines_.push_back(in_line_);
-            in_line_ = 0;
-        }
+        if (trace_) words_.push_back(address);
+        if (in_line_ == bw_) flush_line();
     }
     void flush_line() {
-        if (in_line_ > 0) lines_.push_back(in_line_);
+        if (in_line_ > 0) {
+            lines_.push_back(in_line_);
+            if (trace_) {
+                words_.resize(std::size_t(bw_), none);
+                line_words_.push_back(std::move(words_));
+                words_.clear();
+            }
+        }
         in_line_ = 0;
     }
     // empty_drain_buf: up to ceil(drain / bandwidth) held lines, one a cycle from `start`; the
@@ -373,6 +434,13 @@ private:
         if (!drained_any_) first_cycle_ = start;
         drained_any_ = true;
         last_cycle_ = start + n - 1;
+        if (trace_)
+            for (std::int64_t k = drained_; k < end; ++k) {
+                std::vector<std::int64_t> row{start + k - drained_};
+                const auto& w = line_words_[std::size_t(k)];
+                row.insert(row.end(), w.begin(), w.end());
+                trace_->push_back(std::move(row));
+            }
         drained_ = end;
         return last_cycle_;
     }
@@ -382,12 +450,16 @@ private:
     std::int64_t in_line_ = 0, drained_ = 0, drain_end_ = 0, accesses_ = 0;
     std::int64_t first_cycle_ = 0, last_cycle_ = 0;
     bool drained_any_ = false;
+    TraceRows* trace_;
+    std::vector<std::int64_t> words_;                   // the line being filled (trace only)
+    std::vector<std::vector<std::int64_t>> line_words_; // every line's words (trace only)
 };
 
 } // namespace
 
 ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
-                                          const ScaleSimMemoryConfig& config) {
+                                          const ScaleSimMemoryConfig& config,
+                                          ScaleSimTraces* traces) {
     if (config.bandwidth < 1)
         throw InputError("SCALE-Sim USER mode: Bandwidth must be at least 1 word per cycle");
     // Built whole, as SCALE-Sim builds them: operands, prefetch and demand matrices.
@@ -403,9 +475,19 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
     const Operands o = operand_matrices(layer, config);
     const Matrices m = compute_matrices(o, config);
 
-    ReadBuffer ifmap(config.ifmap_sram_kb * 1024, config.bandwidth, m.ifmap_prefetch);
-    ReadBuffer filter(config.filter_sram_kb * 1024, config.bandwidth, m.filter_prefetch);
-    WriteBuffer ofmap(config.ofmap_sram_kb * 1024, config.bandwidth);
+    ReadBuffer ifmap(config.ifmap_sram_kb * 1024, config.bandwidth, m.ifmap_prefetch,
+                     traces ? &traces->ifmap_dram : nullptr);
+    ReadBuffer filter(config.filter_sram_kb * 1024, config.bandwidth, m.filter_prefetch,
+                      traces ? &traces->filter_dram : nullptr);
+    WriteBuffer ofmap(config.ofmap_sram_kb * 1024, config.bandwidth,
+                      traces ? &traces->ofmap_dram : nullptr);
+    // An SRAM trace row: the cycle the line was served, then its demand.
+    auto sram_row = [](const Mat& demand, std::int64_t i, std::int64_t served, TraceRows& to) {
+        std::vector<std::int64_t> row{served};
+        row.insert(row.end(), demand.v.begin() + i * demand.cols,
+                   demand.v.begin() + (i + 1) * demand.cols);
+        to.push_back(std::move(row));
+    };
     ScaleSimMemoryResult r;
     std::int64_t last_ofmap = 0;
     // The first and last served cycle of the lines that access a memory.
@@ -429,6 +511,11 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
         span(m.ifmap_demand, i, ifmap_served, seen[0], r.ifmap_sram_start, r.ifmap_sram_stop);
         span(m.filter_demand, i, filter_served, seen[1], r.filter_sram_start, r.filter_sram_stop);
         span(m.ofmap_demand, i, last_ofmap, seen[2], r.ofmap_sram_start, r.ofmap_sram_stop);
+        if (traces) {
+            sram_row(m.ifmap_demand, i, ifmap_served, traces->ifmap_sram);
+            sram_row(m.filter_demand, i, filter_served, traces->filter_sram);
+            sram_row(m.ofmap_demand, i, last_ofmap, traces->ofmap_sram);
+        }
         r.stall_cycles +=
             std::max({ifmap_served - cycle - 1, filter_served - cycle - 1, last_ofmap - cycle});
     }

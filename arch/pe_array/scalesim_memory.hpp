@@ -10,6 +10,7 @@
 #include "arch/pe_array/mapping.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace accsim::pe_array {
 
@@ -41,9 +42,20 @@ struct ScaleSimMemoryResult {
                  filter_sram_stop = 0, ofmap_sram_start = 0, ofmap_sram_stop = 0;
 };
 
-// Runs one layer through SCALE-Sim's USER-mode memory. Throws InputError when the layer's
-// matrices would not fit run.max_memory_mib (they are built whole, as SCALE-Sim builds them).
+// SCALE-Sim's trace matrices of one layer (single_layer_sim.save_traces): each row a cycle, then
+// addresses (-1: none). SRAM: a row per demand line, at the cycle it was served. DRAM: a row per
+// line the read buffers prefetched (with SCALE-Sim's trimming of the lines, which the hit logic
+// never reads) and per line the write buffer drained.
+using TraceRows = std::vector<std::vector<std::int64_t>>;
+struct ScaleSimTraces {
+    TraceRows ifmap_sram, filter_sram, ofmap_sram, ifmap_dram, filter_dram, ofmap_dram;
+};
+
+// Runs one layer through SCALE-Sim's USER-mode memory; fills `traces` when given. Throws
+// InputError when the layer's matrices would not fit run.max_memory_mib (they are built whole,
+// as SCALE-Sim builds them).
 ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
-                                          const ScaleSimMemoryConfig& config);
+                                          const ScaleSimMemoryConfig& config,
+                                          ScaleSimTraces* traces = nullptr);
 
 } // namespace accsim::pe_array
