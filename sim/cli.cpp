@@ -30,7 +30,7 @@ const char* usage_text = R"(usage:
                [--emit-jobs FILE]
   accsim study STUDY.ini [--jobs N] [--out DIR] [--no-plot]
   accsim workloads list | show NAME|FILE [--skip S] [--format text|json] | export NAME|FILE [--skip S] [--out FILE]
-  accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-i conv|gemm] [-p OUTDIR] [--dram PRESET]
+  accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-i conv|gemm] [-p OUTDIR] [--dram PRESET] [--traces]
   accsim dram [CONFIG] [--set dram.KEY=V]... --pattern sequential|random --requests N --bytes B
               --outstanding K [--write-fraction F] [--seed S] [--format text|json|csv]
 

@@ -1,7 +1,8 @@
-// accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-i conv|gemm] [-p OUTDIR] [--dram PRESET]: reads
-// SCALE-Sim v2's files unchanged, runs them on the pe_array architecture (ideal DRAM unless --dram
-// names a preset) and writes COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv in SCALE-Sim's column
-// format under OUTDIR/<run_name>/, as SCALE-Sim does.
+// accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-i conv|gemm] [-p OUTDIR] [--dram PRESET]
+// [--traces]: reads SCALE-Sim v2's files unchanged, runs them on the pe_array architecture (ideal
+// DRAM unless --dram names a preset; SCALE-Sim's own bandwidth-limited memory in USER mode) and
+// writes COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv (and in USER mode DETAILED_ACCESS_REPORT.csv
+// and, with --traces, the per-layer traces) in SCALE-Sim's format under OUTDIR/<run_name>/.
 #include "sim/scalesim.hpp"
 #include "arch/pe_array/scalesim_memory.hpp"
 #include "common/error.hpp"

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 using namespace accsim;
 using accsim::test::run_accsim;
@@ -426,4 +427,49 @@ TEST_CASE("the ideal DRAM preset moves data for free: no DRAM energy") {
     CHECK(ideal["dram"]["energy_uj"].get<double>() == 0.0); // ...for nothing
     CHECK(ideal["pe_array"]["dram_energy_uj"].get<double>() == 0.0);
     CHECK(ddr4["pe_array"]["dram_energy_uj"].get<double>() > 0);
+}
+
+TEST_CASE("accsim scalesim --traces writes SCALE-Sim's SRAM and DRAM traces") {
+    // os on 2x2, 1 kB SRAMs, 4 words per cycle; one pixel of 2 channels, a 1x1 filter, 2
+    // filters. Addresses (operand_matrix.py): ifmap 0, 1; filter j * 2 + i + 10,000,000 for
+    // window element i of filter j; ofmap 20,000,000 + j. One fold of T = 2: 2 + 2 + 2 - 2 = 4
+    // demand lines, each skewed one row per column. Nothing stalls, so a read line is served one
+    // cycle after it is due and a write line when it is due. Each read buffer fetches its one
+    // line of 4 words (the prefetch order rolled out by anti-diagonals) the cycle before the
+    // first demand; the ofmap's two words drain as one line after the last demand (cycle 3).
+    const std::string cfg = temp_file(
+        "[general]\nrun_name = tr\n[architecture_presets]\nArrayHeight: 2\nArrayWidth: 2\n"
+        "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nBandwidth : 4\nDataflow : os\n"
+        "[run_presets]\nInterfaceBandwidth: USER\n",
+        ".cfg");
+    const std::string topo =
+        temp_file("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+                  "Num Filter, Strides,\nfc, 1, 1, 1, 1, 2, 2, 1,\n",
+                  ".csv");
+    const std::string out = temp_path("_dir");
+    std::filesystem::remove(out);
+    auto r = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out, "--traces"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto file = [&](const char* name) {
+        std::ifstream f(out + "/tr/layer0/" + name);
+        std::stringstream s;
+        s << f.rdbuf();
+        return s.str();
+    };
+    CHECK(file("IFMAP_SRAM_TRACE.csv") == "1,0,-1\n2,1,-1\n3,-1,-1\n4,-1,-1\n");
+    CHECK(file("FILTER_SRAM_TRACE.csv") ==
+          "1,10000000,-1\n2,10000001,10000002\n3,-1,10000003\n4,-1,-1\n");
+    CHECK(file("OFMAP_SRAM_TRACE.csv") == "0,-1,-1\n1,-1,-1\n2,20000000,-1\n3,-1,20000001\n");
+    CHECK(file("IFMAP_DRAM_TRACE.csv") == "-1.0,0.0,1.0,-1.0,-1.0\n");
+    CHECK(file("FILTER_DRAM_TRACE.csv") == "-1.0,10000000.0,10000001.0,10000002.0,10000003.0\n");
+    CHECK(file("OFMAP_DRAM_TRACE.csv") == "3.0,20000000.0,20000001.0,-1.0,-1.0\n");
+    // CALC mode has no DRAM traces to give: refused, not silently skipped.
+    const std::string calc = temp_file(
+        "[general]\nrun_name = tr\n[architecture_presets]\nArrayHeight: 2\nArrayWidth: 2\n"
+        "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nDataflow : os\n",
+        ".cfg");
+    auto c = run_accsim({"scalesim", "-c", calc, "-t", topo, "-p", out, "--traces"});
+    CHECK(c.exit_code == 2);
+    CHECK(c.err.find("--traces") != std::string::npos);
+    std::filesystem::remove_all(out);
 }

@@ -1,0 +1,186 @@
+#include "arch/pe_array/scalesim_matrices.hpp"
+
+#include <algorithm>
+
+namespace accsim::pe_array::scalesim {
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+    return (a + b - 1) / b;
+}
+
+namespace {
+
+Mat transpose(const Mat& m) {
+    Mat t(m.cols, m.rows);
+    for (std::int64_t r = 0; r < m.rows; ++r)
+        for (std::int64_t c = 0; c < m.cols; ++c) t.at(c, r) = m.at(r, c);
+    return t;
+}
+
+// m[r0:r1, c0:c1], padded with empty requests to `width` columns (and `height` rows when > 0).
+Mat block(const Mat& m, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1,
+          std::int64_t width, std::int64_t height = 0) {
+    Mat b(std::max(height, r1 - r0), width);
+    for (std::int64_t r = r0; r < r1; ++r)
+        for (std::int64_t c = c0; c < c1; ++c) b.at(r - r0, c - c0) = m.at(r, c);
+    return b;
+}
+
+void append_rows(Mat& to, const Mat& m) {
+    if (to.cols == 0) to.cols = m.cols;
+    to.v.insert(to.v.end(), m.v.begin(), m.v.end());
+    to.rows += m.rows;
+}
+
+void append_empty_rows(Mat& to, std::int64_t rows, std::int64_t cols) {
+    append_rows(to, Mat(rows, cols));
+}
+
+Mat flip_rows(const Mat& m) {
+    Mat f(m.rows, m.cols);
+    for (std::int64_t r = 0; r < m.rows; ++r)
+        for (std::int64_t c = 0; c < m.cols; ++c) f.at(r, c) = m.at(m.rows - 1 - r, c);
+    return f;
+}
+
+// skew_matrix: column c moves down by c rows.
+Mat skew(const Mat& m) {
+    Mat s(m.rows + m.cols - 1, m.cols);
+    for (std::int64_t c = 0; c < m.cols; ++c)
+        for (std::int64_t r = 0; r < m.rows; ++r) s.at(r + c, c) = m.at(r, c);
+    return s;
+}
+
+// The prefetch matrices' "roll out along the diagonal" (create_*_prefetch_mat): anti-diagonals
+// in order, each from its bottom row up; one row of M * N elements.
+Mat diagonal_rollout(const Mat& m) {
+    Mat out(1, m.rows * m.cols);
+    std::int64_t idx = 0;
+    for (std::int64_t d = 0; d < m.rows + m.cols; ++d) {
+        const std::int64_t max_row = std::min(d, m.rows - 1),
+                           min_row = std::max<std::int64_t>(0, d - m.cols + 1);
+        for (std::int64_t r = max_row; r >= min_row; --r)
+            out.v[std::size_t(idx++)] = m.at(r, d - r);
+    }
+    return out;
+}
+
+} // namespace
+
+// compute/operand_matrix.py
+
+Operands operand_matrices(const ScaleSimLayer& l, const ScaleSimMemoryConfig& c) {
+    const std::int64_t oh = ceil_div(l.ifmap_h - l.filter_h + l.stride_h, l.stride_h);
+    const std::int64_t ow = ceil_div(l.ifmap_w - l.filter_w + l.stride_w, l.stride_w);
+    const std::int64_t pixels = oh * ow, window = l.filter_h * l.filter_w * l.channels;
+    Operands o;
+    o.ifmap = Mat(pixels, window);
+    for (std::int64_t i = 0; i < pixels; ++i) {
+        const std::int64_t i_row = (i / ow) * l.stride_h, i_col = (i % ow) * l.stride_w;
+        const std::int64_t window_addr = (i_row * l.ifmap_w + i_col) * l.channels;
+        for (std::int64_t j = 0; j < window; ++j) {
+            const std::int64_t c_row = j / (l.filter_w * l.channels),
+                               k = j % (l.filter_w * l.channels);
+            const std::int64_t c_col = k / l.channels, c_ch = k % l.channels;
+            if (c_row + i_row < l.ifmap_h && c_col + i_col < l.ifmap_w)
+                o.ifmap.at(i, j) =
+                    (c_row * l.ifmap_w + c_col) * l.channels + c_ch + window_addr + c.ifmap_offset;
+        }
+    }
+    o.filter = Mat(window, l.filters);
+    for (std::int64_t i = 0; i < window; ++i)
+        for (std::int64_t j = 0; j < l.filters; ++j)
+            o.filter.at(i, j) = j * window + i + c.filter_offset;
+    o.ofmap = Mat(pixels, l.filters);
+    for (std::int64_t i = 0; i < pixels; ++i)
+        for (std::int64_t j = 0; j < l.filters; ++j)
+            o.ofmap.at(i, j) = l.filters * i + j + c.ofmap_offset;
+    return o;
+}
+
+Matrices compute_matrices(const Operands& o, const ScaleSimMemoryConfig& c) {
+    const std::int64_t R = c.rows, C = c.cols;
+    Matrices m;
+    if (c.dataflow == Dataflow::os) {
+        const Mat it = transpose(o.ifmap); // window x pixels
+        const std::int64_t Sr = o.ifmap.rows, Sc = o.filter.cols, T = o.ifmap.cols;
+        const std::int64_t row_fold = ceil_div(Sr, R), col_fold = ceil_div(Sc, C);
+        Mat ip, fp;
+        for (std::int64_t fr = 0; fr < row_fold; ++fr)
+            append_rows(ip, block(it, 0, T, fr * R, std::min(fr * R + R, Sr), R));
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            append_rows(fp, block(o.filter, 0, T, fc * C, std::min(fc * C + C, Sc), C));
+        m.ifmap_prefetch = diagonal_rollout(ip);
+        m.filter_prefetch = diagonal_rollout(fp);
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            for (std::int64_t fr = 0; fr < row_fold; ++fr) {
+                const std::int64_t r0 = fr * R, r1 = std::min(r0 + R, Sr);
+                const std::int64_t c0 = fc * C, c1 = std::min(c0 + C, Sc);
+                Mat id = block(it, 0, T, r0, r1, R);
+                append_empty_rows(id, C - 1, R);
+                append_rows(m.ifmap_demand, skew(id));
+                Mat fd = block(o.filter, 0, T, c0, c1, C);
+                append_empty_rows(fd, R - 1, C);
+                append_rows(m.filter_demand, skew(fd));
+                Mat od(T - 1, C);
+                append_rows(od, flip_rows(block(o.ofmap, r0, r1, c0, c1, C, R)));
+                append_rows(m.ofmap_demand, skew(od));
+            }
+    } else if (c.dataflow == Dataflow::ws) {
+        const std::int64_t Sr = o.ifmap.cols, Sc = o.filter.cols, T = o.ifmap.rows;
+        const std::int64_t row_fold = ceil_div(Sr, R), col_fold = ceil_div(Sc, C);
+        Mat ip, fp;
+        for (std::int64_t fr = 0; fr < row_fold; ++fr)
+            append_rows(ip, block(o.ifmap, 0, T, fr * R, std::min(fr * R + R, Sr), R));
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            append_rows(fp, block(o.filter, 0, Sr, fc * C, std::min(fc * C + C, Sc), C));
+        m.ifmap_prefetch = diagonal_rollout(ip);
+        m.filter_prefetch = fp;
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            for (std::int64_t fr = 0; fr < row_fold; ++fr) {
+                const std::int64_t r0 = fr * R, r1 = std::min(r0 + R, Sr);
+                const std::int64_t c0 = fc * C, c1 = std::min(c0 + C, Sc);
+                Mat id(R, R);
+                append_rows(id, block(o.ifmap, 0, T, r0, r1, R));
+                append_empty_rows(id, C - 1, R);
+                append_rows(m.ifmap_demand, skew(id));
+                Mat fd = flip_rows(block(o.filter, r0, r1, c0, c1, C, R));
+                append_empty_rows(fd, R + C + T - 2, C);
+                append_rows(m.filter_demand, fd);
+                Mat od(2 * R - 1, C);
+                append_rows(od, block(o.ofmap, 0, T, c0, c1, C));
+                append_rows(m.ofmap_demand, skew(od));
+            }
+    } else {                               // is
+        const Mat it = transpose(o.ifmap); // window x pixels
+        const std::int64_t Sr = o.ifmap.cols, Sc = o.ifmap.rows, T = o.filter.cols;
+        const std::int64_t row_fold = ceil_div(Sr, R), col_fold = ceil_div(Sc, C);
+        const Mat ft = transpose(o.filter); // filters x window
+        const Mat ot = transpose(o.ofmap);  // filters x pixels
+        Mat ip, fp;
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            append_rows(ip, block(it, 0, Sr, fc * C, std::min(fc * C + C, Sc), C));
+        for (std::int64_t fr = 0; fr < row_fold; ++fr)
+            append_rows(fp, block(ft, 0, T, fr * R, std::min(fr * R + R, Sr), R));
+        m.ifmap_prefetch = ip;
+        m.filter_prefetch = diagonal_rollout(fp);
+        for (std::int64_t fc = 0; fc < col_fold; ++fc)
+            for (std::int64_t fr = 0; fr < row_fold; ++fr) {
+                const std::int64_t r0 = fr * R, r1 = std::min(r0 + R, Sr);
+                const std::int64_t c0 = fc * C, c1 = std::min(c0 + C, Sc);
+                Mat id = flip_rows(block(it, r0, r1, c0, c1, C, R));
+                append_empty_rows(id, R + C + T - 2, C);
+                append_rows(m.ifmap_demand, id);
+                Mat fd(R, R);
+                append_rows(fd, block(ft, 0, T, r0, r1, R));
+                append_empty_rows(fd, C - 1, R);
+                append_rows(m.filter_demand, skew(fd));
+                Mat od(2 * R - 1, C);
+                append_rows(od, block(ot, 0, T, c0, c1, C));
+                append_rows(m.ofmap_demand, skew(od));
+            }
+    }
+    return m;
+}
+
+} // namespace accsim::pe_array::scalesim

@@ -1,0 +1,40 @@
+// SCALE-Sim v2's address matrices, as its numpy code builds them: the operand matrices
+// (compute/operand_matrix.py) and, per dataflow, the prefetch and demand matrices
+// (compute/systolic_compute_{os,ws,is}.py). Internal to scalesim_memory.cpp.
+#pragma once
+
+#include "arch/pe_array/scalesim_memory.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace accsim::pe_array::scalesim {
+
+constexpr std::int64_t none = -1; // SCALE-Sim's empty request
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b);
+
+// A row-major matrix of addresses, as SCALE-Sim's numpy arrays.
+struct Mat {
+    std::int64_t rows = 0, cols = 0;
+    std::vector<std::int64_t> v;
+    Mat() = default;
+    Mat(std::int64_t r, std::int64_t c, std::int64_t fill = none)
+        : rows(r), cols(c), v(std::size_t(r * c), fill) {}
+    std::int64_t& at(std::int64_t r, std::int64_t c) { return v[std::size_t(r * cols + c)]; }
+    std::int64_t at(std::int64_t r, std::int64_t c) const { return v[std::size_t(r * cols + c)]; }
+};
+
+struct Operands {
+    Mat ifmap, filter, ofmap; // pixels x window, window x filters, pixels x filters
+};
+Operands operand_matrices(const ScaleSimLayer& l, const ScaleSimMemoryConfig& c);
+
+// The prefetch matrices of the two read operands and the demand matrices (one row per cycle) of
+// all three.
+struct Matrices {
+    Mat ifmap_prefetch, filter_prefetch, ifmap_demand, filter_demand, ofmap_demand;
+};
+Matrices compute_matrices(const Operands& o, const ScaleSimMemoryConfig& c);
+
+} // namespace accsim::pe_array::scalesim
