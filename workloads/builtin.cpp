@@ -28,10 +28,11 @@ public:
     Shape shape(int from) const { return from == graph_input ? g_.input : g_.layers[from].out; }
 
     int conv(const std::string& name, int from, int kernel, int stride, int out_c, Activation act,
-             bool skip_path = false) {
+             bool skip_path = false, Padding padding = Padding::same) {
         Layer l = base(name, Op::conv, from);
         l.kernel_h = l.kernel_w = kernel;
         l.stride = stride;
+        l.padding = padding;
         l.out.c = out_c;
         l.activation = act;
         l.skip_path = skip_path;
@@ -71,6 +72,14 @@ public:
         return push(l);
     }
     Layer& layer(int i) { return g_.layers[i]; }
+    // Layers added from now on read activations of `bits` (the first layer reads the input's).
+    void set_act_bits(int bits) { act_bits_ = bits; }
+    int flatten(const std::string& name, int from) {
+        Layer l = base(name, Op::flatten, from);
+        l.out = {1, 1, int(l.in.elements())};
+        g_.layers.push_back(std::move(l));
+        return int(g_.layers.size()) - 1;
+    }
 
     Graph finish() {
         g_.validate("builtin workload '" + g_.name + "'");
@@ -272,6 +281,69 @@ Graph linnos() {
     return b.finish();
 }
 
+// The MLPerf Tiny v0.7 hls4ml / FINN submissions (Borras et al., "Open-source FPGA-ML codesign
+// for the MLPerf Tiny Benchmark", 2022; mlcommons/tiny_results_v0.7, open/hls4ml-finn). A layer's
+// act_bits is the width of the activations it reads.
+
+// RN07 (hls4ml, 8/8): convs without skips or pooling, "same" padding, ReLU; 6,410,240 MACs.
+Graph mlperf_rn07() {
+    Builder b("mlperf_rn07", {32, 32, 3}, 8, 8);
+    int x = b.conv("conv0", graph_input, 1, 1, 32, Activation::relu);
+    x = b.conv("conv1", x, 4, 1, 4, Activation::relu);
+    x = b.conv("conv2", x, 4, 1, 32, Activation::relu);
+    x = b.conv("conv3", x, 4, 4, 32, Activation::relu); // 32x32 -> 8x8
+    x = b.conv("conv4", x, 4, 1, 32, Activation::relu);
+    x = b.flatten("flatten", x);
+    b.dense("dense", x, 10, Activation::linear);
+    return b.finish();
+}
+
+// AD08 (hls4ml, 12-bit weights, 6-bit activations): the dense autoencoder 64-72-72-8-72-72-64,
+// ReLU except the last layer; 20,736 MACs.
+Graph mlperf_ad08() {
+    Builder b("mlperf_ad08", {1, 1, 64}, 12, 6);
+    int x = graph_input;
+    const int widths[] = {72, 72, 8, 72, 72};
+    for (int k = 0; k < 5; ++k)
+        x = b.dense(fmt::format("dense{}", k), x, widths[k], Activation::relu);
+    b.dense("dense5", x, 64, Activation::linear);
+    return b.finish();
+}
+
+// KWS-W3A3 (FINN): the MLP 490-256-256-256-12, 3-bit weights and ReLU activations, 8-bit input;
+// 259,584 MACs.
+Graph mlperf_kws_w3a3() {
+    Builder b("mlperf_kws_w3a3", {1, 1, 490}, 3, 8);
+    int x = b.dense("fc0", graph_input, 256, Activation::relu);
+    b.set_act_bits(3);
+    x = b.dense("fc1", x, 256, Activation::relu);
+    x = b.dense("fc2", x, 256, Activation::relu);
+    b.dense("fc3", x, 12, Activation::linear);
+    return b.finish();
+}
+
+// CNV-W1A1 (FINN): 3x3 convs without padding 64, 64, pool, 128, 128, pool, 256, 256, then dense
+// 512, 512, 10; 1-bit weights and activations, 8-bit input; 59,461,376 MACs.
+Graph mlperf_cnv_w1a1() {
+    Builder b("mlperf_cnv_w1a1", {32, 32, 3}, 1, 8);
+    auto conv = [&](const char* name, int from, int out_c) {
+        return b.conv(name, from, 3, 1, out_c, Activation::relu, false, Padding::valid);
+    };
+    int x = conv("conv0", graph_input, 64); // 30x30
+    b.set_act_bits(1);
+    x = conv("conv1", x, 64);                    // 28x28
+    x = b.pool("pool0", x, 2, 2, PoolKind::max); // 14x14
+    x = conv("conv2", x, 128);                   // 12x12
+    x = conv("conv3", x, 128);                   // 10x10
+    x = b.pool("pool1", x, 2, 2, PoolKind::max); // 5x5
+    x = conv("conv4", x, 256);                   // 3x3
+    x = conv("conv5", x, 256);                   // 1x1
+    x = b.dense("fc0", x, 512, Activation::relu);
+    x = b.dense("fc1", x, 512, Activation::relu);
+    b.dense("fc2", x, 10, Activation::linear);
+    return b.finish();
+}
+
 // EIE benchmark layers (Han et al., ISCA 2016, Table III): 16-bit weights and activations.
 struct EieLayer {
     const char* name;
@@ -323,6 +395,15 @@ const std::vector<Generator>& generators() {
              mittos_good_custom},
             {{"linnos", "LinnOS SSD latency predictor, dense 31-256-2 (OSDI 2020)"},
              [](SkipMode) { return linnos(); }},
+            {{"mlperf_rn07", "MLPerf Tiny RN07 (hls4ml): 5 convs and a dense, no skips, 8-bit"},
+             [](SkipMode) { return mlperf_rn07(); }},
+            {{"mlperf_ad08", "MLPerf Tiny AD08 (hls4ml): dense autoencoder 64-72-72-8-72-72-64, "
+                             "12-bit weights, 6-bit activations"},
+             [](SkipMode) { return mlperf_ad08(); }},
+            {{"mlperf_kws_w3a3", "MLPerf Tiny KWS (FINN): MLP 490-256-256-256-12, 3-bit"},
+             [](SkipMode) { return mlperf_kws_w3a3(); }},
+            {{"mlperf_cnv_w1a1", "MLPerf Tiny CNV (FINN): 6 convs, 2 pools, 3 dense, 1-bit"},
+             [](SkipMode) { return mlperf_cnv_w1a1(); }},
         };
         for (const auto& e : eie_layers)
             g.push_back(

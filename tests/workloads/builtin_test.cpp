@@ -203,7 +203,7 @@ TEST_CASE("EIE benchmark layers have Table III sizes and densities") {
 }
 
 TEST_CASE("every builtin and skip variant is a valid graph") {
-    CHECK(builtin_workloads().size() == 16);
+    CHECK(builtin_workloads().size() == 20);
     for (const auto& b : builtin_workloads()) {
         CHECK_FALSE(b.description.empty());
         for (SkipMode s : {SkipMode::keep, SkipMode::remove, SkipMode::shorten}) {
@@ -259,4 +259,44 @@ TEST_CASE("graph JSON and table carry the totals") {
     CHECK(os.str().find("s2_proj") != std::string::npos);
     CHECK(os.str().find("77360 weights") != std::string::npos);
     CHECK(os.str().find("12501632 MACs") != std::string::npos);
+}
+
+TEST_CASE("the MLPerf Tiny networks have their submissions' layers, MACs and widths") {
+    // Borras et al. 2022 (MLPerf Tiny v0.7, hls4ml and FINN); MACs per layer by hand:
+    // RN07: 32*32*32*3 + 32*32*4*(16*32) + 32*32*32*(16*4) + 8*8*32*(16*32) + 8*8*32*(16*32)
+    //       + 2048*10 = 98,304 + 2,097,152 + 2,097,152 + 1,048,576 + 1,048,576 + 20,480.
+    Graph rn07 = make_builtin("mlperf_rn07", SkipMode::keep);
+    CHECK(rn07.macs() == 98304 + 2097152 + 2097152 + 1048576 + 1048576 + 20480);
+    CHECK(rn07.macs() == 6410240); // the submission's figure
+    CHECK(layer(rn07, "conv3").out == Shape{8, 8, 32});
+    CHECK(layer(rn07, "dense").in.elements() == 2048);
+    // AD08: 64*72 + 72*72 + 72*8 + 8*72 + 72*72 + 72*64, 12-bit weights, 6-bit activations.
+    Graph ad08 = make_builtin("mlperf_ad08", SkipMode::keep);
+    CHECK(ad08.macs() == 4608 + 5184 + 576 + 576 + 5184 + 4608);
+    CHECK(ad08.macs() == 20736);
+    CHECK(layer(ad08, "dense2").out.c == 8);
+    CHECK(layer(ad08, "dense0").weight_bits == 12);
+    CHECK(layer(ad08, "dense0").act_bits == 6);
+    // KWS: 490*256 + 256*256 + 256*256 + 256*12; 3-bit, the first layer reads 8-bit input.
+    Graph kws = make_builtin("mlperf_kws_w3a3", SkipMode::keep);
+    CHECK(kws.macs() == 125440 + 65536 + 65536 + 3072);
+    CHECK(kws.macs() == 259584);
+    CHECK(layer(kws, "fc0").act_bits == 8);
+    CHECK(layer(kws, "fc1").act_bits == 3);
+    CHECK(layer(kws, "fc3").weight_bits == 3);
+    // CNV: valid 3x3 convs 30x30x64 (from 3), 28x28x64, pool, 12x12x128, 10x10x128, pool,
+    // 3x3x256, 1x1x256, then 256-512-512-10: 30*30*64*27 + 28*28*64*576 + 12*12*128*576 +
+    // 10*10*128*1152 + 3*3*256*1152 + 256*2304 + 256*512 + 512*512 + 512*10.
+    Graph cnv = make_builtin("mlperf_cnv_w1a1", SkipMode::keep);
+    CHECK(cnv.macs() ==
+          1555200ull + 28901376 + 10616832 + 14745600 + 2654208 + 589824 + 131072 + 262144 + 5120);
+    CHECK(cnv.macs() == 59461376);
+    CHECK(layer(cnv, "conv5").out == Shape{1, 1, 256});
+    CHECK(layer(cnv, "conv0").act_bits == 8);
+    CHECK(layer(cnv, "conv1").act_bits == 1);
+    CHECK(layer(cnv, "fc2").weight_bits == 1);
+    // No skips: the same graph in every mode.
+    for (const char* name : {"mlperf_rn07", "mlperf_cnv_w1a1"})
+        CHECK(make_builtin(name, SkipMode::remove).layers.size() ==
+              make_builtin(name, SkipMode::keep).layers.size());
 }
