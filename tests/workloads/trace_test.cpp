@@ -201,5 +201,5 @@ TEST_CASE("committed traces read back to their generators' totals") {
             CHECK(csv_of(t) == text);
         }
     }
-    CHECK(files == 25); // 16 builtins, 4 ResNets x 2 variants, mittos_good_custom-remove
+    CHECK(files == 29); // 20 builtins, 4 ResNets x 2 variants, mittos_good_custom-remove
 }
