@@ -5,6 +5,7 @@
 // minutes of swapping and a bad_alloc. Small, fixed-size data is not claimed.
 #pragma once
 
+#include <algorithm>
 #include <string>
 
 namespace accsim {
@@ -16,6 +17,8 @@ public:
     // Claims `bytes` for `what` ("layer fc1: 3.2e9 non-zero weights"); throws InputError when the
     // run's claims exceed the limit.
     void claim(double bytes, const std::string& what);
+    // Gives back what a claim took once its data is freed.
+    void release(double bytes) { claimed_ = std::max(0.0, claimed_ - bytes); }
     double claimed() const { return claimed_; }
 
 private:

@@ -108,9 +108,6 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
         std::string k = section + "." + to_lower(key);
         v[k] = {e.value, e.line};
         static const std::map<std::string, std::string> ignored = {
-            {"architecture_presets.ifmapoffset", "DRAM addresses are laid out by accsim"},
-            {"architecture_presets.filteroffset", "DRAM addresses are laid out by accsim"},
-            {"architecture_presets.ofmapoffset", "DRAM addresses are laid out by accsim"},
             {"architecture_presets.memorybanks", "SRAM banking is not modelled"},
         };
         static const std::vector<std::string> used = {"general.run_name",
@@ -121,7 +118,10 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
                                                       "architecture_presets.ofmapsramszkb",
                                                       "architecture_presets.dataflow",
                                                       "run_presets.interfacebandwidth",
-                                                      "architecture_presets.bandwidth"};
+                                                      "architecture_presets.bandwidth",
+                                                      "architecture_presets.ifmapoffset",
+                                                      "architecture_presets.filteroffset",
+                                                      "architecture_presets.ofmapoffset"};
         if (auto it = ignored.find(k); it != ignored.end())
             warnings.push_back(fmt::format("{}:{}: [{}] {} is not used: {}", path, e.line, section,
                                            key, it->second));
@@ -190,6 +190,18 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
     out.ifmap_kb = integer("architecture_presets.ifmapsramszkb", "IfmapSramSzkB");
     out.filter_kb = integer("architecture_presets.filtersramszkb", "FilterSramSzkB");
     out.ofmap_kb = integer("architecture_presets.ofmapsramszkb", "OfmapSramSzkB");
+    const char* offset_names[3] = {"IfmapOffset", "FilterOffset", "OfmapOffset"};
+    for (int k = 0; k < 3; ++k) {
+        auto it = v.find("architecture_presets." + to_lower(offset_names[k]));
+        if (it == v.end()) continue;
+        const auto& [text, line] = it->second;
+        auto x = parse_int(text);
+        if (!x || *x < 0 || *x > (std::int64_t(1) << 40))
+            throw InputError(fmt::format("{}:{}: {} = '{}' must be a whole number from 0 to 2^40",
+                                         path, line, offset_names[k], text));
+        out.offsets[k] = *x;
+        out.offset_lines[k] = fmt::format("{}:{}", path, line);
+    }
     // SCALE-Sim v2 (scale_config.py) takes InterfaceBandwidth as written: USER or CALC.
     if (auto it = v.find("run_presets.interfacebandwidth"); it != v.end()) {
         const auto& [mode, line] = it->second;
@@ -263,6 +275,17 @@ int cmd_scalesim(const std::vector<std::string>& args) {
                                      "with accsim's DRAM model: give one or the other",
                                      vm["dram"].as<std::string>(), sc.mode_origin));
     const bool traces = vm.count("traces") != 0;
+    // The offsets place trace addresses only: without traces they change nothing.
+    if (!traces)
+        for (int k = 0; k < 3; ++k)
+            if (!sc.offset_lines[k].empty())
+                std::cerr << fmt::format("warning: {}: [architecture_presets] {} is not used: it "
+                                         "places the addresses of SCALE-Sim's traces, and no "
+                                         "trace is written (--traces, USER mode)\n",
+                                         sc.offset_lines[k],
+                                         k == 0   ? "IfmapOffset"
+                                         : k == 1 ? "FilterOffset"
+                                                  : "OfmapOffset");
     if (traces && !sc.user_bandwidth)
         throw InputError("--traces: SCALE-Sim's traces are written in USER mode "
                          "(InterfaceBandwidth: USER); in CALC mode its DRAM traces come from its "
@@ -327,6 +350,9 @@ int cmd_scalesim(const std::vector<std::string>& args) {
             mc.filter_sram_kb = sc.filter_kb;
             mc.ofmap_sram_kb = sc.ofmap_kb;
             mc.bandwidth = sc.bandwidth;
+            mc.ifmap_offset = sc.offsets[0];
+            mc.filter_offset = sc.offsets[1];
+            mc.ofmap_offset = sc.offsets[2];
             pe_array::ScaleSimTraces t;
             const auto m = pe_array::scalesim_user_memory(sl, mc, traces ? &t : nullptr);
             if (traces) write_traces(dir / fmt::format("layer{}", id), t);

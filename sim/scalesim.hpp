@@ -3,6 +3,8 @@
 
 #include "common/options.hpp"
 
+#include <cstdint>
+
 #include <string>
 #include <vector>
 
@@ -19,6 +21,10 @@ struct ScaleSimConfig {
     // The array and memory as SCALE-Sim reads them (for USER mode).
     std::int64_t rows = 0, cols = 0, ifmap_kb = 0, filter_kb = 0, ofmap_kb = 0;
     std::string dataflow;
+    // IfmapOffset, FilterOffset, OfmapOffset: they place the addresses of SCALE-Sim's traces and
+    // change no figure; `offset_lines` names where each was given ("" when it was not).
+    std::int64_t offsets[3] = {0, 10000000, 20000000};
+    std::string offset_lines[3];
 };
 
 // Reads a SCALE-Sim .cfg (Python configparser syntax); keys accsim does not use are named in

@@ -5,6 +5,7 @@
 #include "common/memory_budget.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <unordered_map>
 #include <vector>
@@ -272,11 +273,27 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
         double(ceil_div(layer.ifmap_h - layer.filter_h + layer.stride_h, layer.stride_h)) *
         double(ceil_div(layer.ifmap_w - layer.filter_w + layer.stride_w, layer.stride_w));
     const double window = double(layer.filter_h * layer.filter_w * layer.channels);
-    const double words =
-        pixels * window + window * double(layer.filters) + pixels * double(layer.filters);
-    memory_budget().claim(words * 8 * 6, fmt::format("SCALE-Sim USER-mode matrices of a layer "
-                                                     "of {:.3g} ifmap and filter words",
-                                                     words));
+    const double filters = double(layer.filters), R = config.rows, C = config.cols;
+    const double words = pixels * window + window * filters + pixels * filters;
+    // Every dataflow folds two of pixels, window and filters over the array and runs the third in
+    // time; bounded by the largest of each: folds x (time + skew) demand lines of R + 2C words,
+    // prefetch matrices of (row + column folds) x time x max(R, C) words (each also in the hash
+    // of prefetch lines, about 56 bytes), and the operands.
+    const double largest = std::max({pixels, window, filters});
+    const double folds = std::ceil(largest / R) * std::ceil(largest / C);
+    const double lines = folds * (largest + 2 * R + 2 * C);
+    const double prefetch =
+        (std::ceil(largest / R) + std::ceil(largest / C)) * largest * std::max(R, C);
+    const double bytes = 8 * (lines * (R + 2 * C) + words) + 64 * prefetch;
+    // The matrices live only while this layer runs: the claim is given back when it returns.
+    struct Claim {
+        double bytes;
+        ~Claim() { memory_budget().release(bytes); }
+    } claim{0};
+    memory_budget().claim(bytes, fmt::format("SCALE-Sim USER-mode matrices of a layer of {:.3g} "
+                                             "demand lines",
+                                             lines));
+    claim.bytes = bytes;
     const Operands o = operand_matrices(layer, config);
     const Matrices m = compute_matrices(o, config);
 
