@@ -84,17 +84,34 @@ def main(json_path, png_path):
     if not series:
         sys.exit(f"no point of the study has both x = {x_key} and y = {y_key} "
                  "(varied keys are written config.SECTION.KEY)")
+    labels = study.get("labels", {})
+    def words(key):
+        return labels.get(key, key)
+    categorical = any(isinstance(p[0], str) for pts in series.values() for p in pts)
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name, pts in series.items():
-        if all(isinstance(p[0], float) for p in pts):
+    if categorical:
+        # Categories (keep / remove / shorten) as grouped bars, one bar per series.
+        cats = []
+        for pts in series.values():
+            for x, _ in pts:
+                if str(x) not in cats:
+                    cats.append(str(x))
+        width = 0.8 / max(1, len(series))
+        for k, (name, pts) in enumerate(series.items()):
+            xs = [cats.index(str(x)) + (k - (len(series) - 1) / 2) * width for x, _ in pts]
+            ax.bar(xs, [y for _, y in pts], width=width, label=name)
+        ax.set_xticks(range(len(cats)))
+        ax.set_xticklabels(cats)
+    else:
+        for name, pts in series.items():
             pts.sort()
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"{series_key} = {name}")
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
     for label, y in flat:
         ax.axhline(y, linestyle="-", color="tab:orange", linewidth=1.5)
         ax.annotate(label, (0.99, y), xycoords=("axes fraction", "data"), fontsize=8,
                     va="top", ha="right", color="tab:orange")
     for name, x, y in published:
-        if x is None:
+        if x is None or categorical:
             ax.axhline(y, linestyle=":", color="black", linewidth=1.2)
             ax.annotate(f"published: {name}", (0.01, y), xycoords=("axes fraction", "data"),
                         fontsize=8, va="bottom", color="black")
@@ -108,16 +125,20 @@ def main(json_path, png_path):
         if label:
             ax.annotate(label.strip(), (0.01, float(v)), xycoords=("axes fraction", "data"), fontsize=8,
                         va="bottom", color="grey")
-    categorical = any(isinstance(p[0], str) for pts in series.values() for p in pts)
     if plot.get("logx", "false") == "true" and not categorical:
         ax.set_xscale("log", base=2)
     if plot.get("logy", "false") == "true":
         ax.set_yscale("log")
-    ax.set_xlabel(x_key)
-    ax.set_ylabel(y_key)
+    # A ratio, share, efficiency or utilization reads against 0; so do bars.
+    ys = [y for pts in series.values() for _, y in pts]
+    if plot.get("logy", "false") != "true" and (categorical or (ys and 0 <= min(ys) and max(ys) <= 1)):
+        ax.set_ylim(bottom=0)
+    ax.set_xlabel(words(x_key))
+    ax.set_ylabel(words(y_key))
     ax.set_title(plot.get("title", study.get("title", study["study"])), fontsize=10)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, title=words(series_key) if series_key != "sweep" else None,
+              title_fontsize=8)
     fig.tight_layout()
     fig.savefig(png_path, dpi=120)
 

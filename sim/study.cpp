@@ -6,6 +6,7 @@
 #include "common/text.hpp"
 #include "sim/cli.hpp"
 #include "sim/explore.hpp"
+#include "sim/registry.hpp"
 #include "sim/report_format.hpp"
 #include "sim/study_file.hpp"
 
@@ -52,6 +53,34 @@ bool matches(const Point& p, const std::string& sweep, const std::vector<std::st
         if (std::find(p.sets.begin(), p.sets.end(), w) == p.sets.end()) return false;
     }
     return true;
+}
+
+// "config.eie.queue_depth" -> "eie queue depth (entries)"; "summary.latency_us" -> "latency
+// (us)"; "summary.fpga.bram18" -> "FPGA BRAM18"; "sweep" -> "sweep".
+std::string axis_label(const std::string& path) {
+    std::string unit, name = path;
+    if (path.rfind("config.", 0) == 0) {
+        name = path.substr(7);
+        if (const Option* o = option_registry().find(name)) unit = o->unit;
+    } else {
+        if (name.rfind("summary.", 0) == 0) name = name.substr(8);
+        static const std::vector<std::pair<std::string, std::string>> suffixes{
+            {"_gb_per_s", "GB/s"}, {"_per_s", "1/s"},   {"_us", "us"},        {"_ns", "ns"},
+            {"_mm2", "mm^2"},      {"_uj", "uJ"},       {"_mj", "mJ"},        {"_w", "W"},
+            {"_mhz", "MHz"},       {"_bytes", "bytes"}, {"_cycles", "cycles"}};
+        for (const auto& [suffix, u] : suffixes)
+            if (name.size() > suffix.size() &&
+                name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+                name = name.substr(0, name.size() - suffix.size());
+                unit = u;
+                break;
+            }
+        if (name == "cycles") unit = "cycles";
+    }
+    std::string words;
+    for (char c : name) words += c == '_' || c == '.' ? ' ' : c;
+    if (words.rfind("fpga ", 0) == 0) words = "FPGA " + words.substr(5);
+    return unit.empty() ? words : fmt::format("{} ({})", words, unit);
 }
 
 double number(const ojson& v) {
@@ -256,6 +285,13 @@ int cmd_study(const std::vector<std::string>& args) {
     j["points"] = jpoints;
     j["published"] = jpub;
     j["plot"] = st.plot;
+    // The plot's axes and series in words with their units: a config key's from its
+    // registration, a report path's from its name (docs/architecture.md: *_us, *_per_s, ...).
+    for (const char* axis : {"x", "y", "series"}) {
+        if (!st.plot.count(axis)) continue;
+        const std::string& path = st.plot.at(axis);
+        j["labels"][path] = axis_label(path);
+    }
     std::string json_path = (fs::path(out_dir) / (st.name + ".json")).string();
     {
         std::ofstream json(json_path);
@@ -273,10 +309,12 @@ int cmd_study(const std::vector<std::string>& args) {
                                       shell_quote(json_path), shell_quote(png));
         std::fflush(stdout);
         std::cout.flush();
-        if (std::system(cmd.c_str()) == 0)
-            fmt::print("wrote {}\n", png);
-        else
-            fmt::print(stderr, "warning: the plot was not drawn (see the message above)\n");
+        // A study with a [plot] that cannot draw it has failed to write one of its outputs.
+        if (std::system(cmd.c_str()) != 0)
+            throw std::runtime_error(fmt::format("{}: the plot was not drawn (see the message "
+                                                 "above)",
+                                                 png));
+        fmt::print("wrote {}\n", png);
     }
     return combined_exit(res);
 }

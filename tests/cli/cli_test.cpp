@@ -423,8 +423,38 @@ TEST_CASE("run --out takes the report's format from the file's extension unless 
 TEST_CASE("a sweep draws no progress when stderr is not a terminal") {
     // The progress line (points done, elapsed, ETA) is for a person at a terminal; a log file or
     // a pipe gets nothing but errors.
-    auto r = run_accsim({"sweep", source_path("configs/roofline/resnet8.ini"), "--vary",
-                         "run.batch=1,2"});
+    auto r = run_accsim(
+        {"sweep", source_path("configs/roofline/resnet8.ini"), "--vary", "run.batch=1,2"});
     REQUIRE(r.exit_code == 0);
     CHECK(r.err.empty());
+}
+
+TEST_CASE("a study whose plot cannot be drawn fails instead of saying it wrote") {
+    // y is a word (the workload's name), which no axis can place: the plot script fails, and so
+    // does the study (exit 1, a lost output), naming the PNG it could not write.
+    std::string dir = temp_path(".d") + "-noplot";
+    std::string study =
+        temp_file("[study]\nname = unplottable\n[sweep.main]\nconfig = " + roofline_cfg +
+                  "\nvary = roofline.macs_per_cycle=16,64\n"
+                  "[plot]\nx = config.roofline.macs_per_cycle\ny = workload.name\n");
+    auto r = run_accsim({"study", study, "--out", dir});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find(dir + "/unplottable.png: the plot was not drawn") != std::string::npos);
+    CHECK(r.out.find("wrote " + dir + "/unplottable.png") == std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a study's plot names its axes in words with their units") {
+    std::string dir = temp_path(".d") + "-labels";
+    std::string study =
+        temp_file("[study]\nname = labelled\n[sweep.main]\nconfig = " + roofline_cfg +
+                  "\nvary = roofline.macs_per_cycle=16,64\n"
+                  "[plot]\nx = config.roofline.macs_per_cycle\ny = summary.latency_us\n");
+    auto r = run_accsim({"study", study, "--out", dir});
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(slurp(dir + "/labelled.json"));
+    CHECK(j["labels"]["summary.latency_us"] == "latency (us)");
+    CHECK(j["labels"]["config.roofline.macs_per_cycle"].get<std::string>().rfind(
+              "roofline macs per cycle", 0) == 0);
+    std::filesystem::remove_all(dir);
 }
