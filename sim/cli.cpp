@@ -13,7 +13,9 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <sys/ioctl.h>
 #include <systemc>
+#include <unistd.h>
 
 namespace po = boost::program_options;
 
@@ -23,7 +25,7 @@ namespace {
 
 const char* usage_text = R"(usage:
   accsim run CONFIG [--set SECTION.KEY=VALUE]... [--format text|json|csv] [--out FILE]
-  accsim run --help-config
+  accsim run --help-config [ARCH|SECTION]
   accsim validate CONFIG [--set ...] | --list-keys [--markdown]
   accsim compare CONFIG --vary SECTION.KEY=V1,V2[,...] [--set ...] [--format text|json|csv] [--jobs N]
   accsim sweep CONFIG --vary K=V1,V2 [--vary ...]... [--set ...] [--jobs N] [--out FILE.csv|FILE.json]
@@ -85,7 +87,36 @@ std::string readers(const Option& o) {
     return s;
 }
 
-void print_keys(std::ostream& out, bool markdown) {
+// The keys `filter` selects: all (""), an architecture's (every key it reads) or a section's.
+std::vector<const Option*> selected_keys(const std::string& filter) {
+    std::vector<const Option*> keys;
+    bool arch = false;
+    for (const auto& a : architectures()) arch = arch || a.key == filter;
+    for (const auto& o : option_registry().all()) {
+        const bool take = filter.empty() || (arch ? std::find(o.readers.begin(), o.readers.end(),
+                                                              filter) != o.readers.end()
+                                                  : o.key.substr(0, o.key.find('.')) == filter);
+        if (take) keys.push_back(&o);
+    }
+    if (keys.empty()) {
+        std::vector<std::string> names;
+        for (const auto& a : architectures()) names.push_back(a.key);
+        for (const auto& s : option_registry().sections())
+            if (std::find(names.begin(), names.end(), s) == names.end()) names.push_back(s);
+        throw InputError(fmt::format("--help-config {}: not an architecture or a section{}", filter,
+                                     did_you_mean(filter, names)));
+    }
+    return keys;
+}
+
+// Width of the terminal standard output is, or 0 when it is not one.
+std::size_t terminal_columns() {
+    winsize w{};
+    if (!isatty(1) || ioctl(1, TIOCGWINSZ, &w) != 0) return 0;
+    return w.ws_col;
+}
+
+void print_keys(std::ostream& out, bool markdown, const std::string& filter = "") {
     if (markdown) {
         // docs/config.md's tables, one per section (scripts/gen-config-doc).
         std::string section;
@@ -111,18 +142,44 @@ void print_keys(std::ostream& out, bool markdown) {
     }
     std::vector<std::vector<std::string>> rows{
         {"key", "type", "default", "unit", "range", "read by", "help"}};
-    for (const auto& o : option_registry().all())
-        rows.push_back({o.key, o.type_name(), o.default_value.empty() ? "\"\"" : o.default_value,
-                        o.unit, o.describe_range(), readers(o), o.help});
+    for (const Option* o : selected_keys(filter))
+        rows.push_back({o->key, o->type_name(),
+                        o->default_value.empty() ? "\"\"" : o->default_value, o->unit,
+                        o->describe_range(), readers(*o), o->help});
     // Left-align every column: help text reads better that way.
     std::vector<std::size_t> width(rows[0].size(), 0);
     for (const auto& r : rows)
         for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    // On a terminal the help column wraps to its width, continuing under itself.
+    std::size_t indent = 0;
+    for (std::size_t i = 0; i + 1 < width.size(); ++i) indent += width[i] + 2;
+    const std::size_t columns = terminal_columns();
+    // Too narrow for the help beside the table: the help goes under each row, indented by 4.
+    const bool below = columns && columns < indent + 20;
+    if (below) indent = 4;
+    const std::size_t help_width = columns > indent + 20 ? columns - indent : 0;
     for (const auto& r : rows) {
         std::string line;
-        for (std::size_t i = 0; i < r.size(); ++i)
-            line += fmt::format("{:<{}}", r[i], i + 1 == r.size() ? 0 : width[i] + 2);
-        out << trim(line) << '\n';
+        for (std::size_t i = 0; i + 1 < r.size(); ++i)
+            line += fmt::format("{:<{}}", r[i], width[i] + 2);
+        auto rtrim = [](std::string t) { return t.erase(t.find_last_not_of(' ') + 1); };
+        std::string help = r.back(), prefix = line;
+        if (below) {
+            out << rtrim(line) << '\n';
+            prefix = std::string(indent, ' ');
+        }
+        do {
+            std::string piece = help;
+            help.clear();
+            if (help_width && piece.size() > help_width) {
+                std::size_t cut = piece.rfind(' ', help_width);
+                if (cut == std::string::npos || cut == 0) cut = help_width;
+                help = trim(piece.substr(cut));
+                piece = piece.substr(0, cut);
+            }
+            out << rtrim(prefix + piece) << '\n';
+            prefix = std::string(indent, ' ');
+        } while (!help.empty());
     }
 }
 
@@ -144,15 +201,16 @@ int cmd_run(const std::vector<std::string>& args) {
         "set", po::value<std::vector<std::string>>()->composing(), "SECTION.KEY=VALUE")(
         "format", po::value<std::string>(),
         "text|json|csv (default: from --out's extension, .json or .csv, else text)")(
-        "out", po::value<std::string>(), "write the report to FILE")("help-config",
-                                                                     "list every config key")(
+        "out", po::value<std::string>(), "write the report to FILE")(
+        "help-config", po::value<std::string>()->implicit_value(""),
+        "list the config keys: all, an architecture's (the keys it reads) or a section's")(
         "keys-checked", "for compare, sweep and study: they check that each key the user set is "
                         "read by some point, so one point need not read them all");
     po::positional_options_description pos;
     pos.add("config", 1);
     auto vm = parse_command_line("run", args, desc, pos);
     if (vm.count("help-config")) {
-        print_keys(std::cout, false);
+        print_keys(std::cout, false, vm["help-config"].as<std::string>());
         return exit_ok;
     }
     if (!vm.count("config")) throw InputError("accsim run: missing CONFIG (see accsim --help)");

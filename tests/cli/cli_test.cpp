@@ -458,3 +458,20 @@ TEST_CASE("a study's plot names its axes in words with their units") {
               "roofline macs per cycle", 0) == 0);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("--help-config lists an architecture's keys, a section's, or all of them") {
+    auto eie = run_accsim({"run", "--help-config", "eie"});
+    REQUIRE(eie.exit_code == 0);
+    CHECK(eie.out.find("eie.pes") != std::string::npos);
+    CHECK(eie.out.find("run.seed") != std::string::npos);     // read by eie, outside [eie]
+    CHECK(eie.out.find("dataflow.pe ") == std::string::npos); // not read by eie
+    auto dram = run_accsim({"run", "--help-config", "dram"});
+    REQUIRE(dram.exit_code == 0);
+    CHECK(dram.out.find("dram.preset") != std::string::npos);
+    CHECK(dram.out.find("run.arch") == std::string::npos);
+    auto all = run_accsim({"run", "--help-config"});
+    CHECK(all.out.size() > eie.out.size());
+    auto typo = run_accsim({"run", "--help-config", "dramm"});
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.err.find("did you mean 'dram'") != std::string::npos);
+}
