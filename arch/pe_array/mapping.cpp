@@ -69,12 +69,15 @@ void plan_scalesim(const Layer& l, const ArrayParams& p, int batch, LayerPlan& p
     const std::int64_t row_fold = ceil_div(fs.sr, R), col_fold = ceil_div(fs.sc, C);
     const std::uint64_t L = fold_cycles(p.dataflow, p.rows, p.cols, fs.t);
     plan.folds = std::uint64_t(row_fold * col_fold);
+    // Every fold becomes a tile: claimed before any per-fold work.
+    memory_budget().claim(double(plan.folds) * sizeof(Tile),
+                          fmt::format("layer {}: {} folds", l.name, plan.folds));
     // Mapping Efficiency and Compute Util are SCALE-Sim's means over folds, summed fold by fold
     // in its order (column folds outer) and divided as it does, so that the reports agree to the
     // last digit. Its per-fold cycles for Compute Util are the demand rows plus the skew width
     // - 1, which for ws and is adds C - 1 to the fold length.
-    const std::int64_t util_cycles = p.dataflow == Dataflow::os ? std::int64_t(L)
-                                                                : std::int64_t(L) + C - 1;
+    const std::int64_t util_cycles =
+        p.dataflow == Dataflow::os ? std::int64_t(L) : std::int64_t(L) + C - 1;
     double efficiency_sum = 0, utilization_sum = 0;
     for (std::int64_t fc = 0; fc < col_fold; ++fc)
         for (std::int64_t fr = 0; fr < row_fold; ++fr) {
@@ -112,8 +115,6 @@ void plan_scalesim(const Layer& l, const ArrayParams& p, int batch, LayerPlan& p
     // once; otherwise each fold loads its share.
     const bool ifmap_resident = std::int64_t(ifmap) <= p.ifmap_sram_bytes / 2;
     const bool filter_resident = std::int64_t(filter) <= p.filter_sram_bytes / 2;
-    memory_budget().claim(double(plan.folds) * sizeof(Tile),
-                          fmt::format("layer {}: {} folds", l.name, plan.folds));
     bool first = true;
     for (std::int64_t fc = 0; fc < col_fold; ++fc)
         for (std::int64_t fr = 0; fr < row_fold; ++fr) {
