@@ -160,12 +160,9 @@ std::string study_place(const Study& st, int line) {
 
 namespace {
 
-// Each `where` (and `baseline`) entry names a sweep or a key that some point sets.
+// Each `where` (and `baseline`) entry names a sweep or one of `keys`, the keys some point sets.
 void check_where(const Study& st, const std::vector<std::string>& want, int line,
-                 const std::vector<Point>& points, const std::vector<std::string>& sweep_of) {
-    std::set<std::string> keys{"sweep"};
-    for (const auto& p : points)
-        for (const auto& a : p.sets) keys.insert(a.substr(0, a.find('=')));
+                 const std::set<std::string>& keys, const std::vector<std::string>& sweep_of) {
     for (const auto& w : want) {
         const std::string key = w.substr(0, w.find('=')), value = w.substr(w.find('=') + 1);
         if (!keys.count(key))
@@ -196,14 +193,21 @@ StudyPoints study_points(const Study& st) {
             points.push_back(std::move(p));
             sweep_of.push_back(w.name);
         }
+    // The keys the points set: every sweep's fixed ones and its axes' (a point sets exactly
+    // those of its sweep).
+    std::set<std::string> keys{"sweep"};
+    for (const auto& w : st.sweeps) {
+        for (const auto& a : w.sets) keys.insert(a.substr(0, a.find('=')));
+        for (const auto& a : w.axes) keys.insert(a.first);
+    }
     for (const auto& p : st.published) {
-        check_where(st, p.where, p.where_line, points, sweep_of);
-        check_where(st, p.baseline, p.baseline_line, points, sweep_of);
+        check_where(st, p.where, p.where_line, keys, sweep_of);
+        check_where(st, p.baseline, p.baseline_line, keys, sweep_of);
     }
     for (const char* key : {"where", "flat"})
         if (st.plot.count(key))
             check_where(st, assignments(st.plot.at(key), study_place(st, st.plot_lines.at(key))),
-                        st.plot_lines.at(key), points, sweep_of);
+                        st.plot_lines.at(key), keys, sweep_of);
     return out;
 }
 
