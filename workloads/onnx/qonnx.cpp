@@ -19,27 +19,37 @@ bool is_qonnx_domain(const std::string& domain) {
 void map_qonnx_op(Importer& im) {
     const std::string& op = im.node->op_type();
     int bits = 0;
+    // A bit width given as a number: checked to be 1..32 before it becomes an int (a float
+    // beyond int's range does not convert).
+    auto width = [&](float v, const char* what) {
+        if (!(v >= 1 && v <= 32) || v != std::round(v))
+            im.fail(fmt::format("{} {:g} is not a whole number of bits from 1 to 32", what, v));
+        return int(v);
+    };
     if (op == "Quant") {
         const Constant& b = im.weights(3);
-        if (b.values.size() != 1 || b.values[0] != std::round(b.values[0]))
-            im.fail("bitwidth must be one whole number");
-        bits = int(b.values[0]);
+        if (b.values.size() != 1) im.fail("bitwidth must be one whole number");
+        bits = width(b.values[0], "bitwidth");
     } else if (op == "BipolarQuant") {
         bits = 1;
     } else if (op == "Trunc") {
         const Constant& b = im.weights(4);
         if (b.values.size() != 1) im.fail("output_bit_width must be one number");
-        bits = int(b.values[0]);
+        bits = width(b.values[0], "output_bit_width");
     } else if (op == "MultiThreshold") {
         // out_dtype: BIPOLAR, BINARY, UINTn or INTn (FINN's DataType names).
         const std::string t = im.attr_string("out_dtype", "");
-        int n = 0;
+        long n = 0;
         if (t == "BIPOLAR" || t == "BINARY")
             n = 1;
-        else if (t.rfind("UINT", 0) == 0 || t.rfind("INT", 0) == 0)
-            n = std::atoi(t.c_str() + (t[0] == 'U' ? 4 : 3));
+        else if (t.rfind("UINT", 0) == 0 || t.rfind("INT", 0) == 0) {
+            const std::string digits = t.substr(t[0] == 'U' ? 4 : 3);
+            if (!digits.empty() && digits.size() <= 3 &&
+                digits.find_first_not_of("0123456789") == std::string::npos)
+                n = std::strtol(digits.c_str(), nullptr, 10);
+        }
         if (n < 1) im.fail(fmt::format("out_dtype '{}' is not BIPOLAR, BINARY, UINTn or INTn", t));
-        bits = n;
+        bits = int(n);
     } else {
         im.fail(fmt::format("QONNX op {} is not modelled; accsim reads: {}", op,
                             fmt::join(onnx_supported_ops(), ", ")));
