@@ -79,17 +79,24 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> closest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
+    // A suggestion further than a third of the word away is noise, not help. The distance is at
+    // least the difference in length, so a candidate whose length is further off than that is
+    // not compared at all (a long mistyped word costs no quadratic work against every key).
+    const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+    const std::string lower = to_lower(word);
     std::optional<std::string> best;
     std::size_t best_d = 0;
     for (const auto& c : candidates) {
-        std::size_t d = edit_distance(to_lower(word), to_lower(c));
+        const std::size_t gap =
+            c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+        if (gap > limit) continue;
+        std::size_t d = edit_distance(lower, to_lower(c));
         if (!best || d < best_d) {
             best = c;
             best_d = d;
         }
     }
-    // A suggestion further than a third of the word away is noise, not help.
-    if (best && best_d <= std::max<std::size_t>(2, word.size() / 3)) return best;
+    if (best && best_d <= limit) return best;
     return std::nullopt;
 }
 
