@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <onnx/checker.h>
 #include <onnx/shape_inference/implementation.h>
 #include <set>
@@ -319,6 +321,76 @@ std::string first_line(const std::string& text) {
     return text.substr(0, text.find('\n'));
 }
 
+// libonnx's shape inference of a conv or pool (convPoolShapeInference) reads as many spatial
+// dimensions of its input as its kernel has, whatever the input's rank: a 2-D input into a 2-D
+// kernel crashes it. Ranks are followed through the ops whose output rank is plain (the input's,
+// a constant's, a flattened 2), and a conv or pool whose input rank is known must have rank >= 3,
+// its weights the same rank, and kernel_shape, strides, dilations and pads of its spatial rank.
+void check_conv_ranks(const onnx::GraphProto& g, const std::string& path) {
+    std::map<std::string, int> rank;
+    for (const auto& t : g.initializer()) rank[t.name()] = t.dims_size();
+    for (const auto& i : g.input())
+        if (i.type().has_tensor_type() && i.type().tensor_type().has_shape())
+            rank[i.name()] = i.type().tensor_type().shape().dim_size();
+    static const std::set<std::string> same = {"Relu",
+                                               "Clip",
+                                               "LeakyRelu",
+                                               "Sigmoid",
+                                               "Tanh",
+                                               "Softmax",
+                                               "BatchNormalization",
+                                               "Identity",
+                                               "Dropout",
+                                               "Quant",
+                                               "BipolarQuant",
+                                               "Trunc",
+                                               "MultiThreshold",
+                                               "Pad",
+                                               "Resize",
+                                               "Upsample"};
+    static const std::set<std::string> conv_pool = {"Conv", "ConvTranspose", "MaxPool",
+                                                    "AveragePool", "LpPool"};
+    for (const auto& node : g.node()) {
+        const std::string& op = node.op_type();
+        auto known = [&](int k) {
+            return node.input_size() > k && rank.count(node.input(k)) ? rank[node.input(k)] : -1;
+        };
+        const int in = known(0);
+        if (conv_pool.count(op) && in >= 0) {
+            auto fail = [&](const std::string& why) {
+                throw InputError(fmt::format("{}: node '{}' ({}): {}", path, node.name(), op, why));
+            };
+            if (in < 3)
+                fail(
+                    fmt::format("its input has rank {}; a conv or pool takes N x C x spatial", in));
+            const int spatial = in - 2;
+            if (op.find("Conv") != std::string::npos && known(1) >= 0 && known(1) != in)
+                fail(fmt::format("its weights have rank {}, its input {}", known(1), in));
+            for (const auto& a : node.attribute()) {
+                const int want = a.name() == "pads" ? 2 * spatial
+                                 : a.name() == "kernel_shape" || a.name() == "strides" ||
+                                         a.name() == "dilations" || a.name() == "output_padding"
+                                     ? spatial
+                                     : -1;
+                if (want >= 0 && a.ints_size() != want)
+                    fail(fmt::format("{} has {} values for {} spatial dimensions", a.name(),
+                                     a.ints_size(), spatial));
+            }
+        }
+        // The output ranks this pass can tell.
+        int out = -1;
+        if (same.count(op) || conv_pool.count(op))
+            out = in;
+        else if (op == "Flatten" || op == "Gemm")
+            out = 2;
+        else if (op == "GlobalAveragePool" || op == "GlobalMaxPool")
+            out = in;
+        else if (op == "Add" || op == "Sub" || op == "Mul")
+            out = std::max(in, known(1));
+        for (int k = 0; k < node.output_size() && out >= 0; ++k) rank[node.output(k)] = out;
+    }
+}
+
 } // namespace
 
 Graph read_onnx(const std::string& path) {
@@ -335,6 +407,37 @@ Graph read_onnx(const std::string& path) {
         throw InputError(
             fmt::format("{}: the ONNX checker refuses the model: {}", path, first_line(e.what())));
     }
+    // libonnx's shape inference trusts every node to match its operator's schema (a Conv
+    // without its weight input makes it read a null type), and its checker returns early on a
+    // model with an experimental op: every node with a known schema is verified first.
+    {
+        std::map<std::string, int> versions;
+        for (const auto& o : model.opset_import())
+            versions[o.domain() == "ai.onnx" ? "" : o.domain()] = int(o.version());
+        std::function<void(const onnx::GraphProto&)> verify = [&](const onnx::GraphProto& g) {
+            for (const auto& node : g.node()) {
+                const std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+                auto v = versions.find(domain);
+                if (v != versions.end())
+                    if (const auto* schema =
+                            onnx::OpSchemaRegistry::Schema(node.op_type(), v->second, domain)) {
+                        try {
+                            schema->Verify(node);
+                        } catch (const std::exception& e) {
+                            throw InputError(fmt::format("{}: node '{}' ({}): {}", path,
+                                                         node.name(), node.op_type(),
+                                                         first_line(e.what())));
+                        }
+                    }
+                for (const auto& a : node.attribute()) {
+                    if (a.has_g()) verify(a.g());
+                    for (const auto& sub : a.graphs()) verify(sub);
+                }
+            }
+        };
+        verify(model.graph());
+    }
+    check_conv_ranks(model.graph(), path);
     try {
         onnx::ShapeInferenceOptions options;
         options.check_type = false;
