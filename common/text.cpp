@@ -135,4 +135,27 @@ bool valid_utf8(std::string_view s) {
     return true;
 }
 
+std::string printable(std::string_view s) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        // The length of the UTF-8 sequence starting here, if it is a valid one.
+        std::size_t n = c < 0x80             ? 1
+                        : (c & 0xE0) == 0xC0 ? 2
+                        : (c & 0xF0) == 0xE0 ? 3
+                        : (c & 0xF8) == 0xF0 ? 4
+                                             : 0;
+        if (n > 1 && (i + n > s.size() || !valid_utf8(s.substr(i, n)))) n = 0;
+        if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F))) {
+            out += '?';
+            ++i;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
 } // namespace accsim

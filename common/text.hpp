@@ -15,6 +15,8 @@ std::vector<std::string> split(std::string_view s, char sep, bool trim_parts = t
 std::string to_lower(std::string_view s);
 // True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, <= U+10FFFF).
 bool valid_utf8(std::string_view s);
+// `s` fit for a one-line message: control characters and bytes of invalid UTF-8 become '?'.
+std::string printable(std::string_view s);
 
 // Whole-string parses: "12x" or "" are rejected, not truncated.
 std::optional<std::int64_t> parse_int(std::string_view s);

@@ -145,3 +145,11 @@ TEST_CASE("UTF-8 is checked as RFC 3629 defines it") {
     CHECK_FALSE(accsim::valid_utf8("\xed\xa0\x80"));     // a UTF-16 surrogate
     CHECK_FALSE(accsim::valid_utf8("\xf4\x90\x80\x80")); // beyond U+10FFFF
 }
+
+TEST_CASE("printable keeps valid UTF-8 and replaces control bytes and broken sequences") {
+    CHECK(accsim::printable("conv1") == "conv1");
+    CHECK(accsim::printable("r\xc3\xa9seau") == "r\xc3\xa9seau"); // é stays
+    CHECK(accsim::printable("a\nb\tc") == "a?b?c");
+    CHECK(accsim::printable("x\xc3(y") == "x?(y"); // a lead byte without its continuation
+    CHECK(accsim::printable("\xff") == "?");
+}

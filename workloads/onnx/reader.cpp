@@ -2,6 +2,7 @@
 // each), then mark the skip branches.
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/text.hpp"
 #include "workloads/onnx/importer.hpp"
 #include "workloads/onnx/onnx.hpp"
 
@@ -83,8 +84,9 @@ void Importer::fail(const std::string& what) const {
     // Every refusal of a node lists what accsim reads, so the user sees what to export instead.
     const bool listed = what.find("accsim reads:") != std::string::npos;
     throw InputError(fmt::format(
-        "{}: node '{}' ({}): {}{}", path_, node->name().empty() ? node->output(0) : node->name(),
-        node->op_type(), what,
+        "{}: node '{}' ({}): {}{}", path_,
+        printable(node->name().empty() ? node->output(0) : node->name()),
+        printable(node->op_type()), what,
         listed ? "" : fmt::format(" (accsim reads: {})", fmt::join(onnx_supported_ops(), ", "))));
 }
 
@@ -358,7 +360,8 @@ void check_conv_ranks(const onnx::GraphProto& g, const std::string& path) {
         const int in = known(0);
         if (conv_pool.count(op) && in >= 0) {
             auto fail = [&](const std::string& why) {
-                throw InputError(fmt::format("{}: node '{}' ({}): {}", path, node.name(), op, why));
+                throw InputError(fmt::format("{}: node '{}' ({}): {}", path, printable(node.name()),
+                                             printable(op), why));
             };
             if (in < 3)
                 fail(
@@ -424,9 +427,9 @@ Graph read_onnx(const std::string& path) {
                         try {
                             schema->Verify(node);
                         } catch (const std::exception& e) {
-                            throw InputError(fmt::format("{}: node '{}' ({}): {}", path,
-                                                         node.name(), node.op_type(),
-                                                         first_line(e.what())));
+                            throw InputError(
+                                fmt::format("{}: node '{}' ({}): {}", path, printable(node.name()),
+                                            printable(node.op_type()), first_line(e.what())));
                         }
                     }
                 for (const auto& a : node.attribute()) {
