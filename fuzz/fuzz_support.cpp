@@ -17,11 +17,21 @@ namespace accsim::fuzz {
 std::string input_file(const std::uint8_t* data, std::size_t size, const std::string& suffix) {
     // <scratch>/fuzzed/input<suffix>, beside links to every folder of configs/: a study's or a
     // config's relative paths ("../eie/alex8.ini") find the shipped files.
+    // Removed (links and all, never what they point to) when the process exits.
+    struct Scratch {
+        std::filesystem::path path;
+        ~Scratch() {
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
+        }
+    };
+    static Scratch scratch_dir;
     static const std::string dir = [] {
         namespace fs = std::filesystem;
         const char* t = std::getenv("TMPDIR");
-        const fs::path scratch = fs::path(t && *t ? t : "/tmp") /
-                                 ("accsim_fuzz_" + std::to_string(getpid()));
+        const fs::path scratch =
+            fs::path(t && *t ? t : "/tmp") / ("accsim_fuzz_" + std::to_string(getpid()));
+        scratch_dir.path = scratch;
         fs::create_directories(scratch / "fuzzed");
         for (const auto& e : fs::directory_iterator(fs::path(ACCSIM_SOURCE_DIR) / "configs")) {
             std::error_code ec;
