@@ -56,6 +56,9 @@ std::vector<IniEntry> read_configparser(const std::string& path) {
     return out;
 }
 
+// The .cfg's three trace-address offsets, in the order of ScaleSimConfig::offset_lines.
+const char* const offset_names[3] = {"IfmapOffset", "FilterOffset", "OfmapOffset"};
+
 // A float as SCALE-Sim's reports print it (Python's repr: the shortest text that reads back the
 // same, with ".0" on a whole number: 2.0, 97.30065156686317, 1e-05).
 std::string num(double x) {
@@ -160,16 +163,21 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
         out.sets.push_back({fmt::format("{}={}", key, value),
                             fmt::format("{}:{}: {}", path, v.at(k).second, name)});
     };
+    pe_array::ScaleSimMemoryConfig& mem = out.memory;
+    mem.rows = int(integer("architecture_presets.arrayheight", "ArrayHeight"));
+    mem.cols = int(integer("architecture_presets.arraywidth", "ArrayWidth"));
+    mem.ifmap_sram_kb = integer("architecture_presets.ifmapsramszkb", "IfmapSramSzkB");
+    mem.filter_sram_kb = integer("architecture_presets.filtersramszkb", "FilterSramSzkB");
+    mem.ofmap_sram_kb = integer("architecture_presets.ofmapsramszkb", "OfmapSramSzkB");
     set("pe_array.rows", "architecture_presets.arrayheight", "ArrayHeight",
-        std::to_string(integer("architecture_presets.arrayheight", "ArrayHeight")));
-    set("pe_array.cols", "architecture_presets.arraywidth", "ArrayWidth",
-        std::to_string(integer("architecture_presets.arraywidth", "ArrayWidth")));
+        std::to_string(mem.rows));
+    set("pe_array.cols", "architecture_presets.arraywidth", "ArrayWidth", std::to_string(mem.cols));
     set("pe_array.ifmap_sram_kib", "architecture_presets.ifmapsramszkb", "IfmapSramSzkB",
-        std::to_string(integer("architecture_presets.ifmapsramszkb", "IfmapSramSzkB")));
+        std::to_string(mem.ifmap_sram_kb));
     set("pe_array.filter_sram_kib", "architecture_presets.filtersramszkb", "FilterSramSzkB",
-        std::to_string(integer("architecture_presets.filtersramszkb", "FilterSramSzkB")));
+        std::to_string(mem.filter_sram_kb));
     set("pe_array.ofmap_sram_kib", "architecture_presets.ofmapsramszkb", "OfmapSramSzkB",
-        std::to_string(integer("architecture_presets.ofmapsramszkb", "OfmapSramSzkB")));
+        std::to_string(mem.ofmap_sram_kb));
     auto [df, df_line] = need("architecture_presets.dataflow", "Dataflow");
     std::string d = trim(df);
     // SCALE-Sim v2 (scale_config.py) compares the value with ['os', 'ws', 'is'] as written: 'WS'
@@ -184,13 +192,8 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
         throw InputError(
             fmt::format("{}:{}: Dataflow = '{}' must be os, ws or is", path, df_line, df));
     set("pe_array.dataflow", "architecture_presets.dataflow", "Dataflow", d);
-    out.dataflow = d;
-    out.rows = integer("architecture_presets.arrayheight", "ArrayHeight");
-    out.cols = integer("architecture_presets.arraywidth", "ArrayWidth");
-    out.ifmap_kb = integer("architecture_presets.ifmapsramszkb", "IfmapSramSzkB");
-    out.filter_kb = integer("architecture_presets.filtersramszkb", "FilterSramSzkB");
-    out.ofmap_kb = integer("architecture_presets.ofmapsramszkb", "OfmapSramSzkB");
-    const char* offset_names[3] = {"IfmapOffset", "FilterOffset", "OfmapOffset"};
+    mem.dataflow = pe_array::parse_dataflow(d);
+    std::int64_t* offsets[3] = {&mem.ifmap_offset, &mem.filter_offset, &mem.ofmap_offset};
     for (int k = 0; k < 3; ++k) {
         auto it = v.find("architecture_presets." + to_lower(offset_names[k]));
         if (it == v.end()) continue;
@@ -199,7 +202,7 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
         if (!x || *x < 0 || *x > (std::int64_t(1) << 40))
             throw InputError(fmt::format("{}:{}: {} = '{}' must be a whole number from 0 to 2^40",
                                          path, line, offset_names[k], text));
-        out.offsets[k] = *x;
+        *offsets[k] = *x;
         out.offset_lines[k] = fmt::format("{}:{}", path, line);
     }
     // SCALE-Sim v2 (scale_config.py) takes InterfaceBandwidth as written: USER or CALC.
@@ -221,13 +224,14 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
                             out.mode_origin));
         // A comma-separated list of integers; SCALE-Sim uses the first for every buffer.
         const auto& [text, line] = bw->second;
-        for (const auto& part : split(text, ',')) {
-            auto x = parse_int(part);
+        const auto parts = split(text, ',');
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            auto x = parse_int(parts[k]);
             if (!x || *x <= 0 || *x > (1 << 20))
                 throw InputError(fmt::format("{}:{}: Bandwidth = '{}': each value must be a "
                                              "whole number of words per cycle from 1 to 2^20",
                                              path, line, text));
-            if (out.bandwidth == 0) out.bandwidth = *x;
+            if (k == 0) mem.bandwidth = *x;
         }
     } else if (bw != v.end()) {
         std::cerr << fmt::format("warning: {}:{}: [architecture_presets] Bandwidth is not used: "
@@ -282,10 +286,7 @@ int cmd_scalesim(const std::vector<std::string>& args) {
                 std::cerr << fmt::format("warning: {}: [architecture_presets] {} is not used: it "
                                          "places the addresses of SCALE-Sim's traces, and no "
                                          "trace is written (--traces, USER mode)\n",
-                                         sc.offset_lines[k],
-                                         k == 0   ? "IfmapOffset"
-                                         : k == 1 ? "FilterOffset"
-                                                  : "OfmapOffset");
+                                         sc.offset_lines[k], offset_names[k]);
     if (traces && !sc.user_bandwidth)
         throw InputError("--traces: SCALE-Sim's traces are written in USER mode "
                          "(InterfaceBandwidth: USER); in CALC mode its DRAM traces come from its "
@@ -342,19 +343,8 @@ int cmd_scalesim(const std::vector<std::string>& args) {
             sl.channels = g.in.c;
             sl.filters = g.out.c;
             sl.stride_h = sl.stride_w = g.stride;
-            pe_array::ScaleSimMemoryConfig mc;
-            mc.rows = int(sc.rows);
-            mc.cols = int(sc.cols);
-            mc.dataflow = pe_array::parse_dataflow(sc.dataflow);
-            mc.ifmap_sram_kb = sc.ifmap_kb;
-            mc.filter_sram_kb = sc.filter_kb;
-            mc.ofmap_sram_kb = sc.ofmap_kb;
-            mc.bandwidth = sc.bandwidth;
-            mc.ifmap_offset = sc.offsets[0];
-            mc.filter_offset = sc.offsets[1];
-            mc.ofmap_offset = sc.offsets[2];
             pe_array::ScaleSimTraces t;
-            const auto m = pe_array::scalesim_user_memory(sl, mc, traces ? &t : nullptr);
+            const auto m = pe_array::scalesim_user_memory(sl, sc.memory, traces ? &t : nullptr);
             if (traces) write_traces(dir / fmt::format("layer{}", id), t);
             cycles = std::uint64_t(m.total_cycles);
             stalls = std::uint64_t(m.stall_cycles);
@@ -400,8 +390,9 @@ int cmd_scalesim(const std::vector<std::string>& args) {
         "accsim scalesim: {} layers, {} cycles in total ({})\nwrote {} "
         "and {}\n",
         id, total,
-        sc.user_bandwidth ? fmt::format("SCALE-Sim's USER memory, {} words per cycle", sc.bandwidth)
-                          : vm["dram"].as<std::string>() + " DRAM",
+        sc.user_bandwidth
+            ? fmt::format("SCALE-Sim's USER memory, {} words per cycle", sc.memory.bandwidth)
+            : vm["dram"].as<std::string>() + " DRAM",
         (dir / "COMPUTE_REPORT.csv").string(), (dir / "BANDWIDTH_REPORT.csv").string());
     return exit_ok;
 }
