@@ -323,13 +323,17 @@ Graph mlperf_kws_w3a3() {
 }
 
 // CNV-W1A1 (FINN): 3x3 convs without padding 64, 64, pool, 128, 128, pool, 256, 256, then dense
-// 512, 512, 10; 1-bit weights and activations, 8-bit input; 59,461,376 MACs.
+// 512, 512, 10; 1-bit weights and activations, 8-bit input; 59,461,376 MACs. The image first
+// passes the network's 8-bit input quantizer (Brevitas QuantIdentity in BNN-PYNQ's CNV), which
+// FINN builds as a multi-threshold unit (Thresholding_Batch_0 of the published folding): here the
+// stand-alone relu `input_quant`, which accsim's FINN style models as that unit.
 Graph mlperf_cnv_w1a1() {
     Builder b("mlperf_cnv_w1a1", {32, 32, 3}, 1, 8);
     auto conv = [&](const char* name, int from, int out_c) {
         return b.conv(name, from, 3, 1, out_c, Activation::relu, false, Padding::valid);
     };
-    int x = conv("conv0", graph_input, 64); // 30x30
+    int x = b.relu("input_quant", graph_input);
+    x = conv("conv0", x, 64); // 30x30
     b.set_act_bits(1);
     x = conv("conv1", x, 64);                    // 28x28
     x = b.pool("pool0", x, 2, 2, PoolKind::max); // 14x14
@@ -402,7 +406,8 @@ const std::vector<Generator>& generators() {
              [](SkipMode) { return mlperf_ad08(); }},
             {{"mlperf_kws_w3a3", "MLPerf Tiny KWS (FINN): MLP 490-256-256-256-12, 3-bit"},
              [](SkipMode) { return mlperf_kws_w3a3(); }},
-            {{"mlperf_cnv_w1a1", "MLPerf Tiny CNV (FINN): 6 convs, 2 pools, 3 dense, 1-bit"},
+            {{"mlperf_cnv_w1a1",
+              "MLPerf Tiny CNV (FINN): input quantizer, 6 convs, 2 pools, 3 dense, 1-bit"},
              [](SkipMode) { return mlperf_cnv_w1a1(); }},
         };
         for (const auto& e : eie_layers)

@@ -1,5 +1,6 @@
 #include "arch/dataflow/dataflow.hpp"
 
+#include "arch/dataflow/folding.hpp"
 #include "arch/dataflow/fpga_cost.hpp"
 #include "arch/dataflow/pipeline.hpp"
 #include "common/error.hpp"
@@ -41,6 +42,10 @@ void register_options(OptionRegistry& reg) {
     reg.add("dataflow.simd", OptType::integer, "1", "",
             "FINN SIMD lanes (inputs in parallel per PE) of every conv and dense layer")
         .at_least(1);
+    reg.add("dataflow.folding", OptType::string, "", "",
+            "FINN folding file (FINN's JSON: node names such as MatrixVectorActivation_0 with "
+            "PE, SIMD, ram_style, and Defaults by op type); style finn only")
+        .path();
     reg.add("dataflow.layer.*.reuse_factor", OptType::integer, "", "",
             "reuse factor of one layer (hls4ml style; also the cycles per pixel of a pool)")
         .at_least(1);
@@ -86,138 +91,6 @@ std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
     return (a + b - 1) / b;
 }
 
-std::string where(const Config& cfg, const std::string& key) {
-    const auto& v = cfg.at(key);
-    return v.origin == "default" || v.origin.empty() ? key : fmt::format("{}: {}", v.origin, key);
-}
-
-// The folding of one layer, from the global value and its per-layer override.
-struct Folding {
-    std::uint64_t reuse_factor = 1, pe = 1, simd = 1;
-    std::uint64_t multipliers = 0; // parallel multipliers (layers with weights)
-    std::uint64_t mw = 0, mh = 0;  // inputs per output, outputs
-};
-
-std::uint64_t layer_value(const Config& cfg, const std::string& layer, const std::string& what,
-                          const std::string& global) {
-    const std::string key = fmt::format("dataflow.layer.{}.{}", layer, what);
-    if (cfg.has(key)) return std::uint64_t(cfg.get_int(key));
-    return global.empty() ? 1 : std::uint64_t(cfg.get_int(global));
-}
-
-std::string layer_key(const Config& cfg, const std::string& layer, const std::string& what,
-                      const std::string& global) {
-    const std::string key = fmt::format("dataflow.layer.{}.{}", layer, what);
-    return where(cfg, cfg.has(key) ? key : global);
-}
-
-// Every dataflow.layer.NAME.* must name a layer of the workload (in any of its skip variants,
-// so that one config serves keep, remove and shorten).
-void check_layer_names(const Config& cfg, const Graph& g) {
-    std::set<std::string> names;
-    for (const auto& l : g.layers) names.insert(l.name);
-    const std::string& workload = cfg.get_string("run.workload");
-    for (auto mode : {SkipMode::keep, SkipMode::remove, SkipMode::shorten}) {
-        try {
-            for (const auto& l : make_builtin(workload, mode).layers) names.insert(l.name);
-        } catch (const InputError&) {
-            break; // not a built-in workload: only its own layers count
-        }
-    }
-    for (const auto& n : cfg.instances("dataflow.layer")) {
-        if (names.count(n)) continue;
-        std::string key;
-        for (const auto& [k, v] : cfg.values())
-            if (k.rfind("dataflow.layer." + n + ".", 0) == 0) key = k;
-        throw InputError(fmt::format("{}: the workload has no layer '{}'{}", where(cfg, key), n,
-                                     did_you_mean(n, {names.begin(), names.end()})));
-    }
-}
-
-struct Design {
-    std::vector<Folding> folding;
-    std::vector<StageTiming> timing;
-    std::vector<int> out_bits; // bits per channel of each layer's output stream
-    int in_bits(const Layer& l) const {
-        return l.inputs.empty() ? l.act_bits : out_bits[l.inputs[0]];
-    }
-};
-
-Design fold_layers(const Config& cfg, const Graph& g) {
-    const bool finn = cfg.get_string("dataflow.style") == "finn";
-    const bool resource = cfg.get_string("dataflow.strategy") == "resource";
-    Design d;
-    for (const auto& l : g.layers) {
-        Folding f;
-        StageTiming t{1, 1};
-        if (l.has_weights()) {
-            // A grouped conv's output channel sees in.c / groups inputs: for a depthwise conv
-            // (FINN's VVAU) MW = kh*kw and MH = channels, and (MH/PE)*(MW/SIMD) below is the
-            // VVAU's (C/PE)*(K*K/SIMD) cycles per output pixel.
-            f.mw = l.op == Op::conv ? std::uint64_t(l.kernel_h) * l.kernel_w * (l.in.c / l.groups)
-                                    : std::uint64_t(l.in.elements());
-            f.mh = std::uint64_t(l.out.c);
-            if (finn) {
-                f.pe = layer_value(cfg, l.name, "pe", "dataflow.pe");
-                f.simd = layer_value(cfg, l.name, "simd", "dataflow.simd");
-                if (f.mh % f.pe != 0)
-                    throw InputError(fmt::format(
-                        "{}: layer '{}': PE {} must divide its {} output channels (FINN)",
-                        layer_key(cfg, l.name, "pe", "dataflow.pe"), l.name, f.pe, f.mh));
-                if (f.mw % f.simd != 0)
-                    throw InputError(fmt::format(
-                        "{}: layer '{}': SIMD {} must divide its {} inputs per output (FINN)",
-                        layer_key(cfg, l.name, "simd", "dataflow.simd"), l.name, f.simd, f.mw));
-                f.multipliers = f.pe * f.simd;
-                // FINN MVAU: (MH/PE)*(MW/SIMD) cycles per output pixel; the sliding window
-                // generator moves one input pixel per cycle.
-                t = {1, (f.mh / f.pe) * (f.mw / f.simd)};
-            } else {
-                f.reuse_factor = layer_value(cfg, l.name, "reuse_factor", "dataflow.reuse_factor");
-                if (f.reuse_factor > l.weights())
-                    throw InputError(
-                        fmt::format("{}: layer '{}': reuse factor {} exceeds its {} weights",
-                                    layer_key(cfg, l.name, "reuse_factor", "dataflow.reuse_factor"),
-                                    l.name, f.reuse_factor, l.weights()));
-                f.multipliers = ceil_div(l.weights(), f.reuse_factor);
-                f.simd = std::min(f.multipliers, f.mw);
-                f.pe = ceil_div(f.multipliers, f.simd);
-                // hls4ml io_stream: with the latency strategy the conv loop over input positions
-                // is pipelined at II = RF; with the resource strategy only the output's
-                // multiplications take RF cycles. Dense reads its input pixels one per cycle
-                // and computes in RF cycles.
-                const bool every_position = l.op == Op::conv && !resource;
-                t = {every_position ? f.reuse_factor : 1, f.reuse_factor};
-            }
-        } else if (l.op == Op::pool) {
-            f.reuse_factor = layer_value(cfg, l.name, "reuse_factor", "");
-            t = {f.reuse_factor, f.reuse_factor};
-        }
-        // FINN: a layer without activation emits its accumulators (W + A + ceil(log2 MW) bits)
-        // or, for an add, the (A+1)-bit sum; thresholds requantize only where there is an
-        // activation. hls4ml quantizes every output to the layer's own precision.
-        int bits = l.act_bits;
-        if (finn && l.activation == Activation::linear) {
-            const int in = d.in_bits(l);
-            if (l.has_weights())
-                bits = l.weight_bits + in +
-                       int(std::ceil(std::log2(double(std::max<std::uint64_t>(2, f.mw)))));
-            else if (l.op == Op::add || l.op == Op::sub)
-                bits = std::max(in, l.inputs.size() > 1 ? d.out_bits[l.inputs[1]] : in) + 1;
-            else if (l.op == Op::mul)
-                bits = in + (l.inputs.size() > 1 ? d.out_bits[l.inputs[1]] : in);
-            else if (l.op == Op::concat)
-                for (int k : l.inputs) bits = std::max(bits, d.out_bits[std::size_t(k)]);
-            else
-                bits = in;
-        }
-        d.out_bits.push_back(bits);
-        d.folding.push_back(f);
-        d.timing.push_back(t);
-    }
-    return d;
-}
-
 // FPGA resources of one stage (docs/dataflow.md, "FPGA resources").
 FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
                          const Pipeline::StageInfo& s, std::uint64_t lutram_max_depth) {
@@ -237,7 +110,7 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
             // Line buffer: kh-1 rows of the padded input plus kw pixels.
             const std::uint64_t cols = std::uint64_t(l.pad_left() + l.in.w + l.pad_right());
             r += memory_cost(std::uint64_t(l.kernel_h - 1) * cols + l.kernel_w,
-                             std::uint64_t(l.in.c) * in_bits, lutram_max_depth, true);
+                             std::uint64_t(l.in.c) * in_bits, lutram_max_depth, true, f.window_ram);
         }
     }
     if (l.has_weights()) {
@@ -248,7 +121,7 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
                     f.simd,
                     l.weight_bits,
                     in_bits,
-                    l.act_bits,
+                    d.out_bits[std::size_t(s.layer)],
                     finn && l.activation == Activation::relu,
                     l.weight_bits >= cfg.get_int("dataflow.dsp_min_weight_bits")};
         FpgaResources mv = mvau_cost(m);
@@ -260,9 +133,12 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
         // RF-deep, (weights/RF)*W wide array of its resource strategy.
         const std::uint64_t depth = finn ? f.mw * f.mh / (f.pe * f.simd) : f.reuse_factor;
         const std::uint64_t width = (finn ? f.pe * f.simd : f.multipliers) * l.weight_bits;
-        r += cfg.get_string("dataflow.weight_ram_style") == "ultra"
-                 ? uram_memory_cost(depth, width)
-                 : memory_cost(depth, width, lutram_max_depth, false);
+        // A FINN folding file's ram_style for the layer, else dataflow.weight_ram_style.
+        const RamStyle style = f.weight_ram != RamStyle::automatic ? f.weight_ram
+                               : cfg.get_string("dataflow.weight_ram_style") == "ultra"
+                                   ? RamStyle::ultra
+                                   : RamStyle::automatic;
+        r += memory_cost(depth, width, lutram_max_depth, false, style);
         return r;
     }
     // accsim's own estimates for the layers without weights (docs/dataflow.md).
@@ -275,7 +151,7 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
         // FINN requantizes a non-linear sum with a threshold unit: 2^B - 1 comparators of the
         // sum per channel.
         if (finn && l.activation == Activation::relu)
-            r.lut += c * (std::pow(2.0, a) - 1) * sum_bits;
+            r.lut += c * (std::pow(2.0, d.out_bits[std::size_t(s.layer)]) - 1) * sum_bits;
         r.ff += c * d.out_bits[s.layer];
         break;
     }
@@ -291,8 +167,20 @@ FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
         break;
     }
     case Op::relu:
-        r.lut += c;
-        r.ff += c * a;
+        if (finn) {
+            // FINN's Thresholding: 2^B - 1 thresholds of the input's width per channel, held in
+            // a memory of C/PE words of PE channels' thresholds, and PE lanes of as many
+            // comparators (accsim's reading of the unit; FINN publishes no LUT estimate for it).
+            const double levels = std::pow(2.0, d.out_bits[std::size_t(s.layer)]) - 1;
+            r += memory_cost(ceil_div(std::uint64_t(c), f.pe),
+                             f.pe * std::uint64_t(levels) * std::uint64_t(in_bits),
+                             lutram_max_depth, false, f.weight_ram);
+            r.lut += double(f.pe) * levels * in_bits;
+            r.ff += c * d.out_bits[std::size_t(s.layer)];
+        } else {
+            r.lut += c;
+            r.ff += c * a;
+        }
         break;
     case Op::downsample:
         r.ff += c * a;
@@ -373,7 +261,16 @@ public:
             throw InputError(fmt::format("{}: ultra needs a part with UltraRAM; {} has none",
                                          where(cfg, "dataflow.weight_ram_style"), part.name));
 
-        Pipeline pipe(g, design.timing, design.out_bits, clock_mhz);
+        if (part.uram == 0)
+            for (std::size_t i = 0; i < design.folding.size(); ++i)
+                if (design.folding[i].weight_ram == RamStyle::ultra ||
+                    design.folding[i].window_ram == RamStyle::ultra)
+                    throw InputError(fmt::format("{}: layer '{}': ram_style ultra needs a part "
+                                                 "with UltraRAM; {} has none",
+                                                 where(cfg, "dataflow.folding"), g.layers[i].name,
+                                                 part.name));
+
+        Pipeline pipe(g, design.timing, design.out_bits, clock_mhz, design.sink_timing);
         // A skip FIFO of a given depth keeps it whatever the policy sizes the others to.
         std::vector<bool> fixed_skip(pipe.streams.size(), false);
         std::uint64_t skip_depth = 0;
@@ -476,11 +373,13 @@ public:
         auto& df = report.doc()["dataflow"];
         df["style"] = cfg.get_string("dataflow.style");
         if (df["style"] == "hls4ml") df["strategy"] = cfg.get_string("dataflow.strategy");
+        if (!design.folding_file.empty()) df["folding"] = design.folding_file;
         df["fifo_depth_policy"] = policy;
         df["images"] = batch;
         df["initiation_interval_measured"] = r.measured_ii;
         if (!sizing.is_null()) df["fifo_sizing"] = sizing;
         // Last: a new top-level field moves the others (`df` is not used after this).
+        for (const auto& n : design.notes) report.add_note(n);
         if (!r.measured_ii)
             report.add_note("initiation_interval_cycles and throughput_per_s are a bound, not a "
                             "measurement: one image cannot show the interval between images, so "
@@ -516,10 +415,16 @@ private:
                 if (cfg.get_string("dataflow.style") == "finn") {
                     j["pe"] = f.pe;
                     j["simd"] = f.simd;
+                    if (f.window_simd) j["window_simd"] = f.window_simd;
                 } else {
                     j["reuse_factor"] = f.reuse_factor;
+                    if (f.requested_reuse_factor)
+                        j["reuse_factor_requested"] = f.requested_reuse_factor;
                 }
                 j["multipliers"] = f.multipliers;
+            } else if (s.layer >= 0 && g.layers[s.layer].op == Op::relu &&
+                       cfg.get_string("dataflow.style") == "finn") {
+                j["pe"] = f.pe; // FINN's threshold unit
             }
             j["bram18"] = std::llround(c.bram18);
             j["lut"] = std::llround(c.lut);

@@ -49,6 +49,38 @@ std::uint64_t bram18_for(std::uint64_t d, std::uint64_t w) {
 
 FpgaResources memory_cost(std::uint64_t depth, std::uint64_t width_bits,
                           std::uint64_t lutram_max_depth, bool fifo) {
+    return memory_cost(depth, width_bits, lutram_max_depth, fifo, RamStyle::automatic);
+}
+
+RamStyle ram_style_from(const std::string& word) {
+    if (word == "auto") return RamStyle::automatic;
+    if (word == "block") return RamStyle::block;
+    if (word == "distributed") return RamStyle::distributed;
+    if (word == "ultra") return RamStyle::ultra;
+    throw InputError(fmt::format("ram_style '{}': one of auto, block, distributed, ultra", word));
+}
+
+const char* to_string(RamStyle s) {
+    switch (s) {
+    case RamStyle::automatic:
+        return "auto";
+    case RamStyle::block:
+        return "block";
+    case RamStyle::distributed:
+        return "distributed";
+    case RamStyle::ultra:
+        return "ultra";
+    }
+    return "auto";
+}
+
+FpgaResources memory_cost(std::uint64_t depth, std::uint64_t width_bits,
+                          std::uint64_t lutram_max_depth, bool fifo, RamStyle style) {
+    if (style == RamStyle::ultra) {
+        FpgaResources u = uram_memory_cost(depth, width_bits);
+        if (fifo && depth > 0 && width_bits > 0) u.ff += ceil_log2(depth + 1); // a write counter
+        return u;
+    }
     FpgaResources r;
     if (depth == 0 || width_bits == 0) return r;
     // FINN: address logic 2*ceil(log2 D) LUTs, plus ceil(D/32)*ceil(W/2) LUTs of distributed RAM
@@ -58,7 +90,9 @@ FpgaResources memory_cost(std::uint64_t depth, std::uint64_t width_bits,
     // a ROM), plus an output register of the word for distributed RAM; a RAMB18 registers its
     // output inside the primitive.
     r.ff = (fifo ? 2 : 1) * ceil_log2(depth + 1);
-    if (depth <= lutram_max_depth) {
+    const bool lutram = style == RamStyle::distributed ||
+                        (style == RamStyle::automatic && depth <= lutram_max_depth);
+    if (lutram) {
         r.lut += double(ceil_div(depth, 32) * ceil_div(width_bits, 2));
         r.ff += double(width_bits);
     } else {

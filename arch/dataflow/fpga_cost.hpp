@@ -38,6 +38,15 @@ std::uint64_t bram18_for(std::uint64_t depth, std::uint64_t width_bits);
 FpgaResources memory_cost(std::uint64_t depth, std::uint64_t width_bits,
                           std::uint64_t lutram_max_depth, bool fifo);
 
+// Where a memory sits (FINN's ram_style): automatic (LUTRAM up to lutram_max_depth words, else
+// BRAM), block (BRAM), distributed (LUTRAM) or ultra (URAM).
+enum class RamStyle { automatic, block, distributed, ultra };
+RamStyle ram_style_from(const std::string& word); // "auto", "block", "distributed", "ultra"
+const char* to_string(RamStyle s);
+// memory_cost with the memory's place chosen by `style`.
+FpgaResources memory_cost(std::uint64_t depth, std::uint64_t width_bits,
+                          std::uint64_t lutram_max_depth, bool fifo, RamStyle style);
+
 // URAM288 blocks of a depth x width memory: each is 4K x 72 bits (AMD UG573, UltraRAM).
 std::uint64_t uram_for(std::uint64_t depth, std::uint64_t width_bits);
 // A ROM of `depth` words of `width_bits` in UltraRAM, with its address logic as memory_cost's.

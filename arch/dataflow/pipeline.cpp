@@ -124,8 +124,8 @@ struct Pipeline::Processes {
 };
 
 Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing,
-                   const std::vector<int>& out_bits, double clock_mhz)
-    : processes_(new Processes) {
+                   const std::vector<int>& out_bits, double clock_mhz, StageTiming sink_timing)
+    : processes_(new Processes), sink_extra_cycles_(sink_timing.idle_cycles - 1) {
     // What grows with the tensors, claimed before anything is built: a byte per iteration of
     // every stage (a pixel of its padded input grid, or of its output for upsample), and the
     // streams, each of which may hold its whole tensor in the unbounded sizing pass (a cycle stamp
@@ -193,7 +193,7 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing,
     for (int out : g.outputs()) {
         int sink =
             add_stage("output", std::vector<std::uint8_t>(g.layers[out].out.pixels(), reads_input),
-                      {1, 1}, -1, StageInfo::sink);
+                      sink_timing, -1, StageInfo::sink);
         readers[out].push_back({sink, 0});
     }
     for (auto& [tensor, list] : readers) {
@@ -246,7 +246,10 @@ PassResult Pipeline::run_pass(const std::vector<std::uint64_t>& depths, std::uin
     for (const auto& s : stages)
         if (s.kind == StageInfo::sink)
             for (std::uint64_t n = 0; n < images; ++n)
-                r.done[n] = std::max(r.done[n], s.stage->last_iteration_start[n]);
+                // The host takes a pixel the cycle it is read; a folded LabelSelect has its
+                // label out after reading the pixel's channels (its cycles per pixel).
+                r.done[n] =
+                    std::max(r.done[n], s.stage->last_iteration_start[n] + sink_extra_cycles_);
     r.latency_cycles = r.done[0]; // the source writes image 0's first pixel at cycle 0
     if (images >= 2) {
         r.ii_cycles = r.done[images - 1] - r.done[images - 2];

@@ -42,8 +42,10 @@ struct PassResult {
 class Pipeline {
 public:
     // `out_bits[i]`: bits per channel of layer i's output stream.
+    // `sink_timing`: cycles per pixel of the output port (1: the host takes a pixel a cycle).
     Pipeline(const Graph& g, const std::vector<StageTiming>& timing,
-             const std::vector<int>& out_bits, double clock_mhz);
+             const std::vector<int>& out_bits, double clock_mhz,
+             StageTiming sink_timing = StageTiming{});
     ~Pipeline();
 
     struct Stream {
@@ -74,6 +76,7 @@ private:
     struct Processes;
     std::unique_ptr<Processes> processes_;
     bool first_pass_ = true;
+    std::uint64_t sink_extra_cycles_ = 0; // of an output port slower than a pixel a cycle
     std::string diagnose() const;
 };
 

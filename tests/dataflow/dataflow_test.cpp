@@ -1,5 +1,6 @@
 // The dataflow architecture end to end: line-buffer timing, skip FIFO depth, deadlock diagnosis,
 // skip removal, FIFO sizing, determinism, input errors.
+#include "arch/dataflow/folding.hpp"
 #include "tests/support.hpp"
 
 #include <doctest/doctest.h>
@@ -56,16 +57,59 @@ TEST_CASE("a 3x3 conv's last output pixel leaves (H+2)*(W+2)*RF + 1 cycles after
     CHECK(j["summary"]["initiation_interval_cycles"] == 98);
     CHECK(j["dataflow"]["initiation_interval_measured"] == true);
 
-    // hls4ml's resource strategy: a position costs 1 cycle, an output pixel RF = 2. The 25
-    // output positions and 24 others take 25*2 + 24 = 74 cycles per image, again without an input
-    // wait (a position's start >= its index >= pixel index + 8); the sink reads at 75.
+    // hls4ml's resource strategy: a position costs 1 cycle, an output pixel RF = 3 (valid for
+    // the 9 x 2 multiplications: 3 divides 9). The 25 output positions and 24 others take
+    // 25*3 + 24 = 99 cycles per image, again without an input wait (a position's start >= its
+    // index >= pixel index + 8); the sink reads at 100.
     auto res =
-        run_accsim({"run", temp_file(config_for(trace, "reuse_factor = 2\nstrategy = resource\n")),
+        run_accsim({"run", temp_file(config_for(trace, "reuse_factor = 3\nstrategy = resource\n")),
                     "--format", "json"});
     REQUIRE(res.exit_code == 0);
     auto k = res.json();
-    CHECK(k["summary"]["latency_us"].get<double>() == doctest::Approx(75));
-    CHECK(k["summary"]["initiation_interval_cycles"] == 74);
+    CHECK(k["summary"]["latency_us"].get<double>() == doctest::Approx(100));
+    CHECK(k["summary"]["initiation_interval_cycles"] == 99);
+    CHECK_FALSE(k["layers"][0].contains("reuse_factor_requested"));
+}
+
+TEST_CASE("hls4ml's resource strategy replaces an invalid reuse factor by the closest valid one") {
+    // The 3x3 conv of one channel into two has n_in = 9, n_out = 2. RF = 2 leaves
+    // ceil(18/2) = 9 multipliers, which n_out = 2 does not divide, with RF < n_in: invalid.
+    // The valid RFs (divisors of 18 that pass hls4ml's checks) are 1, 3, 9, 18; 1 and 3 are
+    // equally close and hls4ml takes the smaller: RF 1, one cycle per position, 49 positions
+    // per image, the sink reading the last pixel at 50.
+    std::string trace = temp_file(
+        std::string(header) + "conv,conv,,5,5,1,5,5,2,3,3,1,same,max,relu,8,8,1,1,0\n", ".csv");
+    auto r =
+        run_accsim({"run", temp_file(config_for(trace, "reuse_factor = 2\nstrategy = resource\n")),
+                    "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    auto j = r.json();
+    CHECK(j["layers"][0]["reuse_factor"] == 1);
+    CHECK(j["layers"][0]["reuse_factor_requested"] == 2);
+    CHECK(j["summary"]["initiation_interval_cycles"] == 49);
+    CHECK(j["summary"]["latency_us"].get<double>() == doctest::Approx(50));
+    REQUIRE(j.contains("notes"));
+    CHECK(j["notes"].dump().find("closest valid one, 1") != std::string::npos);
+    // The latency strategy keeps the reuse factor as given, as hls4ml does.
+    auto lat =
+        run_accsim({"run", temp_file(config_for(trace, "reuse_factor = 2\n")), "--format", "json"});
+    REQUIRE(lat.exit_code == 0);
+    CHECK(lat.json()["layers"][0]["reuse_factor"] == 2);
+}
+
+TEST_CASE("hls4ml's valid reuse factors: the RN07 submission's replacements") {
+    // MLPerf Tiny v0.7 RN07 asked for RF 16384 on every layer; hls4ml used 96, 2048, 2048,
+    // 16384, 16384 and 20480 (Borras et al. 2022; mlcommons/tiny_results_v0.7, open/hls4ml-finn).
+    using accsim::dataflow::closest_valid_reuse_factor;
+    CHECK(closest_valid_reuse_factor(3, 32, 16384) == 96);             // conv 1x1 3->32
+    CHECK(closest_valid_reuse_factor(4 * 4 * 32, 4, 16384) == 2048);   // conv 4x4 32->4
+    CHECK(closest_valid_reuse_factor(4 * 4 * 4, 32, 16384) == 2048);   // conv 4x4 4->32
+    CHECK(closest_valid_reuse_factor(4 * 4 * 32, 32, 16384) == 16384); // conv 4x4 32->32
+    CHECK(closest_valid_reuse_factor(2048, 10, 16384) == 20480);       // dense: 10240 or 20480
+    // AD08's first layer, 64 x 72 at RF 144: 144 is not a multiple of n_in = 64; the closest
+    // valid ones are 128 and 192 (multiples of 64 dividing 4,608), 128 being closer.
+    CHECK(closest_valid_reuse_factor(64, 72, 144) == 128);
+    CHECK(accsim::dataflow::valid_reuse_factor(72, 72, 144));
 }
 
 TEST_CASE("the skip FIFO of a two-conv block must hold the main branch's lag plus one pixel") {
