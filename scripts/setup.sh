@@ -4,8 +4,9 @@
 ACCSIM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ACCSIM_DEBS=(g++ cmake make pkg-config libsystemc-dev libboost-program-options-dev libfmt-dev
              doctest-dev nlohmann-json3-dev libonnx-dev libprotobuf-dev python3 python3-matplotlib)
-# What only the test suite needs: ONNX's own node test models, every one of which is imported.
-ACCSIM_TEST_DEBS=(libonnx-testdata)
+# What only the test suite needs: ONNX's own node test models, every one of which is imported, and
+# GNU parallel, which runs a sweep's emitted jobs.
+ACCSIM_TEST_DEBS=(libonnx-testdata parallel)
 # What only the benchmarks need: python3-onnx writes a full-size ONNX model, GNU time measures memory.
 ACCSIM_BENCH_DEBS=(python3-onnx time)
 # What only scripts/fuzz needs: clang with libFuzzer and the sanitizer runtimes.

@@ -1,5 +1,7 @@
 #include "sim/cli.hpp"
 
+#include "sim/jobs.hpp"
+
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/text.hpp"
@@ -29,8 +31,10 @@ const char* usage_text = R"(usage:
   accsim validate CONFIG [--set ...] | --list-keys [--markdown]
   accsim compare CONFIG --vary SECTION.KEY=V1,V2[,...] [--set ...] [--format text|json|csv] [--jobs N]
   accsim sweep CONFIG --vary K=V1,V2 [--vary ...]... [--set ...] [--jobs N] [--out FILE.csv|FILE.json]
-               [--emit-jobs FILE]
-  accsim study STUDY.ini [--jobs N] [--out DIR] [--no-plot]
+               [--results DIR [--resume]] [--point-timeout S] [--emit-jobs FILE --results DIR]
+  accsim study STUDY.ini [--jobs N] [--out DIR] [--no-plot] [--results DIR] [--resume]
+               [--point-timeout S] [--emit-jobs FILE --results DIR]
+  accsim gather DIR [--study STUDY.ini] [--out FILE|DIR] [--no-plot]
   accsim workloads list | show NAME|FILE [--skip S] [--format text|json] | export NAME|FILE [--skip S] [--out FILE]
   accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-i conv|gemm] [-p OUTDIR] [--dram PRESET] [--traces]
   accsim dram [CONFIG] [--set dram.KEY=V]... --pattern sequential|random --requests N --bytes B
@@ -337,12 +341,19 @@ int cli_main(const std::vector<std::string>& args) {
         if (cmd == "workloads") return cmd_workloads(rest);
         if (cmd == "scalesim") return cmd_scalesim(rest);
         if (cmd == "dram") return cmd_dram(rest);
-        std::vector<std::string> cmds{"run",   "validate",  "compare",  "sweep",
-                                      "study", "workloads", "scalesim", "dram"};
+        if (cmd == "gather") return cmd_gather(rest);
+        if (cmd == "point") return cmd_point(rest); // the command of an emitted job
+        std::vector<std::string> cmds{"run",       "validate", "compare", "sweep", "study",
+                                      "workloads", "scalesim", "dram",    "gather"};
         throw InputError(fmt::format("unknown command '{}'{} (see accsim --help)", cmd,
                                      did_you_mean(cmd, cmds)));
     } catch (const HelpShown&) {
         return exit_ok;
+    } catch (const Interrupted& e) {
+        std::cerr << fmt::format("stopped by signal {}: the running points were stopped; the "
+                                 "finished ones are in their results folder\n",
+                                 e.signal);
+        return 128 + e.signal;
     } catch (const InputError& e) {
         std::cerr << "error: " << e.what() << '\n';
         return exit_input;

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "sim/cli.hpp"
+#include "sim/jobs.hpp"
 #include "sim/report_format.hpp"
 #include "sim/run.hpp"
 
@@ -66,12 +67,11 @@ void check_points(const std::vector<Point>& points) {
                         c, k, fmt::format("by any point (run.arch = {})", fmt::join(archs, ", "))));
 }
 
-std::vector<PointResult> run_all(const std::vector<Point>& points, int jobs,
-                                 const std::string& label) {
+std::vector<PointResult> run_all(const std::vector<Point>& points, const PointRunOptions& o) {
     check_points(points);
     std::vector<std::vector<std::string>> argvs;
     for (const auto& p : points) argvs.push_back(run_args(p));
-    return run_points(argvs, jobs, label);
+    return run_points(argvs, o);
 }
 
 std::vector<std::pair<std::string, ojson>> summary_fields(const PointResult& r) {
@@ -190,7 +190,10 @@ int cmd_compare(const std::vector<std::string>& args) {
     ExploreArgs a = parse_explore("compare", args, desc);
     Format f = parse_format(a.vm["format"].as<std::string>());
     auto pts = points_of(a);
-    auto res = run_all(pts, a.jobs, "compare");
+    PointRunOptions o;
+    o.jobs = a.jobs;
+    o.label = "compare";
+    auto res = run_all(pts, o);
     report_failures(pts, res);
 
     if (f == Format::json) {
@@ -228,24 +231,13 @@ int cmd_compare(const std::vector<std::string>& args) {
 
 int cmd_sweep(const std::vector<std::string>& args) {
     po::options_description desc("sweep");
-    desc.add_options()("out", po::value<std::string>(), "FILE.csv or FILE.json")(
-        "emit-jobs", po::value<std::string>(),
-        "write one accsim command per point to FILE and run nothing");
+    desc.add_options()("out", po::value<std::string>(), "FILE.csv or FILE.json");
+    add_point_options(desc);
     ExploreArgs a = parse_explore("sweep", args, desc);
     auto pts = points_of(a);
-    if (a.vm.count("emit-jobs")) {
-        check_points(pts);
-        std::string path = a.vm["emit-jobs"].as<std::string>();
-        std::ofstream out(path);
-        if (!out) throw InputError(fmt::format("--emit-jobs {}: cannot write file", path));
-        std::string exe = self_exe();
-        for (const auto& p : pts) {
-            std::string line = shell_quote(exe);
-            for (const auto& s : run_args(p)) line += " " + shell_quote(s);
-            out << line << '\n';
-        }
-        check_written(out, "--emit-jobs " + path);
-        std::cerr << fmt::format("wrote {} jobs to {}\n", pts.size(), path);
+    const PointPlan plan = point_plan(a.vm, a.jobs, "sweep", "");
+    if (!plan.emit_jobs.empty()) {
+        emit_jobs(pts, plan, "sweep", args);
         return exit_ok;
     }
     std::string out_path = a.vm.count("out") ? a.vm["out"].as<std::string>() : "";
@@ -253,7 +245,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!out_path.empty() && !json &&
         (out_path.size() < 4 || out_path.substr(out_path.size() - 4) != ".csv"))
         throw InputError(fmt::format("--out {}: must end in .csv or .json", out_path));
-    auto res = run_all(pts, a.jobs, "sweep");
+    auto res = obtain_results(pts, plan, "sweep", args);
     report_failures(pts, res);
 
     std::ostringstream s;

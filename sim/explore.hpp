@@ -24,8 +24,7 @@ struct Point {
 // value, and that each key the user set is read by at least one point's architecture.
 void check_points(const std::vector<Point>& points);
 // Checks the points, then runs them.
-std::vector<PointResult> run_all(const std::vector<Point>& points, int jobs,
-                                 const std::string& label);
+std::vector<PointResult> run_all(const std::vector<Point>& points, const PointRunOptions& o);
 std::vector<std::string> run_args(const Point& p);
 // Summary fields of a successful point, flattened ("fpga.bram18").
 std::vector<std::pair<std::string, ojson>> summary_fields(const PointResult& r);

@@ -1,15 +1,19 @@
 #include "sim/points.hpp"
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/memory_budget.hpp"
 #include "common/options.hpp"
 #include "common/text.hpp"
 
 #include <chrono>
+#include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <fcntl.h>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
@@ -44,9 +48,21 @@ int spawn_with_output(const std::string& exe, const std::vector<std::string>& ar
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_TRUNC, 0);
     posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_TRUNC, 0);
+    // The parent blocks SIGCHLD, SIGINT and SIGTERM while it runs points; the child starts with
+    // none blocked and their default actions.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int sig : {SIGCHLD, SIGINT, SIGTERM}) sigaddset(&defaults, sig);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = 0;
-    int rc = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
+    int rc = posix_spawn(&pid, exe.c_str(), &fa, &attr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
     if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}: error {}", exe, rc));
     return pid;
 }
@@ -120,11 +136,12 @@ std::string slurp_and_remove(const std::string& path) {
 }
 
 std::string temp_name(const char* suffix) {
-    std::string tmpl = std::string("/tmp/accsim-point-XXXXXX") + suffix;
+    const char* dir = std::getenv("TMPDIR");
+    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/accsim-point-XXXXXX" + suffix;
     std::vector<char> buf(tmpl.begin(), tmpl.end());
     buf.push_back('\0');
     int fd = mkstemps(buf.data(), int(std::string(suffix).size()));
-    if (fd < 0) throw std::runtime_error("cannot create a temporary file in /tmp");
+    if (fd < 0) throw std::runtime_error(fmt::format("cannot create a temporary file {}", tmpl));
     close(fd);
     return buf.data();
 }
@@ -146,50 +163,204 @@ void draw_progress(const std::string& label, std::size_t done, std::size_t total
 
 } // namespace
 
-std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>& argvs, int jobs,
-                                    const std::string& label) {
+namespace {
+
+// Blocks SIGCHLD, SIGINT and SIGTERM for its lifetime, so that run_points waits for them with
+// sigtimedwait instead of being interrupted.
+class BlockedSignals {
+public:
+    BlockedSignals() {
+        sigemptyset(&set_);
+        for (int sig : {SIGCHLD, SIGINT, SIGTERM}) sigaddset(&set_, sig);
+        pthread_sigmask(SIG_BLOCK, &set_, &old_);
+    }
+    ~BlockedSignals() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+    const sigset_t& set() const { return set_; }
+
+private:
+    sigset_t set_, old_;
+};
+
+PointResult parse_result(int exit_code, std::string out, std::string err) {
+    PointResult res;
+    res.exit_code = exit_code;
+    res.out = std::move(out);
+    res.err = std::move(err);
+    if (res.exit_code == 0) {
+        try {
+            res.report = ojson::parse(res.out);
+        } catch (const std::exception& e) {
+            res.exit_code = exit_other;
+            res.err += fmt::format("\nthe point's output is not JSON: {}", e.what());
+        }
+    }
+    return res;
+}
+
+} // namespace
+
+std::string point_result_name(std::size_t index) {
+    return fmt::format("point-{:06d}.json", index + 1);
+}
+
+void write_point_result(const std::string& path, const std::vector<std::string>& args,
+                        const PointResult& r) {
+    ojson j;
+    j["args"] = args;
+    j["exit_code"] = r.exit_code;
+    if (r.exit_code == 0)
+        j["report"] = r.report;
+    else
+        j["error"] = r.error_line();
+    const std::string tmp = fmt::format("{}.{}.tmp", path, getpid());
+    {
+        std::ofstream out(tmp);
+        if (!out) throw InputError(fmt::format("{}: cannot write the point's result", path));
+        out << j.dump() << '\n';
+        check_written(out, path);
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error(fmt::format("{}: cannot write the point's result", path));
+    }
+}
+
+std::optional<PointResult> read_point_result(const std::string& path,
+                                             const std::vector<std::string>& args) {
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    ojson j;
+    try {
+        j = ojson::parse(in);
+    } catch (const std::exception& e) {
+        throw InputError(fmt::format("{}: not a point result: {}", path, e.what()));
+    }
+    if (!j.is_object() || !j.contains("args") || !j.contains("exit_code") ||
+        !j["exit_code"].is_number_integer() ||
+        (j["exit_code"] == 0 ? !j.contains("report") : !j.contains("error")))
+        throw InputError(fmt::format("{}: not a point result (args, exit_code and report or "
+                                     "error)",
+                                     path));
+    if (j["args"] != ojson(args)) return std::nullopt; // another point's, or an older sweep's
+    PointResult r;
+    r.exit_code = j["exit_code"].get<int>();
+    if (r.exit_code == 0)
+        r.report = j["report"];
+    else
+        r.err = j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
+    return r;
+}
+
+std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>& argvs,
+                                    const PointRunOptions& o) {
+    int jobs = o.jobs;
     if (jobs <= 0) jobs = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (o.resume && o.results_dir.empty())
+        throw InputError("--resume needs the folder of the earlier results (--results DIR)");
     const std::string exe = self_exe();
-    const bool progress = isatty(2); // nothing when stderr is a file or a pipe
-    const auto start = std::chrono::steady_clock::now();
+    const bool progress = isatty(2) && !o.label.empty(); // nothing when stderr is a file or pipe
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
     std::vector<PointResult> results(argvs.size());
     struct Running {
         std::size_t index;
         std::string out_path, err_path;
+        Clock::time_point started;
+        bool timed_out = false;
     };
     std::map<pid_t, Running> running;
     std::size_t next = 0, done = 0;
-    if (progress && !argvs.empty()) draw_progress(label, 0, argvs.size(), start);
+    BlockedSignals blocked;
+    auto result_path = [&](std::size_t i) {
+        return (std::filesystem::path(o.results_dir) / point_result_name(i)).string();
+    };
+    auto finished = [&] {
+        ++done;
+        if (progress) draw_progress(o.label, done, argvs.size(), start);
+    };
+    // Stops every child, removes the temporary files, and leaves.
+    auto stop_all = [&](int sig) {
+        for (auto& [pid, r] : running) kill(pid, SIGTERM);
+        for (auto& [pid, r] : running) {
+            int status = 0;
+            waitpid(pid, &status, 0);
+            std::remove(r.out_path.c_str());
+            std::remove(r.err_path.c_str());
+        }
+        if (progress) fmt::print(stderr, "\n");
+        throw Interrupted{sig};
+    };
+    if (progress && !argvs.empty()) draw_progress(o.label, 0, argvs.size(), start);
 
     while (done < argvs.size()) {
         while (next < argvs.size() && int(running.size()) < jobs) {
-            Running r{next, temp_name(".out"), temp_name(".err")};
-            const pid_t pid = spawn_with_output(exe, argvs[next], r.out_path, r.err_path);
+            const std::size_t i = next++;
+            if (o.resume) {
+                if (auto r = read_point_result(result_path(i), argvs[i])) {
+                    results[i] = std::move(*r);
+                    finished();
+                    continue;
+                }
+            }
+            Running r{i, temp_name(".out"), temp_name(".err"), Clock::now()};
+            const pid_t pid = spawn_with_output(exe, argvs[i], r.out_path, r.err_path);
             running[pid] = std::move(r);
-            ++next;
         }
-        int status = 0;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) throw std::runtime_error("waitpid failed");
-        auto it = running.find(pid);
-        if (it == running.end()) continue;
-        PointResult& res = results[it->second.index];
-        res.exit_code = exit_code_of(status);
-        res.out = slurp_and_remove(it->second.out_path);
-        res.err = slurp_and_remove(it->second.err_path);
-        if (res.exit_code == 0) {
-            try {
-                res.report = ojson::parse(res.out);
-            } catch (const std::exception& e) {
+        if (running.empty()) continue;
+        // Reap every child that has ended.
+        for (;;) {
+            int status = 0;
+            const pid_t pid = waitpid(-1, &status, WNOHANG);
+            if (pid <= 0) break;
+            auto it = running.find(pid);
+            if (it == running.end()) continue;
+            const Running& r = it->second;
+            PointResult& res = results[r.index];
+            res = parse_result(exit_code_of(status), slurp_and_remove(r.out_path),
+                               slurp_and_remove(r.err_path));
+            if (r.timed_out) {
                 res.exit_code = exit_other;
-                res.err += fmt::format("\nthe point's output is not JSON: {}", e.what());
+                res.report = ojson();
+                res.err = fmt::format("the point ran longer than --point-timeout {} s and was "
+                                      "stopped",
+                                      o.point_timeout_s);
+            }
+            if (!o.results_dir.empty())
+                write_point_result(result_path(r.index), argvs[r.index], res);
+            running.erase(it);
+            finished();
+        }
+        if (done == argvs.size()) break;
+        if (next < argvs.size() && int(running.size()) < jobs) continue;
+        // Wait for a child to end, a signal to stop, or the next point's time limit.
+        auto wait_for = std::chrono::duration<double>(3600);
+        if (o.point_timeout_s > 0) {
+            const auto now = Clock::now();
+            for (auto& [pid, r] : running) {
+                if (r.timed_out) continue;
+                const std::chrono::duration<double> left =
+                    r.started + std::chrono::duration<double>(o.point_timeout_s) - now;
+                if (left.count() <= 0) {
+                    r.timed_out = true;
+                    kill(pid, SIGKILL);
+                } else {
+                    wait_for = std::min(wait_for, left);
+                }
             }
         }
-        running.erase(it);
-        ++done;
-        if (progress) draw_progress(label, done, argvs.size(), start);
+        const double secs = std::max(0.0, wait_for.count());
+        timespec ts{time_t(secs), long((secs - std::floor(secs)) * 1e9)};
+        const int sig = sigtimedwait(&blocked.set(), nullptr, &ts);
+        if (sig == SIGINT || sig == SIGTERM) stop_all(sig);
     }
     return results;
+}
+
+PointResult run_one_point(const std::vector<std::string>& args, double timeout_s) {
+    PointRunOptions o;
+    o.jobs = 1;
+    o.point_timeout_s = timeout_s;
+    return run_points({args}, o).front();
 }
 
 } // namespace accsim

@@ -4,6 +4,7 @@
 
 #include "common/report.hpp"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,10 +18,40 @@ struct PointResult {
     std::string error_line() const; // the child's error message, one line
 };
 
-// Each element of `argvs` is the argument list after the program name ("run", CONFIG, ...).
-// `jobs` <= 0 means one per core. A progress bar is drawn on stderr when it is a terminal.
-std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>& argvs, int jobs,
-                                    const std::string& label);
+struct PointRunOptions {
+    int jobs = 0;      // points at once; <= 0: one per core
+    std::string label; // of the progress bar
+    // Where each point's result file goes as the point finishes (point_result_name); "" for none.
+    std::string results_dir;
+    // Points whose result file in results_dir holds the same arguments are read, not run.
+    bool resume = false;
+    double point_timeout_s = 0; // a point running longer is stopped and fails; 0: no limit
+};
+
+// Each element of `argvs` is the argument list after the program name ("run", CONFIG, ...). A
+// progress bar is drawn on stderr when it is a terminal. SIGINT and SIGTERM stop the children,
+// remove the temporary files and throw Interrupted.
+std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>& argvs,
+                                    const PointRunOptions& options);
+
+// Thrown when the user stops a run of points (SIGINT, SIGTERM); exit code 128 + signal.
+struct Interrupted {
+    int signal;
+};
+
+// Runs one point in a child process with an optional time limit (0: none).
+PointResult run_one_point(const std::vector<std::string>& args, double timeout_s);
+
+// The result file of point `index` (0-based) in a results folder: "point-000001.json".
+std::string point_result_name(std::size_t index);
+// Writes `r` with the arguments it ran with as `path` (whole or not at all: written beside and
+// renamed). The file holds the exit code and the report or the error line.
+void write_point_result(const std::string& path, const std::vector<std::string>& args,
+                        const PointResult& r);
+// The result in `path` when it exists and ran with `args`; throws InputError when it is not a
+// point result.
+std::optional<PointResult> read_point_result(const std::string& path,
+                                             const std::vector<std::string>& args);
 
 // The grid of all axes: each axis is (key, values); a point is a list of "key=value".
 using Axis = std::pair<std::string, std::vector<std::string>>;

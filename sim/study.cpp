@@ -6,6 +6,7 @@
 #include "common/text.hpp"
 #include "sim/cli.hpp"
 #include "sim/explore.hpp"
+#include "sim/jobs.hpp"
 #include "sim/registry.hpp"
 #include "sim/report_format.hpp"
 #include "sim/study_file.hpp"
@@ -95,6 +96,7 @@ int cmd_study(const std::vector<std::string>& args) {
         "jobs", po::value<int>()->default_value(0), "points run at once (0: one per core)")(
         "out", po::value<std::string>(),
         "output folder (default study-out/NAME)")("no-plot", "do not draw the plot");
+    add_point_options(desc);
     po::positional_options_description pos;
     pos.add("study", 1);
     const po::variables_map vm = parse_command_line("study", args, desc, pos);
@@ -104,7 +106,16 @@ int cmd_study(const std::vector<std::string>& args) {
     StudyPoints laid_out = study_points(st);
     const auto& points = laid_out.points;
     const auto& sweep_of = laid_out.sweep_of;
-    auto res = run_all(points, vm["jobs"].as<int>(), st.name);
+    // Each point's result goes to OUT/points as it finishes (unless --results says elsewhere).
+    const std::string out_dir =
+        vm.count("out") ? vm["out"].as<std::string>() : (fs::path("study-out") / st.name).string();
+    const PointPlan plan =
+        point_plan(vm, vm["jobs"].as<int>(), st.name, (fs::path(out_dir) / "points").string());
+    if (!plan.emit_jobs.empty()) {
+        emit_jobs(points, plan, "study", args);
+        return exit_ok;
+    }
+    auto res = obtain_results(points, plan, "study", args);
     {
         const std::set<std::string> paths = report_paths(res);
         for (const auto& m : st.metrics) check_path(st, m, st.metrics_line, "metric", paths);
@@ -217,7 +228,7 @@ int cmd_study(const std::vector<std::string>& args) {
         print_table(std::cout, t);
     }
 
-    std::string out_dir = vm.count("out") ? vm["out"].as<std::string>() : "study-out/" + st.name;
+    // out_dir: above (the points' results are in its points/ folder).
     std::error_code ec;
     fs::create_directories(out_dir, ec);
     if (ec)

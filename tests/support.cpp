@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
@@ -26,7 +27,10 @@ std::string slurp(const std::string& path) {
 struct TempFiles {
     std::vector<std::string> paths;
     ~TempFiles() {
-        for (const auto& p : paths) std::remove(p.c_str());
+        for (const auto& p : paths) {
+            std::error_code ec;
+            std::filesystem::remove_all(p, ec);
+        }
     }
 };
 TempFiles temps;
@@ -65,6 +69,19 @@ std::string temp_path(const std::string& suffix) {
     close(fd);
     temps.paths.emplace_back(buf.data());
     return temps.paths.back();
+}
+
+std::string temp_dir() {
+    std::string tmpl = "/tmp/accsim-test-XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    REQUIRE(mkdtemp(buf.data()) != nullptr);
+    temps.paths.emplace_back(buf.data());
+    return temps.paths.back();
+}
+
+std::string slurp_file(const std::string& path) {
+    return slurp(path);
 }
 
 std::string temp_file(const std::string& text, const std::string& suffix) {

@@ -30,6 +30,10 @@ std::string input_error(const std::function<void()>& f);
 
 // A fresh temporary file path with the given suffix; the file is removed at exit.
 std::string temp_path(const std::string& suffix);
+// A fresh temporary folder; it and its contents are removed at exit.
+std::string temp_dir();
+// The whole content of a file ("" when it cannot be read).
+std::string slurp_file(const std::string& path);
 // Writes `text` to a fresh temporary file and returns its path.
 std::string temp_file(const std::string& text, const std::string& suffix = ".ini");
 

@@ -224,8 +224,8 @@ TEST_CASE("sweep writes JSON and can emit the job list instead of running") {
           2 * j["points"][0]["report"]["summary"]["cycles"].get<long>());
 
     std::string jobs = temp_path(".txt");
-    auto r =
-        run_accsim({"sweep", roofline_cfg, "--vary", "run.skip=keep,remove", "--emit-jobs", jobs});
+    auto r = run_accsim({"sweep", roofline_cfg, "--vary", "run.skip=keep,remove", "--emit-jobs",
+                         jobs, "--results", accsim::test::temp_dir() + "/results"});
     REQUIRE(r.exit_code == 0);
     std::string text = slurp(jobs);
     CHECK(std::count(text.begin(), text.end(), '\n') == 2);
