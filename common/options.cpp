@@ -272,6 +272,15 @@ std::vector<IniEntry> read_ini(const std::string& path) {
 
 std::string data_dir() {
     if (const char* d = std::getenv("ACCSIM_DATA_DIR"); d && *d) return d;
+    // An installed accsim (cmake --install): PREFIX/bin/accsim beside PREFIX/share/accsim.
+    static const std::string installed = [] {
+        std::error_code ec;
+        const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+        if (ec) return std::string();
+        const fs::path share = exe.parent_path().parent_path() / "share" / "accsim";
+        return fs::is_directory(share / "configs", ec) ? share.string() : std::string();
+    }();
+    if (!installed.empty()) return installed;
 #ifdef ACCSIM_SOURCE_DIR
     return ACCSIM_SOURCE_DIR;
 #else
