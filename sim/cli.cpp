@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/text.hpp"
+#include "models/trace/trace.hpp"
 #include "sim/registry.hpp"
 #include "sim/report_format.hpp"
 #include "sim/run.hpp"
@@ -12,14 +13,19 @@
 
 #include <boost/program_options.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <limits>
+#include <memory>
+#include <optional>
 #include <sys/ioctl.h>
 #include <systemc>
 #include <unistd.h>
 
 namespace po = boost::program_options;
+namespace fs = std::filesystem;
 
 namespace accsim {
 
@@ -199,6 +205,57 @@ void emit(const std::string& text, const std::string& out_path) {
     check_written(f, fmt::format("--out {}: the report", out_path));
 }
 
+// The trace --trace asks for (nullptr without it), its format checked before the run.
+std::unique_ptr<Trace> make_trace(const po::variables_map& vm) {
+    if (!vm.count("trace")) {
+        if (vm.count("trace-window"))
+            throw InputError("--trace-window: bounds a trace; give --trace FILE.vcd or FILE.json");
+        return nullptr;
+    }
+    const fs::path path = vm["trace"].as<std::string>();
+    if (path.extension() != ".vcd" && path.extension() != ".json")
+        throw InputError(fmt::format("--trace {}: the file's extension says its format: .vcd "
+                                     "(GTKWave) or .json (Perfetto, Chrome)",
+                                     path.string()));
+    std::uint64_t from = 0, to = std::numeric_limits<std::uint64_t>::max();
+    if (vm.count("trace-window")) {
+        const std::string w = vm["trace-window"].as<std::string>();
+        const auto colon = w.find(':');
+        auto cycle = [&](const std::string& t) {
+            std::size_t used = 0;
+            unsigned long long v = 0;
+            try {
+                v = std::stoull(t, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (t.empty() || used != t.size() || t[0] == '-')
+                throw InputError(fmt::format("--trace-window '{}': expected FROM:TO, two cycle "
+                                             "numbers",
+                                             printable(w)));
+            return std::uint64_t(v);
+        };
+        if (colon == std::string::npos)
+            throw InputError(fmt::format("--trace-window '{}': expected FROM:TO, two cycle numbers",
+                                         printable(w)));
+        from = cycle(w.substr(0, colon));
+        to = cycle(w.substr(colon + 1));
+        if (to < from)
+            throw InputError(fmt::format("--trace-window '{}': TO is before FROM", printable(w)));
+    }
+    return std::make_unique<Trace>(from, to);
+}
+
+void write_trace(const Trace& t, const std::string& path) {
+    std::ofstream out(path);
+    if (!out) throw InputError(fmt::format("--trace {}: cannot write file", path));
+    if (fs::path(path).extension() == ".vcd")
+        t.write_vcd(out);
+    else
+        t.write_perfetto(out);
+    check_written(out, fmt::format("--trace {}", path));
+}
+
 int cmd_run(const std::vector<std::string>& args) {
     po::options_description desc("run");
     desc.add_options()("config", po::value<std::string>(), "config file")(
@@ -209,7 +266,10 @@ int cmd_run(const std::vector<std::string>& args) {
         "help-config", po::value<std::string>()->implicit_value(""),
         "list the config keys: all, an architecture's (the keys it reads) or a section's")(
         "keys-checked", "for compare, sweep and study: they check that each key the user set is "
-                        "read by some point, so one point need not read them all");
+                        "read by some point, so one point need not read them all")(
+        "trace", po::value<std::string>(),
+        "write a waveform of the run: FILE.vcd (GTKWave) or FILE.json (Perfetto, Chrome)")(
+        "trace-window", po::value<std::string>(), "FROM:TO: only the cycles FROM to TO");
     po::positional_options_description pos;
     pos.add("config", 1);
     auto vm = parse_command_line("run", args, desc, pos);
@@ -229,10 +289,31 @@ int cmd_run(const std::vector<std::string>& args) {
                                : ends_with(".csv")  ? "csv"
                                                     : "text";
     Format f = parse_format(format);
+    std::unique_ptr<Trace> trace = make_trace(vm);
     Config cfg = load_run_config(vm["config"].as<std::string>(),
                                  get_or(vm, "set", std::vector<std::string>{}));
     if (!vm.count("keys-checked")) require_keys_read(cfg);
-    Report r = run_simulation(cfg);
+    if (trace && cfg.get_string("run.arch") == "roofline")
+        throw InputError(fmt::format("--trace: run.arch = roofline is an analytic bound with no "
+                                     "cycle-level state to trace (dataflow, pe_array and eie "
+                                     "have)"));
+    if (trace) {
+        // Opened before the run, so that a folder that is not there fails now, not after it.
+        const std::string path = vm["trace"].as<std::string>();
+        if (!std::ofstream(path))
+            throw InputError(fmt::format("--trace {}: cannot write file", path));
+    }
+    TraceScope scope(trace.get());
+    std::optional<Report> report;
+    try {
+        report = run_simulation(cfg);
+    } catch (const DesignFailure&) {
+        // A deadlock's waveform is the one a user most wants to see.
+        if (trace) write_trace(*trace, vm["trace"].as<std::string>());
+        throw;
+    }
+    if (trace) write_trace(*trace, vm["trace"].as<std::string>());
+    const Report& r = *report;
     std::ostringstream s;
     write_report(r, f, s);
     emit(s.str(), out);

@@ -5,6 +5,7 @@
 #include "arch/dataflow/pipeline.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "models/trace/trace.hpp"
 #include "workloads/workload.hpp"
 
 #include <algorithm>
@@ -365,6 +366,16 @@ public:
         }
         if (policy == "tensor" || policy == "fixed") keep_skip(depths);
 
+        // The run the report describes is the one a trace shows (not the sizing runs).
+        if (Trace* t = active_trace()) {
+            t->set_clock_mhz(clock_mhz);
+            for (auto& st : pipe.stages)
+                if (st.kind == Pipeline::StageInfo::layer_stage ||
+                    st.kind == Pipeline::StageInfo::clone)
+                    st.stage->trace = t->state(st.stage->name(), "state");
+            for (auto& sm : pipe.streams)
+                sm.fifo->trace_to(t->counter(sm.fifo->name(), "occupancy", "pixels"));
+        }
         PassResult r = pipe.run_pass(depths, batch);
         if (r.deadlocked)
             throw DesignFailure(fmt::format("{} (dataflow.fifo_depth = {})", r.diagnosis,

@@ -47,6 +47,10 @@ Progress PixelStage::advance(sc_core::sc_event* wake) {
                 for (StreamFifo* in : inputs) in->pop(start);
             }
             input_stall_cycles += start - free_cycle_;
+            if (trace) {
+                if (start > free_cycle_) trace->change(free_cycle_, TraceState::input_stall);
+                trace->change(start, TraceState::busy);
+            }
             if (!started) {
                 started = true;
                 first_start_cycle = start;
@@ -69,6 +73,7 @@ Progress PixelStage::advance(sc_core::sc_event* wake) {
             for (StreamFifo* out : outputs) done = std::max(done, out->free_cycle());
             for (StreamFifo* out : outputs) out->push(done);
             output_stall_cycles += done - end_cycle_;
+            if (trace && done > end_cycle_) trace->change(end_cycle_, TraceState::output_stall);
         }
         waits_on_ = nullptr;
         writing_ = false;
@@ -77,6 +82,7 @@ Progress PixelStage::advance(sc_core::sc_event* wake) {
             last_iteration_start[image_] = start_cycle_;
             position_ = 0;
             ++image_;
+            if (trace && image_ == images_) trace->change(free_cycle_, TraceState::idle);
             return {image_ < images_ ? Progress::image_done : Progress::finished, free_cycle_};
         }
     }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "models/stream/stream_fifo.hpp"
+#include "models/trace/trace.hpp"
 
 #include <cstdint>
 #include <string>
@@ -61,6 +62,8 @@ public:
     bool started = false;
     // Per image: the start cycle of its last iteration (for a sink: when the last pixel left).
     std::vector<std::uint64_t> last_iteration_start;
+    // Where its state changes go when the run is traced (--trace); nullptr: nowhere.
+    TraceSignal* trace = nullptr;
 
 private:
     std::string name_;

@@ -49,6 +49,14 @@ EieModel::EieModel(const Graph& g, Params p) : g_(g), p_(std::move(p)) {
     }
     if (!p_.input_path.empty()) file_input_ = graph_input(g, p_, 0);
     stats_ = std::make_unique<PeArrayStats>(p_.pes);
+    if (Trace* t = active_trace()) {
+        t->set_clock_mhz(p_.clock_mhz);
+        for (int pe = 0; pe < p_.pes; ++pe) {
+            const std::string track = fmt::format("PE {}", pe);
+            stats_->pe_trace.push_back(t->state(track, "state"));
+            stats_->queue[std::size_t(pe)].trace = t->counter(track, "activation queue", "entries");
+        }
+    }
     results_.resize(g.layers.size());
 }
 

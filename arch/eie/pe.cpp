@@ -87,6 +87,10 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
                     if (tail - head[p] == depth) stats.pe[p].stalled_cycles += step;
             }
         }
+        if (!stats.pe_trace.empty())
+            for (std::size_t p = 0; p < pes; ++p)
+                stats.pe_trace[p]->change(
+                    start_cycle + now, remaining[p] ? TraceState::busy : TraceState::input_stall);
         for (std::size_t p = 0; p < pes; ++p) {
             if (remaining[p]) {
                 remaining[p] -= step;
@@ -100,6 +104,9 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
     // The last entry leaves the pipeline stages - 1 cycles after it issued.
     const std::uint64_t cycles = total == 0 ? 0 : now + (pipeline_stages - 1);
     for (std::size_t p = 0; p < pes; ++p) stats.queue[p].record(start_cycle + cycles, 0);
+    if (!stats.pe_trace.empty())
+        for (std::size_t p = 0; p < pes; ++p)
+            stats.pe_trace[p]->change(start_cycle + now, TraceState::idle);
     return cycles;
 }
 

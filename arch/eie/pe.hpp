@@ -7,6 +7,7 @@
 #pragma once
 
 #include "models/stats/occupancy.hpp"
+#include "models/trace/trace.hpp"
 #include "workloads/sparse/csc.hpp"
 
 #include <cstdint>
@@ -34,6 +35,8 @@ struct PeArrayStats {
     std::vector<OccupancyStats> queue; // per PE activation queue, in entries
     std::uint64_t broadcasts = 0;
     std::uint64_t broadcast_stall_cycles = 0; // cycles the CCU held a ready activation
+    // Per PE, when the run is traced (--trace): busy, input stall (starved) or idle.
+    std::vector<TraceSignal*> pe_trace;
     explicit PeArrayStats(int pes) : pe(std::size_t(pes)), queue(std::size_t(pes)) {}
 };
 

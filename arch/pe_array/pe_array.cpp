@@ -8,6 +8,7 @@
 #include "models/dram/dram_port.hpp"
 #include "models/kernel/simulate.hpp"
 #include "models/stats/occupancy.hpp"
+#include "models/trace/trace.hpp"
 
 #include <cmath>
 #include <deque>
@@ -270,6 +271,12 @@ public:
         DramController dram("dram", dram_cfg);
         ArrayController array("array", plans, regions, clock_mhz);
         array.port.iSocket.bind(dram.tSocket);
+        if (Trace* t = active_trace()) {
+            t->set_clock_mhz(clock_mhz);
+            array.ifmap_occupancy.trace = t->counter("ifmap_sram", "occupancy", "bytes");
+            array.filter_occupancy.trace = t->counter("filter_sram", "occupancy", "bytes");
+            array.ofmap_occupancy.trace = t->counter("ofmap_sram", "occupancy", "bytes");
+        }
         simulate();
         const DramStats& ds = dram.finish();
         fill_report(cfg, g, p, clock_mhz, batch, dram_cfg, table, plans, array, ds, report);

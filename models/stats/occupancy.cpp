@@ -18,6 +18,7 @@ void OccupancyStats::record(std::uint64_t now, std::uint64_t level) {
     }
     level_ = level;
     peak_ = std::max(peak_, level);
+    if (trace) trace->change(now, std::int64_t(level));
 }
 
 double OccupancyStats::mean() const {

@@ -2,6 +2,8 @@
 // cycles spent at each level. Every buffer model (stream FIFO, activation queue, SRAM) owns one.
 #pragma once
 
+#include "models/trace/trace.hpp"
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,6 +15,8 @@ class OccupancyStats {
 public:
     // Records that the level is `level` from cycle `now` on. Calls must come in time order.
     void record(std::uint64_t now, std::uint64_t level);
+    // Where the changes also go when the run is traced (--trace); nullptr: nowhere.
+    TraceSignal* trace = nullptr;
     // Closes the observation at `now` (the end of the run).
     void finish(std::uint64_t now) { record(now, level_); }
 

@@ -13,6 +13,7 @@ void StreamFifo::reset(std::uint64_t depth) {
     stat_pops_.clear();
     stat_level_ = 0;
     stats_ = OccupancyStats();
+    stats_.trace = trace_;
 }
 
 std::uint64_t StreamFifo::free_cycle() const {

@@ -60,6 +60,11 @@ public:
     // Closes the statistics at `cycle` (the end of the run).
     void finish(std::uint64_t cycle);
     const OccupancyStats& occupancy() const { return stats_; }
+    // Sends the occupancy's changes to `s` from now on (through every reset); nullptr: nowhere.
+    void trace_to(TraceSignal* s) {
+        trace_ = s;
+        stats_.trace = s;
+    }
 
 private:
     void settle(bool drain);
@@ -78,6 +83,7 @@ private:
     std::deque<std::uint64_t> stat_pushes_, stat_pops_;
     std::uint64_t stat_level_ = 0;
     OccupancyStats stats_;
+    TraceSignal* trace_ = nullptr;
 };
 
 } // namespace accsim
