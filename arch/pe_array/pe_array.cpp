@@ -289,6 +289,9 @@ private:
                             const ArrayController& array, const DramStats& ds, Report& report) {
         const double pes = double(p.rows) * p.cols;
         ActionCounts counts;
+        std::vector<ActionCounts> layer_counts;
+        std::vector<double> layer_seconds;
+        std::vector<std::uint64_t> layer_dram_bytes;
         std::uint64_t read_total = 0, write_total = 0, skip_total = 0, stall_total = 0,
                       compute_total = 0;
         for (std::size_t i = 0; i < g.layers.size(); ++i) {
@@ -333,6 +336,22 @@ private:
             j["dram_write_bytes"] = wr;
             j["dram_skip_bytes"] = skip_bytes;
             j["dram_bandwidth_gb_per_s"] = seconds > 0 ? double(rd + wr) / seconds / 1e9 : 0.0;
+
+            ActionCounts lc;
+            lc.macs = pl.macs;
+            if (!pl.on_array) lc.elementwise_ops = pl.ifmap_sram_reads;
+            const std::uint64_t eb = std::uint64_t((l.act_bits + 7) / 8);
+            const std::uint64_t wb = std::uint64_t((l.weight_bits + 7) / 8);
+            lc.ifmap_read = pl.ifmap_sram_reads * eb;
+            lc.filter_read = pl.filter_sram_reads * wb;
+            lc.ofmap_write = pl.ofmap_sram_writes * eb; // results
+            lc.ofmap_read = wr;                         // drained to DRAM
+            lc.ifmap_write = ifmap_rd;                  // filled from DRAM
+            lc.filter_write = filter_rd;
+            counts += lc;
+            layer_counts.push_back(lc);
+            layer_seconds.push_back(seconds);
+            layer_dram_bytes.push_back(rd + wr);
             report.add_layer(std::move(j));
 
             read_total += rd;
@@ -340,18 +359,34 @@ private:
             skip_total += skip_bytes;
             stall_total += lt.stall_cycles;
             compute_total += pl.compute_cycles;
-            counts.macs += pl.macs;
-            if (!pl.on_array) counts.elementwise_ops += pl.ifmap_sram_reads;
-            const std::uint64_t eb = std::uint64_t((l.act_bits + 7) / 8);
-            const std::uint64_t wb = std::uint64_t((l.weight_bits + 7) / 8);
-            counts.sram_read_bytes += pl.ifmap_sram_reads * eb + pl.filter_sram_reads * wb + wr;
-            counts.sram_write_bytes += pl.ofmap_sram_writes * eb + rd; // results, DRAM fills
         }
         const std::uint64_t total = array.total_cycles;
         const double seconds = double(total) / (clock_mhz * 1e6);
         const int weight_bits = g.layers.empty() ? 8 : g.layers[0].weight_bits;
         const ArrayCost cost = array_cost(table, p, weight_bits, counts, seconds);
         const double energy_pj = cost.on_chip_energy_pj() + ds.energy_pj;
+        // Each layer's energy and its parts, for the whole batch: its own actions, leakage over
+        // its own cycles, and the run's DRAM energy in proportion to the layer's DRAM bytes.
+        // Leakage between layers (none when the layers follow back to back) goes to no layer.
+        {
+            std::uint64_t dram_bytes = 0;
+            for (auto b : layer_dram_bytes) dram_bytes += b;
+            auto& layers = report.doc()["layers"];
+            for (std::size_t i = 0; i < layer_counts.size() && i < layers.size(); ++i) {
+                const ArrayCost c =
+                    array_cost(table, p, weight_bits, layer_counts[i], layer_seconds[i]);
+                const double dram =
+                    dram_bytes > 0 ? ds.energy_pj * double(layer_dram_bytes[i]) / double(dram_bytes)
+                                   : 0.0;
+                ojson& j = layers[i];
+                j["energy_uj"] = (c.on_chip_energy_pj() + dram) * 1e-6;
+                j["mac_energy_uj"] = c.mac_energy_pj * 1e-6;
+                j["elementwise_energy_uj"] = c.elementwise_energy_pj * 1e-6;
+                j["sram_energy_uj"] = c.sram_energy_pj * 1e-6;
+                j["dram_energy_uj"] = dram * 1e-6;
+                j["leakage_energy_uj"] = c.leakage_energy_pj * 1e-6;
+            }
+        }
 
         auto& s = report.summary();
         s["cycles"] = total;
