@@ -1,6 +1,10 @@
 #include "models/dram/dram_controller.hpp"
 
+#include "models/trace/trace.hpp"
+
+#include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 
 namespace accsim {
 
@@ -11,6 +15,7 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
     : sc_module(name), tSocket("tSocket"), cfg_(cfg), map_(cfg),
       channels_(std::size_t(cfg.channels), DramChannel(cfg)) {
     tSocket.register_nb_transport_fw(this, &DramController::nb_transport_fw);
+    tracing_ = active_trace() != nullptr;
     SC_METHOD(respond);
     sensitive << response_event_;
     dont_initialize();
@@ -39,7 +44,7 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     const std::uint64_t id = next_txn_++;
 
     if (cfg_.model == DramModel::ideal || bytes == 0) {
-        pending_[id] = {&trans, 0, 0};
+        pending_[id] = {&trans, 0, 0, arrival};
         responses_.emplace(arrival + sc_time(cfg_.ideal_latency_ns, SC_NS), id);
         response_event_.notify(responses_.begin()->first - sc_core::sc_time_stamp());
         return;
@@ -49,7 +54,7 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     const std::uint64_t burst_bytes = std::uint64_t(cfg_.burst_bytes());
     const std::uint64_t first = trans.get_address() / burst_bytes;
     const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
-    pending_[id] = {&trans, last - first + 1, 0};
+    pending_[id] = {&trans, last - first + 1, 0, arrival};
     backlog_.push_back({id, first, last, arrival_ck, write});
     // The new request may change the next command: decide again now.
     schedule_event_.cancel();
@@ -130,6 +135,9 @@ void DramController::respond() {
         responses_.erase(responses_.begin());
         auto it = pending_.find(id);
         tlm::tlm_generic_payload* trans = it->second.trans;
+        if (tracing_)
+            traced_.push_back(
+                {it->second.arrival, now, trans->is_write(), trans->get_data_length()});
         pending_.erase(it);
         tlm::tlm_phase phase = tlm::BEGIN_RESP;
         sc_time delay = sc_core::SC_ZERO_TIME;
@@ -141,7 +149,33 @@ void DramController::respond() {
 const DramStats& DramController::finish() {
     stats_.bursts = DramCounters{};
     for (const auto& ch : channels_) stats_.bursts += ch.counters();
+    flush_trace();
     return stats_;
+}
+
+void DramController::flush_trace() {
+    Trace* t = active_trace();
+    if (!tracing_ || !t) return;
+    tracing_ = false; // once
+    // In DRAM clocks: a span per transaction, and the count in flight (arrivals first at a tie).
+    auto ck = [&](const sc_time& at) {
+        return std::uint64_t(std::llround(at.to_seconds() * cfg_.clock_mhz * 1e6));
+    };
+    TraceSpans* spans = t->spans("DRAM", cfg_.clock_mhz);
+    std::vector<std::pair<std::uint64_t, int>> events;
+    for (const auto& x : traced_) {
+        spans->add(ck(x.arrival), ck(x.response),
+                   fmt::format("{} {} B", x.write ? "write" : "read", x.bytes));
+        events.push_back({ck(x.arrival), +1});
+        events.push_back({ck(x.response), -1});
+    }
+    std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) {
+        return a.first < b.first || (a.first == b.first && a.second > b.second);
+    });
+    TraceSignal* in_flight = t->counter("DRAM", "in flight", "transactions", cfg_.clock_mhz);
+    std::int64_t level = 0;
+    for (const auto& [at, d] : events) in_flight->change(at, level += d);
+    traced_.clear();
 }
 
 } // namespace accsim

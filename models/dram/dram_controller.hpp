@@ -51,7 +51,18 @@ private:
         tlm::tlm_generic_payload* trans = nullptr;
         std::uint64_t bursts_left = 0;
         std::uint64_t end_ck = 0;
+        sc_core::sc_time arrival;
     };
+    // When the run is traced (--trace): every transaction's arrival and response, given to the
+    // trace at finish() (requests may arrive stamped ahead of the current time).
+    struct Traced {
+        sc_core::sc_time arrival, response;
+        bool write;
+        std::uint64_t bytes;
+    };
+    bool tracing_ = false;
+    std::vector<Traced> traced_;
+    void flush_trace();
 
     DramConfig cfg_;
     DramAddressMap map_;

@@ -79,14 +79,29 @@ void TraceSignal::change(std::uint64_t cycle, std::int64_t value) {
 Trace::Trace(std::uint64_t from, std::uint64_t to) : from_(from), to_(to) {}
 
 TraceSignal* Trace::counter(const std::string& track, const std::string& name,
-                            const std::string& unit) {
-    signals_.push_back(TraceSignal(this, TraceSignal::counter, track, name, unit));
+                            const std::string& unit, double clock_mhz) {
+    signals_.push_back(TraceSignal(this, TraceSignal::counter, track, name, unit, clock_mhz));
     return &signals_.back();
 }
 
-TraceSignal* Trace::state(const std::string& track, const std::string& name) {
-    signals_.push_back(TraceSignal(this, TraceSignal::state, track, name, ""));
+TraceSignal* Trace::state(const std::string& track, const std::string& name, double clock_mhz) {
+    signals_.push_back(TraceSignal(this, TraceSignal::state, track, name, "", clock_mhz));
     return &signals_.back();
+}
+
+TraceSpans* Trace::spans(const std::string& track, double clock_mhz) {
+    spans_.push_back(TraceSpans(this, track, clock_mhz));
+    return &spans_.back();
+}
+
+void TraceSpans::add(std::uint64_t begin, std::uint64_t end, std::string name) {
+    if (end < trace_->from() || begin > trace_->to()) return;
+    spans_.push_back({begin, end, std::move(name)});
+    if (spans_.size() % claim_every == 0)
+        memory_budget().claim(double(claim_every * (sizeof(Span) + 16)),
+                              fmt::format("the trace (--trace): {} spans of {}; bound it with "
+                                          "--trace-window FROM:TO",
+                                          spans_.size(), track_));
 }
 
 std::vector<TraceSignal::Change> Trace::window(const TraceSignal& s) const {
@@ -98,12 +113,15 @@ std::vector<TraceSignal::Change> Trace::window(const TraceSignal& s) const {
 }
 
 void Trace::write_vcd(std::ostream& out) const {
-    const double ps_per_cycle = clock_mhz_ > 0 ? 1e6 / clock_mhz_ : 1.0;
-    auto ps = [&](std::uint64_t cycle) { return std::llround(double(cycle) * ps_per_cycle); };
+    const double ps_per_cycle = 1e6 / clock_of(0);
+    auto ps_of = [&](std::uint64_t cycle, double clock_mhz) {
+        return std::llround(double(cycle) * 1e6 / clock_of(clock_mhz));
+    };
+    auto ps = [&](std::uint64_t cycle) { return ps_of(cycle, 0); };
     out << "$version accsim $end\n";
     out << fmt::format("$comment clock {} MHz: one cycle is {} ps; states: 0 idle, 1 busy, 2 "
                        "input stall, 3 output stall $end\n",
-                       clock_mhz_, ps_per_cycle);
+                       clock_of(0), ps_per_cycle);
     out << "$timescale 1 ps $end\n$scope module accsim $end\n";
     // Signals grouped by track, tracks in the order they were first named.
     std::vector<std::string> tracks;
@@ -132,22 +150,22 @@ void Trace::write_vcd(std::ostream& out) const {
     out << "$upscope $end\n$enddefinitions $end\n";
     // Every change in time order; a signal's own changes keep their order within a time.
     struct Event {
-        std::uint64_t cycle;
+        long long ps;
         std::size_t signal, order;
     };
     std::vector<Event> events;
     for (std::size_t i = 0; i < windows.size(); ++i)
         for (std::size_t k = 1; k < windows[i].size(); ++k)
-            events.push_back({windows[i][k].cycle, i, k});
+            events.push_back({ps_of(windows[i][k].cycle, signals_[i].clock_mhz_), i, k});
     std::stable_sort(events.begin(), events.end(),
-                     [](const Event& a, const Event& b) { return a.cycle < b.cycle; });
+                     [](const Event& a, const Event& b) { return a.ps < b.ps; });
     out << fmt::format("#{}\n$dumpvars\n", ps(from_));
     for (std::size_t i = 0; i < windows.size(); ++i)
         out << fmt::format("b{} {}\n", binary(windows[i].front().value, bits[i]), vcd_id(i));
     out << "$end\n";
     long long now = ps(from_);
     for (const auto& e : events) {
-        const long long t = ps(e.cycle);
+        const long long t = e.ps;
         if (t != now) {
             out << '#' << t << '\n';
             now = t;
@@ -158,31 +176,34 @@ void Trace::write_vcd(std::ostream& out) const {
 }
 
 void Trace::write_perfetto(std::ostream& out) const {
-    const double us_per_cycle = clock_mhz_ > 0 ? 1.0 / clock_mhz_ : 1.0;
-    auto us = [&](std::uint64_t cycle) { return double(cycle) * us_per_cycle; };
-    // The end of the last span: the last change of any signal.
-    std::uint64_t end = from_;
+    // The end of the last state span: the last change of any signal, in microseconds.
+    double end_us = double(from_) / clock_of(0);
     std::vector<std::vector<TraceSignal::Change>> windows;
     for (const auto& s : signals_) {
         windows.push_back(window(s));
-        end = std::max(end, windows.back().back().cycle);
+        end_us = std::max(end_us, double(windows.back().back().cycle) / clock_of(s.clock_mhz_));
     }
     out << "{\"displayTimeUnit\": \"ns\", \"otherData\": {\"clock_mhz\": " << clock_mhz_
         << "}, \"traceEvents\": [\n";
     out << R"({"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "accsim"}})";
     std::map<std::string, int> tid;
-    for (const auto& s : signals_)
-        if (!tid.count(s.track_)) {
+    std::vector<std::string> track_names;
+    for (const auto& s : signals_) track_names.push_back(s.track_);
+    for (const auto& s : spans_) track_names.push_back(s.track_);
+    for (const auto& track : track_names)
+        if (!tid.count(track)) {
             const int t = int(tid.size()) + 1;
-            tid[s.track_] = t;
+            tid[track] = t;
             out << fmt::format(
                 ",\n{{\"ph\": \"M\", \"pid\": 1, \"tid\": {}, \"name\": \"thread_name\", "
                 "\"args\": {{\"name\": {}}}}}",
-                t, nlohmann::json(s.track_).dump());
+                t, nlohmann::json(track).dump());
         }
     for (std::size_t i = 0; i < signals_.size(); ++i) {
         const TraceSignal& s = signals_[i];
         const auto& w = windows[i];
+        const double clock = clock_of(s.clock_mhz_);
+        auto us = [&](std::uint64_t cycle) { return double(cycle) / clock; };
         if (s.kind_ == TraceSignal::counter) {
             const std::string name = nlohmann::json(fmt::format("{} {}", s.track_, s.name_)).dump();
             const std::string unit = nlohmann::json(s.unit_.empty() ? "value" : s.unit_).dump();
@@ -195,12 +216,31 @@ void Trace::write_perfetto(std::ostream& out) const {
         // A state: one complete event ("X") per span that is not idle.
         for (std::size_t k = 0; k < w.size(); ++k) {
             if (w[k].value == std::int64_t(TraceState::idle)) continue;
-            const std::uint64_t stop = k + 1 < w.size() ? w[k + 1].cycle : end;
-            if (stop <= w[k].cycle) continue;
+            const double stop = k + 1 < w.size() ? us(w[k + 1].cycle) : end_us;
+            if (stop <= us(w[k].cycle)) continue;
+            const std::uint64_t cycles =
+                k + 1 < w.size() ? w[k + 1].cycle - w[k].cycle
+                                 : std::uint64_t(std::llround((stop - us(w[k].cycle)) * clock));
             out << fmt::format(",\n{{\"ph\": \"X\", \"pid\": 1, \"tid\": {}, \"name\": \"{}\", "
                                "\"ts\": {}, \"dur\": {}, \"args\": {{\"cycles\": {}}}}}",
                                tid[s.track_], to_string(TraceState(w[k].value)), us(w[k].cycle),
-                               us(stop) - us(w[k].cycle), stop - w[k].cycle);
+                               stop - us(w[k].cycle), cycles);
+        }
+    }
+    // Overlapping intervals: async begin / end pairs, one id each.
+    std::uint64_t id = 0;
+    for (const auto& sp : spans_) {
+        const double clock = clock_of(sp.clock_mhz_);
+        const std::string cat = nlohmann::json(sp.track_).dump();
+        for (const auto& x : sp.spans_) {
+            const std::string name = nlohmann::json(x.name).dump();
+            ++id;
+            out << fmt::format(",\n{{\"ph\": \"b\", \"pid\": 1, \"tid\": {}, \"cat\": {}, "
+                               "\"id\": {}, \"name\": {}, \"ts\": {}}}",
+                               tid[sp.track_], cat, id, name, double(x.begin) / clock);
+            out << fmt::format(",\n{{\"ph\": \"e\", \"pid\": 1, \"tid\": {}, \"cat\": {}, "
+                               "\"id\": {}, \"name\": {}, \"ts\": {}}}",
+                               tid[sp.track_], cat, id, name, double(x.end) / clock);
         }
     }
     out << "\n]}\n";

@@ -30,12 +30,14 @@ public:
 
 private:
     friend class Trace;
-    TraceSignal(const Trace* t, Kind k, std::string track, std::string name, std::string unit)
+    TraceSignal(const Trace* t, Kind k, std::string track, std::string name, std::string unit,
+                double clock_mhz)
         : trace_(t), kind_(k), track_(std::move(track)), name_(std::move(name)),
-          unit_(std::move(unit)) {}
+          unit_(std::move(unit)), clock_mhz_(clock_mhz) {}
     const Trace* trace_;
     Kind kind_;
     std::string track_, name_, unit_;
+    double clock_mhz_; // of its cycles; 0: the trace's
     struct Change {
         std::uint64_t cycle;
         std::int64_t value;
@@ -47,6 +49,26 @@ private:
     bool any_ = false;
 };
 
+// Intervals that may overlap (DRAM transactions): written as async spans in the Perfetto trace,
+// not in the VCD (whose signals hold one value at a time).
+class TraceSpans {
+public:
+    void add(std::uint64_t begin, std::uint64_t end, std::string name);
+
+private:
+    friend class Trace;
+    TraceSpans(const Trace* t, std::string track, double clock_mhz)
+        : trace_(t), track_(std::move(track)), clock_mhz_(clock_mhz) {}
+    const Trace* trace_;
+    std::string track_;
+    double clock_mhz_;
+    struct Span {
+        std::uint64_t begin, end;
+        std::string name;
+    };
+    std::vector<Span> spans_;
+};
+
 class Trace {
 public:
     // Records changes at cycles in [from, to] (to = UINT64_MAX: no end).
@@ -55,12 +77,15 @@ public:
     void set_clock_mhz(double mhz) { clock_mhz_ = mhz; }
     double clock_mhz() const { return clock_mhz_; }
     // A buffer's occupancy (`unit`: pixels, entries, bytes) on `track` (a layer, stage, PE, SRAM).
-    TraceSignal* counter(const std::string& track, const std::string& name,
-                         const std::string& unit);
+    // `clock_mhz`: the clock its cycles count, when not the trace's (0).
+    TraceSignal* counter(const std::string& track, const std::string& name, const std::string& unit,
+                         double clock_mhz = 0);
     // A stage's or PE's state (TraceState) on `track`.
-    TraceSignal* state(const std::string& track, const std::string& name);
+    TraceSignal* state(const std::string& track, const std::string& name, double clock_mhz = 0);
+    // Overlapping intervals on `track` (DRAM transactions).
+    TraceSpans* spans(const std::string& track, double clock_mhz = 0);
 
-    bool empty() const { return signals_.empty(); } // no model recorded a signal
+    bool empty() const { return signals_.empty() && spans_.empty(); } // nothing was recorded
     void write_vcd(std::ostream& out) const;
     void write_perfetto(std::ostream& out) const;
     std::uint64_t from() const { return from_; }
@@ -70,7 +95,11 @@ private:
     std::uint64_t from_, to_;
     double clock_mhz_ = 0;
     std::deque<TraceSignal> signals_; // stable addresses
+    std::deque<TraceSpans> spans_;
     std::vector<TraceSignal::Change> window(const TraceSignal& s) const;
+    double clock_of(double signal_clock_mhz) const {
+        return signal_clock_mhz > 0 ? signal_clock_mhz : clock_mhz_ > 0 ? clock_mhz_ : 1.0;
+    }
 };
 
 // The trace of the current run, or nullptr (the default: no trace).

@@ -209,3 +209,28 @@ TEST_CASE("a deadlocked design still writes its trace, and exits 3") {
     const Vcd v = read_vcd(vcd);
     CHECK(v.signals.count("conv1_clone->s1_add/occupancy_pixels"));
 }
+
+TEST_CASE("a Perfetto trace holds every DRAM transaction as a span, in flight counted") {
+    const std::string path = temp_path(".json");
+    auto r = run_accsim({"run", "configs/pe_array/rda_resnet50.ini", "--set",
+                         "run.workload=resnet8", "--trace", path, "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    const auto t = nlohmann::json::parse(slurp_file(path));
+    std::map<long long, double> begins;
+    long long ends = 0, last_in_flight = -1;
+    for (const auto& e : t["traceEvents"]) {
+        if (e["ph"] == "b") begins[e["id"].get<long long>()] = e["ts"].get<double>();
+        if (e["ph"] == "e") {
+            const long long id = e["id"].get<long long>();
+            REQUIRE(begins.count(id));
+            CHECK(e["ts"].get<double>() >= begins[id]); // a response after its request
+            ++ends;
+        }
+        if (e["ph"] == "C" && e["name"] == "DRAM in flight")
+            last_in_flight = e["args"]["transactions"].get<long long>();
+    }
+    // One span per transaction the DRAM served, and none left in flight at the end.
+    CHECK(double(begins.size()) == r.json()["dram"]["transactions"].get<double>());
+    CHECK(double(ends) == double(begins.size()));
+    CHECK(last_in_flight == 0);
+}
