@@ -126,6 +126,7 @@ SC_MODULE(ArrayController) {
     std::vector<LayerTiming> timing;
     std::uint64_t total_cycles = 0;
     OccupancyStats ifmap_occupancy, filter_occupancy, ofmap_occupancy;
+    TraceSignal* state_trace = nullptr; // the array: busy computing, or stalled on DRAM
 
 private:
     const std::vector<LayerPlan>& plans_;
@@ -190,6 +191,11 @@ private:
                 }
                 const std::uint64_t start = align();
                 lt.stall_cycles += start - ready;
+                if (state_trace) {
+                    if (start > ready) state_trace->change(ready, TraceState::input_stall);
+                    state_trace->change(start,
+                                        t.compute_cycles > 0 ? TraceState::busy : TraceState::idle);
+                }
                 std::uint64_t next_bytes_in = 0, next_bytes_w = 0;
                 if (k + 1 < tiles.size()) {
                     loads = load(i, tiles[k + 1]);
@@ -202,6 +208,7 @@ private:
                 filter_occupancy.record(start, t.filter_bytes + next_bytes_w);
                 ofmap_occupancy.record(start, t.ofmap_bytes * (stores.size() + 1));
                 if (t.compute_cycles > 0) sc_core::wait(period_ * double(t.compute_cycles));
+                if (state_trace) state_trace->change(start + t.compute_cycles, TraceState::idle);
                 std::vector<DramPort::Ticket> out;
                 const LayerRegions& r = regions_[i];
                 if (t.ofmap_bytes > 0)
@@ -276,6 +283,7 @@ public:
             array.ifmap_occupancy.trace = t->counter("ifmap_sram", "occupancy", "bytes");
             array.filter_occupancy.trace = t->counter("filter_sram", "occupancy", "bytes");
             array.ofmap_occupancy.trace = t->counter("ofmap_sram", "occupancy", "bytes");
+            array.state_trace = t->state("array", "state");
         }
         simulate();
         const DramStats& ds = dram.finish();

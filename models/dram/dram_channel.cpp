@@ -27,6 +27,7 @@ void DramChannel::push(const DramBurst& b) {
     e.seq = next_seq_++;
     e.visible_ck = queue_.size() < std::size_t(cfg_.queue_depth) ? b.arrival_ck : never;
     queue_.push_back(e);
+    if (trace_queue) queue_events.push_back({b.arrival_ck, +1});
 }
 
 std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
@@ -250,6 +251,7 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
             queue_.pop_front();
         else
             queue_.erase(c.index);
+        if (trace_queue) queue_events.push_back({t, -1});
         // A slot of the controller queue frees now: the next request waiting outside takes it
         // (see visible()).
         if (queue_.size() >= std::size_t(cfg_.queue_depth)) freed_ck_.push_back(t);

@@ -91,6 +91,11 @@ public:
 
     const DramCounters& counters() const { return counters_; }
 
+    // When the run is traced: each burst's arrival (+1) and column command (-1), in DRAM clocks,
+    // in the order they were decided (DramController sorts them).
+    bool trace_queue = false;
+    std::vector<std::pair<std::uint64_t, int>> queue_events;
+
 private:
     enum class Cmd { pre, act, col };
     struct Entry {

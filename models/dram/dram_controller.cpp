@@ -16,6 +16,7 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
       channels_(std::size_t(cfg.channels), DramChannel(cfg)) {
     tSocket.register_nb_transport_fw(this, &DramController::nb_transport_fw);
     tracing_ = active_trace() != nullptr;
+    for (auto& ch : channels_) ch.trace_queue = tracing_;
     SC_METHOD(respond);
     sensitive << response_event_;
     dont_initialize();
@@ -169,13 +170,24 @@ void DramController::flush_trace() {
         events.push_back({ck(x.arrival), +1});
         events.push_back({ck(x.response), -1});
     }
-    std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) {
+    auto by_time = [](const auto& a, const auto& b) {
         return a.first < b.first || (a.first == b.first && a.second > b.second);
-    });
+    };
+    std::stable_sort(events.begin(), events.end(), by_time);
     TraceSignal* in_flight = t->counter("DRAM", "in flight", "transactions", cfg_.clock_mhz);
     std::int64_t level = 0;
     for (const auto& [at, d] : events) in_flight->change(at, level += d);
     traced_.clear();
+    // Each channel's queue of bursts (the controller queue and the requests waiting for it).
+    for (std::size_t c = 0; c < channels_.size(); ++c) {
+        auto& ev = channels_[c].queue_events;
+        std::stable_sort(ev.begin(), ev.end(), by_time);
+        TraceSignal* q =
+            t->counter(fmt::format("DRAM channel {}", c), "queued", "bursts", cfg_.clock_mhz);
+        std::int64_t n = 0;
+        for (const auto& [at, d] : ev) q->change(at, n += d);
+        ev.clear();
+    }
 }
 
 } // namespace accsim

@@ -210,15 +210,21 @@ TEST_CASE("a deadlocked design still writes its trace, and exits 3") {
     CHECK(v.signals.count("conv1_clone->s1_add/occupancy_pixels"));
 }
 
-TEST_CASE("a Perfetto trace holds every DRAM transaction as a span, in flight counted") {
+TEST_CASE("a PE array trace: DRAM transactions as spans, queues, and the array busy or stalled") {
     const std::string path = temp_path(".json");
     auto r = run_accsim({"run", "configs/pe_array/rda_resnet50.ini", "--set",
                          "run.workload=resnet8", "--trace", path, "--format", "json"});
     REQUIRE(r.exit_code == 0);
     const auto t = nlohmann::json::parse(slurp_file(path));
     std::map<long long, double> begins;
-    long long ends = 0, last_in_flight = -1;
+    long long ends = 0, last_in_flight = -1, last_queued = -1;
+    double busy = 0, stall = 0;
     for (const auto& e : t["traceEvents"]) {
+        if (e["ph"] == "X" && e["name"] == "busy") busy += e["args"]["cycles"].get<double>();
+        if (e["ph"] == "X" && e["name"] == "input stall")
+            stall += e["args"]["cycles"].get<double>();
+        if (e["ph"] == "C" && e["name"] == "DRAM channel 0 queued")
+            last_queued = e["args"]["bursts"].get<long long>();
         if (e["ph"] == "b") begins[e["id"].get<long long>()] = e["ts"].get<double>();
         if (e["ph"] == "e") {
             const long long id = e["id"].get<long long>();
@@ -229,8 +235,13 @@ TEST_CASE("a Perfetto trace holds every DRAM transaction as a span, in flight co
         if (e["ph"] == "C" && e["name"] == "DRAM in flight")
             last_in_flight = e["args"]["transactions"].get<long long>();
     }
-    // One span per transaction the DRAM served, and none left in flight at the end.
-    CHECK(double(begins.size()) == r.json()["dram"]["transactions"].get<double>());
+    // One span per transaction the DRAM served, and none left in flight or queued at the end.
+    const auto j = r.json();
+    CHECK(double(begins.size()) == j["dram"]["transactions"].get<double>());
     CHECK(double(ends) == double(begins.size()));
     CHECK(last_in_flight == 0);
+    CHECK(last_queued == 0);
+    // The array's state: busy for the run's compute cycles, stalled for its stall cycles.
+    CHECK(busy == j["summary"]["compute_cycles"].get<double>());
+    CHECK(stall == j["summary"]["stall_cycles"].get<double>());
 }
