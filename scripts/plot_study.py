@@ -78,7 +78,7 @@ def main(json_path, png_path):
                 numeric = all(isinstance(q[0], float) for pts in series.values() for q in pts)
                 if isinstance(x, str) and numeric:
                     x = None  # a word (a default such as "fifo_depth") on a numeric axis
-                published.append((f["name"], x, f["published"]))
+                published.append((f["name"], x, f["published"], str(value(p, series_key))))
                 break
 
     if not series:
@@ -96,12 +96,21 @@ def main(json_path, png_path):
             for x, _ in pts:
                 if str(x) not in cats:
                     cats.append(str(x))
-        width = 0.8 / max(1, len(series))
-        for k, (name, pts) in enumerate(series.items()):
-            xs = [cats.index(str(x)) + (k - (len(series) - 1) / 2) * width for x, _ in pts]
-            ax.bar(xs, [y for _, y in pts], width=width, label=name)
+        # One series per category (x = sweep): a bar each, centred; else grouped side by side.
+        single = all(sum(1 for pts in series.values() if any(str(x) == c for x, _ in pts)) == 1
+                     for c in cats)
+        width = 0.6 if single else 0.8 / max(1, len(series))
+        names = list(series)
+        def bar_x(cat, name):
+            k = names.index(name) if name in names else 0
+            return cats.index(cat) + (0 if single else (k - (len(series) - 1) / 2) * width)
+        for name, pts in series.items():
+            label = ("accsim" if name == names[0] else None) if single else name
+            ax.bar([bar_x(str(x), name) for x, _ in pts], [y for _, y in pts], width=width,
+                   label=label, color="tab:blue" if single else None)
         ax.set_xticks(range(len(cats)))
-        ax.set_xticklabels(cats)
+        ax.set_xticklabels(cats, rotation=30 if len(cats) > 5 else 0,
+                           ha="right" if len(cats) > 5 else "center")
     else:
         for name, pts in series.items():
             pts.sort()
@@ -110,8 +119,12 @@ def main(json_path, png_path):
         ax.axhline(y, linestyle="-", color="tab:orange", linewidth=1.5)
         ax.annotate(label, (0.99, y), xycoords=("axes fraction", "data"), fontsize=8,
                     va="top", ha="right", color="tab:orange")
-    for name, x, y in published:
-        if x is None or categorical:
+    for name, x, y, in_series in published:
+        if categorical and x is not None and str(x) in cats:
+            # A star on the bar of the point it is compared at.
+            ax.plot([bar_x(str(x), in_series)], [y], marker="*", markersize=12, linestyle="none",
+                    color="black", label="published" if name == published[0][0] else None)
+        elif x is None or categorical:
             ax.axhline(y, linestyle=":", color="black", linewidth=1.2)
             ax.annotate(f"published: {name}", (0.01, y), xycoords=("axes fraction", "data"),
                         fontsize=8, va="bottom", color="black")
