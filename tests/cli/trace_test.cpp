@@ -196,7 +196,8 @@ TEST_CASE("EIE's activation queues and the PE array's SRAMs trace to their repor
             for (const auto& [name, changes] : v.signals)
                 if (name.find("activation_queue") != std::string::npos)
                     traced = std::max(traced, peak(changes));
-        for (const auto& b : r.json()["buffers"])
+        const auto report = r.json(); // kept: the loop must not outlive it
+        for (const auto& b : report["buffers"])
             if (b["name"] == c.buffer) CHECK(b["peak"].get<double>() == double(traced));
     }
 }
