@@ -47,6 +47,20 @@ void register_options(OptionRegistry& reg) {
             "FINN folding file (FINN's JSON: node names such as MatrixVectorActivation_0 with "
             "PE, SIMD, ram_style, and Defaults by op type); style finn only")
         .path();
+    reg.add("dataflow.target_fps", OptType::real, "none", "frames/s",
+            "FINN's SetFolding: per layer the smallest PE/SIMD (and sliding-window SIMD, threshold "
+            "PE) whose expected cycles per frame come under clock / target_fps; style finn only; "
+            "dataflow.layer keys and dataflow.folding override it")
+        .above(0)
+        .one_of({"none"});
+    reg.add("dataflow.mvau_wwidth_max", OptType::integer, "36", "bits",
+            "FINN's SetFolding: SIMD grows while an MVAU's weight stream per PE (SIMD x weight "
+            "bits) "
+            "stays within this width (FINN's default 36)")
+        .at_least(1);
+    reg.add("dataflow.folding_two_pass_relaxation", OptType::boolean, "true", "",
+            "FINN's SetFolding: when the target cannot be met, fold again for the rate the "
+            "slowest layer reaches, balancing the pipeline around it (FINN's default)");
     reg.add("dataflow.layer.*.reuse_factor", OptType::integer, "", "",
             "reuse factor of one layer (hls4ml style; also the cycles per pixel of a pool)")
         .at_least(1);
@@ -385,6 +399,12 @@ public:
         df["style"] = cfg.get_string("dataflow.style");
         if (df["style"] == "hls4ml") df["strategy"] = cfg.get_string("dataflow.strategy");
         if (!design.folding_file.empty()) df["folding"] = design.folding_file;
+        if (design.set_folding) {
+            ojson& sfj = df["set_folding"];
+            sfj["target_cycles_per_frame"] = design.set_folding->target_cycles;
+            sfj["max_cycles_per_frame"] = design.set_folding->max_cycles;
+            sfj["relaxed"] = design.set_folding->relaxed;
+        }
         df["fifo_depth_policy"] = policy;
         df["images"] = batch;
         df["initiation_interval_measured"] = r.measured_ii;

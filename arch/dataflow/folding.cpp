@@ -1,6 +1,7 @@
 #include "arch/dataflow/folding.hpp"
 
 #include "arch/dataflow/finn_folding.hpp"
+#include "arch/dataflow/set_folding.hpp"
 
 #include "common/error.hpp"
 #include "common/report.hpp"
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -32,9 +34,12 @@ struct Source {
     std::string origin; // for messages
 };
 
+// `plan`: FINN's SetFolding's values (dataflow.target_fps), which a key or the file overrides, as
+// FINN applies its folding file after SetFolding.
 Source folding_value(const Config& cfg, const FoldingFile* file, Family f, int layer,
                      const std::string& name, const std::string& what, const std::string& attr,
-                     const std::string& global) {
+                     const std::string& global,
+                     const std::map<int, std::uint64_t>* plan = nullptr) {
     const std::string key = layer_key_name(name, what);
     std::string origin;
     const ojson* v = file_value(file, f, layer, attr, &origin);
@@ -46,6 +51,8 @@ Source folding_value(const Config& cfg, const FoldingFile* file, Family f, int l
         return {std::uint64_t(cfg.get_int(key)), where(cfg, key)};
     }
     if (v) return {v->get<std::uint64_t>(), origin};
+    if (plan && plan->count(layer))
+        return {plan->at(layer), where(cfg, "dataflow.target_fps") + " (FINN's SetFolding)"};
     if (global.empty()) return {1, ""};
     return {std::uint64_t(cfg.get_int(global)), where(cfg, global)};
 }
@@ -123,6 +130,40 @@ Design fold_layers(const Config& cfg, const Graph& g) {
             read_folding_file(cfg.get_path("dataflow.folding"), where(cfg, "dataflow.folding"), g);
     }
     const FoldingFile* ff = file ? &*file : nullptr;
+    // FINN's SetFolding for a target rate (FINN's builder: target_cycles_per_frame =
+    // int(clock_hz / target_fps)).
+    std::optional<SetFoldingResult> plan;
+    if (cfg.is_word("dataflow.target_fps", "none")) {
+        for (const char* key : {"dataflow.mvau_wwidth_max", "dataflow.folding_two_pass_relaxation"})
+            if (cfg.at(key).user_set())
+                throw InputError(fmt::format("{}: tunes FINN's SetFolding, which runs only with "
+                                             "dataflow.target_fps",
+                                             where(cfg, key)));
+    } else {
+        if (!finn)
+            throw InputError(fmt::format("{}: FINN's SetFolding needs dataflow.style = finn "
+                                         "(hls4ml designs are folded by reuse_factor)",
+                                         where(cfg, "dataflow.target_fps")));
+        for (const char* key : {"dataflow.pe", "dataflow.simd"})
+            if (cfg.at(key).user_set())
+                throw InputError(fmt::format("{}: every layer's folding comes from "
+                                             "dataflow.target_fps (FINN's SetFolding) or its own "
+                                             "entry; remove it",
+                                             where(cfg, key)));
+        const double cycles = std::floor(cfg.get_real("dataflow.clock_mhz") * 1e6 /
+                                         cfg.get_real("dataflow.target_fps"));
+        if (cycles < 1)
+            throw InputError(fmt::format("{}: {} frames/s is more than one frame per cycle at "
+                                         "{} MHz",
+                                         where(cfg, "dataflow.target_fps"),
+                                         cfg.get_real("dataflow.target_fps"),
+                                         cfg.get_real("dataflow.clock_mhz")));
+        plan = finn_set_folding(g, std::uint64_t(std::min(cycles, 9e18)),
+                                std::uint64_t(cfg.get_int("dataflow.mvau_wwidth_max")),
+                                cfg.get_bool("dataflow.folding_two_pass_relaxation"));
+        d.set_folding = plan;
+    }
+    const SetFoldingResult* sf = plan ? &*plan : nullptr;
     // The width a layer's quantized output is read at: its readers' act_bits (0: no reader).
     std::vector<int> reader_bits(g.layers.size(), 0);
     for (const Layer& l : g.layers)
@@ -142,10 +183,10 @@ Design fold_layers(const Config& cfg, const Graph& g) {
             f.mh = std::uint64_t(l.out.c);
             if (finn) {
                 const Family fam = is_depthwise(l) ? Family::vvau : Family::mvau;
-                const Source pe =
-                    folding_value(cfg, ff, fam, li, l.name, "pe", "PE", "dataflow.pe");
-                const Source simd =
-                    folding_value(cfg, ff, fam, li, l.name, "simd", "SIMD", "dataflow.simd");
+                const Source pe = folding_value(cfg, ff, fam, li, l.name, "pe", "PE", "dataflow.pe",
+                                                sf ? &sf->pe : nullptr);
+                const Source simd = folding_value(cfg, ff, fam, li, l.name, "simd", "SIMD",
+                                                  "dataflow.simd", sf ? &sf->simd : nullptr);
                 f.pe = pe.value;
                 f.simd = simd.value;
                 if (f.mh % f.pe != 0)
@@ -165,7 +206,12 @@ Design fold_layers(const Config& cfg, const Graph& g) {
                 std::uint64_t read = 1;
                 if (l.op == Op::conv && l.kernel_h * l.kernel_w > 1) {
                     std::string origin;
-                    if (const ojson* ws = file_value(ff, Family::window, li, "SIMD", &origin)) {
+                    const ojson* ws = file_value(ff, Family::window, li, "SIMD", &origin);
+                    if (!ws && sf && sf->window_simd.count(li)) {
+                        f.window_simd = sf->window_simd.at(li);
+                        read = std::uint64_t(l.in.c) / f.window_simd;
+                    }
+                    if (ws) {
                         f.window_simd = ws->get<std::uint64_t>();
                         if (std::uint64_t(l.in.c) % f.window_simd != 0)
                             throw InputError(fmt::format(
@@ -219,9 +265,10 @@ Design fold_layers(const Config& cfg, const Graph& g) {
         } else if (l.op == Op::relu && finn) {
             // FINN's Thresholding: C/PE cycles per pixel (Thresholding_Batch.get_exp_cycles);
             // without a folding entry, a whole pixel per cycle.
-            std::string origin;
-            if (const ojson* pe = file_value(ff, Family::threshold, li, "PE", &origin)) {
-                f.pe = pe->get<std::uint64_t>();
+            std::string origin = where(cfg, "dataflow.target_fps") + " (FINN's SetFolding)";
+            const ojson* pe = file_value(ff, Family::threshold, li, "PE", &origin);
+            if (pe || (sf && sf->pe.count(li))) {
+                f.pe = pe ? pe->get<std::uint64_t>() : sf->pe.at(li);
                 if (std::uint64_t(l.out.c) % f.pe != 0)
                     throw InputError(fmt::format("{}: layer '{}': PE {} must divide its {} "
                                                  "channels (FINN)",

@@ -5,10 +5,12 @@
 
 #include "arch/dataflow/fpga_cost.hpp"
 #include "arch/dataflow/pipeline.hpp"
+#include "arch/dataflow/set_folding.hpp"
 #include "common/options.hpp"
 #include "workloads/graph.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,7 @@ struct Design {
     std::vector<int> out_bits;      // bits per channel of each layer's output stream
     std::vector<std::string> notes; // what the report must say (hls4ml's replaced reuse factors)
     std::string folding_file;       // dataflow.folding, as given
+    std::optional<SetFoldingResult> set_folding; // FINN's SetFolding, with dataflow.target_fps
     int in_bits(const Layer& l) const {
         return l.inputs.empty() ? l.act_bits : out_bits[std::size_t(l.inputs[0])];
     }
