@@ -63,7 +63,9 @@ void write_manifest(const std::string& dir, const std::string& command,
     check_written(out, path);
 }
 
-ojson read_manifest(const std::string& dir) {
+} // namespace
+
+ojson read_results_manifest(const std::string& dir) {
     const std::string path = (fs::path(dir) / manifest_name).string();
     if (!fs::exists(path))
         throw InputError(fmt::format("{}: no {} (a results folder is written by sweep or study "
@@ -86,6 +88,8 @@ ojson read_manifest(const std::string& dir) {
         if (!a.is_string()) throw InputError(fmt::format("{}: args must be strings", path));
     return m;
 }
+
+namespace {
 
 std::vector<PointResult> read_results(const std::vector<Point>& points, const std::string& dir) {
     std::vector<PointResult> res;
@@ -227,7 +231,7 @@ int cmd_gather(const std::vector<std::string>& args) {
     const po::variables_map vm = parse_command_line("gather", args, desc, pos);
     if (!vm.count("dir")) throw InputError("accsim gather: missing DIR (a results folder)");
     const std::string dir = absolute(vm["dir"].as<std::string>());
-    const ojson m = read_manifest(dir);
+    const ojson m = read_results_manifest(dir);
     const std::string command = m["command"].get<std::string>();
     if (command != "sweep" && command != "study")
         throw InputError(fmt::format("{}/{}: command '{}' is neither sweep nor study", dir,

@@ -37,6 +37,10 @@ std::vector<PointResult> obtain_results(const std::vector<Point>& points, const 
 void emit_jobs(const std::vector<Point>& points, const PointPlan& plan, const std::string& command,
                const std::vector<std::string>& args);
 
+// The manifest of a results folder (DIR/manifest.json), checked: InputError when it is missing or
+// not one.
+ojson read_results_manifest(const std::string& dir);
+
 // accsim point --result FILE [--point-timeout S] -- ARGS...: runs one point and writes its result.
 int cmd_point(const std::vector<std::string>& args);
 // accsim gather DIR [--study STUDY.ini] [--out ...] [--no-plot]
