@@ -27,7 +27,16 @@ MemoryBudget& memory_budget() {
     return budget;
 }
 
+namespace {
+double g_default_limit = 0; // 0: from the machine
+} // namespace
+
+void set_default_memory_limit(double bytes) {
+    g_default_limit = bytes;
+}
+
 double default_memory_limit() {
+    if (g_default_limit > 0) return g_default_limit;
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     if (pages <= 0 || page <= 0) return 4.0 * 1024 * 1024 * 1024; // unknown: 4 GiB
     return double(pages) * double(page) / 2;

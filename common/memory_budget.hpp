@@ -29,7 +29,11 @@ private:
 // The process's budget (one run at a time per process).
 MemoryBudget& memory_budget();
 
-// Half of the machine's physical memory, in bytes (run.max_memory_mib = auto).
+// Half of the machine's physical memory, in bytes (run.max_memory_mib = auto, and the bound of a
+// sweep's or study's grid).
 double default_memory_limit();
+// Makes default_memory_limit() `bytes` instead (0: the machine's again): for a process that may
+// use less than the machine has, as a fuzz target under its RSS limit.
+void set_default_memory_limit(double bytes);
 
 } // namespace accsim

@@ -1,5 +1,7 @@
 #include "fuzz/fuzz_support.hpp"
 
+#include "common/memory_budget.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -9,6 +11,14 @@
 
 // SystemC's library refers to sc_main; the fuzz targets never start the kernel.
 int sc_main(int, char*[]) {
+    return 0;
+}
+
+// libFuzzer stops a target above its RSS limit (scripts/fuzz: 2 GB, ASan's shadow memory
+// included): accsim's own memory bounds (`auto`, a study's grid) take 512 MiB here instead of
+// half of the machine, as on a machine of 1 GiB.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    accsim::set_default_memory_limit(512.0 * 1024 * 1024);
     return 0;
 }
 
