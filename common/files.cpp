@@ -30,4 +30,9 @@ void check_written(std::ofstream& out, const std::string& what) {
     if (!out) throw std::runtime_error(fmt::format("{}: writing failed", what));
 }
 
+bool path_exists(const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::exists(path, ec) && !ec;
+}
+
 } // namespace accsim

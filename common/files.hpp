@@ -18,6 +18,10 @@ constexpr std::uintmax_t max_model_bytes = std::uintmax_t(2047) << 20; // ONNX (
 std::ifstream open_input_file(const std::string& path, std::uintmax_t max_bytes,
                               std::ios::openmode mode = std::ios::in);
 
+// Whether `path` names something that exists. Never throws: a name the system cannot even look
+// up (too long, a component that is not a folder) does not exist.
+bool path_exists(const std::string& path);
+
 // Flushes an output file once everything is written to it: a file that did not receive it all
 // (a full disk, /dev/full) throws std::runtime_error naming `what` (exit 1), so that nothing is
 // said to be written that was not.

@@ -380,7 +380,7 @@ Config load_config(const OptionRegistry& registry, const std::string& path,
         if (name.empty() || name == "none") continue;
         std::string file =
             (fs::path(data_dir()) / "configs" / o.preset_dir / (name + ".ini")).string();
-        if (!fs::exists(file)) {
+        if (!path_exists(file)) {
             std::vector<std::string> names;
             std::error_code ec;
             for (const auto& de :

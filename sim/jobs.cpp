@@ -48,7 +48,7 @@ void write_manifest(const std::string& dir, const std::string& command,
                     const std::vector<std::string>& args, std::size_t points) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec || !fs::is_directory(dir))
+    if (ec || !fs::is_directory(dir, ec) || ec)
         throw InputError(fmt::format("--results {}: cannot create the folder", dir));
     ojson m;
     m["accsim_results"] = 1;
@@ -67,7 +67,7 @@ void write_manifest(const std::string& dir, const std::string& command,
 
 ojson read_results_manifest(const std::string& dir) {
     const std::string path = (fs::path(dir) / manifest_name).string();
-    if (!fs::exists(path))
+    if (!path_exists(path))
         throw InputError(fmt::format("{}: no {} (a results folder is written by sweep or study "
                                      "with --results DIR or --emit-jobs FILE --results DIR)",
                                      dir, manifest_name));
@@ -78,9 +78,9 @@ ojson read_results_manifest(const std::string& dir) {
     } catch (const std::exception& e) {
         throw InputError(fmt::format("{}: not a results manifest: {}", path, e.what()));
     }
-    if (!m.is_object() || m.value("accsim_results", 0) != 1 || !m.contains("command") ||
-        !m["command"].is_string() || !m.contains("args") || !m["args"].is_array() ||
-        !m.contains("points"))
+    if (!m.is_object() || !m.contains("accsim_results") || m["accsim_results"] != 1 ||
+        !m.contains("command") || !m["command"].is_string() || !m.contains("args") ||
+        !m["args"].is_array() || !m.contains("points"))
         throw InputError(fmt::format("{}: not a results manifest (accsim_results, command, args, "
                                      "points)",
                                      path));
@@ -253,8 +253,10 @@ int cmd_gather(const std::vector<std::string>& args) {
     replay.push_back("--from-results");
     replay.push_back(dir);
     // The recorded paths are relative to the folder the sweep or study was started in.
-    const std::string cwd = m.value("cwd", std::string());
-    if (!cwd.empty() && fs::is_directory(cwd)) fs::current_path(cwd);
+    const std::string cwd =
+        m.contains("cwd") && m["cwd"].is_string() ? m["cwd"].get<std::string>() : std::string();
+    std::error_code ec;
+    if (!cwd.empty() && fs::is_directory(cwd, ec) && !ec) fs::current_path(cwd, ec);
     return command == "sweep" ? cmd_sweep(replay) : cmd_study(replay);
 }
 

@@ -101,7 +101,7 @@ void write_traces(const fs::path& dir, const pe_array::ScaleSimTraces& t) {
 
 // SCALE-Sim's [architecture_presets] keys that accsim maps onto pe_array options.
 ScaleSimConfig read_scalesim_cfg(const std::string& path) {
-    if (!fs::exists(path)) throw InputError(fmt::format("-c {}: file not found", path));
+    if (!path_exists(path)) throw InputError(fmt::format("-c {}: file not found", path));
     ScaleSimConfig out;
     std::map<std::string, std::pair<std::string, int>> v; // lower-case key -> value, line
     std::vector<std::string> warnings;
@@ -257,7 +257,7 @@ int cmd_scalesim(const std::vector<std::string>& args) {
         throw InputError("accsim scalesim: needs -c SCALE.cfg and -t TOPOLOGY.csv");
     ScaleSimConfig sc = read_scalesim_cfg(vm["config"].as<std::string>());
     const std::string topo = vm["topology"].as<std::string>();
-    if (!fs::exists(topo)) throw InputError(fmt::format("-t {}: file not found", topo));
+    if (!path_exists(topo)) throw InputError(fmt::format("-t {}: file not found", topo));
     const std::string kind = vm["input-type"].as<std::string>();
     if (kind != "conv" && kind != "gemm")
         throw InputError(fmt::format("-i {}: must be conv or gemm", kind));

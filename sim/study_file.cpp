@@ -1,6 +1,7 @@
 #include "sim/study_file.hpp"
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/options.hpp"
 #include "common/text.hpp"
 #include "sim/points.hpp"
@@ -67,7 +68,7 @@ Study read_study(const std::string& path) {
             w.name = n;
             if (key == "config") {
                 w.config = (fs::path(dir) / e.value).lexically_normal().string();
-                if (!fs::exists(w.config))
+                if (!path_exists(w.config))
                     throw InputError(fmt::format("{}: config '{}' not found", place, w.config));
             } else if (key == "set") {
                 for (auto& a : assignments(e.value, place)) {

@@ -1,6 +1,7 @@
 #include "arch/eie/inputs.hpp"
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "workloads/npy.hpp"
 #include "workloads/sparse/random.hpp"
 
@@ -27,7 +28,7 @@ std::string shape_text(const std::vector<std::size_t>& shape) {
 // The file of layer `l` in folder `dir` (workload.weights or workload.bias).
 std::string layer_file(const std::string& dir, const Layer& l, const char* key) {
     const std::string path = (std::filesystem::path(dir) / (l.name + ".npy")).string();
-    if (!std::filesystem::exists(path))
+    if (!path_exists(path))
         throw InputError(fmt::format("{}: layer {}: file not found ({} holds one LAYER.npy per "
                                      "dense layer)",
                                      path, l.name, key));

@@ -1,6 +1,7 @@
 #include "models/cost/cost_table.hpp"
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/text.hpp"
 
 #include <filesystem>
@@ -85,7 +86,7 @@ CostTable load_cost_table(const Config& cfg) {
     std::string path = cfg.get_path("tech.cost_table");
     if (cfg.get_string("tech.cost_table").empty())
         path = (std::filesystem::path(data_dir()) / "configs" / "tech" / "45nm.ini").string();
-    if (!std::filesystem::exists(path))
+    if (!path_exists(path))
         throw InputError(fmt::format("{}: tech.cost_table: file '{}' not found",
                                      cfg.at("tech.cost_table").origin, path));
     return CostTable::load(path);
