@@ -292,7 +292,8 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
     };
     if (progress && !argvs.empty()) draw_progress(o.label, 0, argvs.size(), start);
 
-    while (done < argvs.size()) {
+    // Starts points until `jobs` run (reading the ones --resume finds done).
+    auto start_points = [&] {
         while (next < argvs.size() && int(running.size()) < jobs) {
             const std::size_t i = next++;
             if (o.resume) {
@@ -306,15 +307,24 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
             const pid_t pid = spawn_with_output(exe, argvs[i], r.out_path, r.err_path);
             running[pid] = std::move(r);
         }
+    };
+    while (done < argvs.size()) {
+        start_points();
         if (running.empty()) continue;
-        // Reap every child that has ended.
+        // Reap every child that has ended; start their successors before reading their output,
+        // so that the cores work while this process parses reports.
+        std::vector<std::pair<Running, int>> ended; // and its exit status
         for (;;) {
             int status = 0;
             const pid_t pid = waitpid(-1, &status, WNOHANG);
             if (pid <= 0) break;
             auto it = running.find(pid);
             if (it == running.end()) continue;
-            const Running& r = it->second;
+            ended.emplace_back(std::move(it->second), status);
+            running.erase(it);
+        }
+        if (!ended.empty()) start_points();
+        for (auto& [r, status] : ended) {
             PointResult& res = results[r.index];
             res = parse_result(exit_code_of(status), slurp_and_remove(r.out_path),
                                slurp_and_remove(r.err_path));
@@ -327,7 +337,6 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
             }
             if (!o.results_dir.empty())
                 write_point_result(result_path(r.index), argvs[r.index], res);
-            running.erase(it);
             finished();
         }
         if (done == argvs.size()) break;
