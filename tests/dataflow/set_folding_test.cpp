@@ -24,7 +24,7 @@ TEST_CASE("SetFolding folds KWS-W3A3 for 200,000 inferences/s as FINN does") {
     // SIMD x 3 weight bits <= 36 (up to 10 of 490's divisors 1, 2, 5, 7, 10, 14: 14 x 3 = 42 is
     // too wide; up to 8 of 256's), then PE over MH's divisors until (MH/PE)*(MW/SIMD) < 500:
     // fc0 256 x 49 / PE < 500 -> PE 32 (392); fc1, fc2 256 x 32 / PE < 500 -> PE 32 (256); fc3
-    // 12 x 32 = 384 < 500 at PE 1. The submission's note gives about 10/32, 8/32, 8/32, 8/1.
+    // 12 x 32 = 384 < 500 at PE 1.
     auto r =
         run_accsim({"run", "configs/dataflow/mlperf_kws_w3a3_pynq-z2.ini", "--format", "json"});
     REQUIRE(r.exit_code == 0);
