@@ -103,6 +103,14 @@ CommandResult run_accsim(const std::vector<std::string>& args) {
     return r;
 }
 
+const nlohmann::json& report_layer(const nlohmann::json& report, const std::string& name) {
+    for (const auto& l : report["layers"])
+        if (l["name"] == name) return l;
+    FAIL("no layer " << name);
+    static const nlohmann::json none;
+    return none;
+}
+
 void check_same_layers(const Graph& a, const Graph& b) {
     CHECK(a.input == b.input);
     REQUIRE(a.layers.size() == b.layers.size());

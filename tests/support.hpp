@@ -37,6 +37,9 @@ std::string slurp_file(const std::string& path);
 // Writes `text` to a fresh temporary file and returns its path.
 std::string temp_file(const std::string& text, const std::string& suffix = ".ini");
 
+// The layer named `name` in a report's "layers" (fails the test when there is none).
+const nlohmann::json& report_layer(const nlohmann::json& report, const std::string& name);
+
 // Checks that two graphs have the same input and the same layers, field by field (not the name).
 void check_same_layers(const Graph& a, const Graph& b);
 

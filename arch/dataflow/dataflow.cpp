@@ -102,10 +102,6 @@ void register_options(OptionRegistry& reg) {
         .range(1, 64);
 }
 
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
-    return (a + b - 1) / b;
-}
-
 // FPGA resources of one stage (docs/dataflow.md, "FPGA resources").
 FpgaResources stage_cost(const Config& cfg, const Graph& g, const Design& d,
                          const Pipeline::StageInfo& s, std::uint64_t lutram_max_depth) {

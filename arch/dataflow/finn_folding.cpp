@@ -74,10 +74,10 @@ std::vector<int> members(const Graph& g, Family f) {
         bool in = false;
         switch (f) {
         case Family::mvau:
-            in = l.has_weights() && !is_depthwise(l);
+            in = l.has_weights() && !l.depthwise();
             break;
         case Family::vvau:
-            in = is_depthwise(l);
+            in = l.depthwise();
             break;
         case Family::window:
             in = l.op == Op::conv && l.kernel_h * l.kernel_w > 1;
@@ -140,10 +140,6 @@ ojson check_attribute(const std::string& here, const std::string& node, const Fa
 }
 
 } // namespace
-
-bool is_depthwise(const Layer& l) {
-    return l.op == Op::conv && l.groups > 1 && l.groups == l.in.c;
-}
 
 FoldingFile read_folding_file(const std::string& path, const std::string& origin, const Graph& g) {
     std::string text;

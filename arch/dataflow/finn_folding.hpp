@@ -19,9 +19,6 @@ namespace accsim::dataflow {
 // k-th layer of the workload that FINN implements with it.
 enum class Family { mvau, vvau, window, threshold, label_select };
 
-// A depthwise conv (FINN's VVAU).
-bool is_depthwise(const Layer& l);
-
 // What a folding file sets for one layer (or the output port, layer -1).
 struct FileFolding {
     std::map<std::string, ojson> attrs;        // "PE", "SIMD", "ram_style" -> value

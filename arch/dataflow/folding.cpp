@@ -19,10 +19,6 @@ namespace accsim::dataflow {
 
 namespace {
 
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
-    return (a + b - 1) / b;
-}
-
 std::string layer_key_name(const std::string& layer, const std::string& what) {
     return fmt::format("dataflow.layer.{}.{}", layer, what);
 }
@@ -178,11 +174,10 @@ Design fold_layers(const Config& cfg, const Graph& g) {
             // A grouped conv's output channel sees in.c / groups inputs: for a depthwise conv
             // (FINN's VVAU) MW = kh*kw and MH = channels, and (MH/PE)*(MW/SIMD) below is the
             // VVAU's (C/PE)*(K*K/SIMD) cycles per output pixel.
-            f.mw = l.op == Op::conv ? std::uint64_t(l.kernel_h) * l.kernel_w * (l.in.c / l.groups)
-                                    : std::uint64_t(l.in.elements());
+            f.mw = mvau_mw(l);
             f.mh = std::uint64_t(l.out.c);
             if (finn) {
-                const Family fam = is_depthwise(l) ? Family::vvau : Family::mvau;
+                const Family fam = l.depthwise() ? Family::vvau : Family::mvau;
                 const Source pe = folding_value(cfg, ff, fam, li, l.name, "pe", "PE", "dataflow.pe",
                                                 sf ? &sf->pe : nullptr);
                 const Source simd = folding_value(cfg, ff, fam, li, l.name, "simd", "SIMD",
@@ -205,14 +200,10 @@ Design fold_layers(const Config& cfg, const Graph& g) {
                 // cycles per pixel (and never writes a window faster than it reads one).
                 std::uint64_t read = 1;
                 if (l.op == Op::conv && l.kernel_h * l.kernel_w > 1) {
-                    std::string origin;
+                    std::string origin = where(cfg, "dataflow.target_fps") + " (FINN's SetFolding)";
                     const ojson* ws = file_value(ff, Family::window, li, "SIMD", &origin);
-                    if (!ws && sf && sf->window_simd.count(li)) {
-                        f.window_simd = sf->window_simd.at(li);
-                        read = std::uint64_t(l.in.c) / f.window_simd;
-                    }
-                    if (ws) {
-                        f.window_simd = ws->get<std::uint64_t>();
+                    if (ws || (sf && sf->window_simd.count(li))) {
+                        f.window_simd = ws ? ws->get<std::uint64_t>() : sf->window_simd.at(li);
                         if (std::uint64_t(l.in.c) % f.window_simd != 0)
                             throw InputError(fmt::format(
                                 "{}: layer '{}': the sliding window generator's SIMD {} must "

@@ -9,10 +9,6 @@ namespace accsim::dataflow {
 
 namespace {
 
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
-    return (a + b - 1) / b;
-}
-
 double ceil_log2(std::uint64_t x) {
     return x <= 1 ? 0.0 : std::ceil(std::log2(double(x)));
 }

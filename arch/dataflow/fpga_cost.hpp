@@ -8,6 +8,10 @@
 
 namespace accsim::dataflow {
 
+inline std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
+    return (a + b - 1) / b;
+}
+
 struct FpgaResources {
     double bram18 = 0, lut = 0, ff = 0, dsp = 0, uram = 0;
     FpgaResources& operator+=(const FpgaResources& o) {

@@ -19,10 +19,6 @@ std::vector<std::uint64_t> divisors(std::uint64_t n) {
     return low;
 }
 
-bool is_depthwise(const Layer& l) {
-    return l.op == Op::conv && l.groups > 1 && l.groups == l.in.c;
-}
-
 bool has_window(const Layer& l) {
     return l.op == Op::conv && l.kernel_h * l.kernel_w > 1;
 }
@@ -45,12 +41,10 @@ SetFoldingResult one_pass(const Graph& g, std::uint64_t target, std::uint64_t ww
     for (std::size_t k = 0; k < g.layers.size(); ++k) {
         const Layer& l = g.layers[k];
         const int i = int(k);
-        if (l.has_weights() && !is_depthwise(l)) {
+        if (l.has_weights() && !l.depthwise()) {
             // MVAU: SIMD up while the weight stream per PE stays within wwidth_max (a SIMD that
             // meets the target is kept even when wider), then PE.
-            const std::uint64_t mw =
-                l.op == Op::conv ? std::uint64_t(l.kernel_h) * l.kernel_w * (l.in.c / l.groups)
-                                 : std::uint64_t(l.in.elements());
+            const std::uint64_t mw = mvau_mw(l);
             std::uint64_t simd = 1;
             for (std::uint64_t d : divisors(mw)) {
                 const std::uint64_t prev = simd;
@@ -74,7 +68,7 @@ SetFoldingResult one_pass(const Graph& g, std::uint64_t target, std::uint64_t ww
                 r.window_simd[i] = w;
                 r.max_cycles = std::max(r.max_cycles, window_exp_cycles(l, w));
             }
-        } else if (is_depthwise(l)) {
+        } else if (l.depthwise()) {
             // VVAU: PE over the channels first; SIMD over the kernel once PE is exhausted. Its
             // sliding window generator takes the VVAU's PE as its SIMD.
             const std::uint64_t c = std::uint64_t(l.out.c);
@@ -105,13 +99,16 @@ SetFoldingResult one_pass(const Graph& g, std::uint64_t target, std::uint64_t ww
 
 } // namespace
 
+std::uint64_t mvau_mw(const Layer& l) {
+    return l.op == Op::conv ? std::uint64_t(l.kernel_h) * l.kernel_w * (l.in.c / l.groups)
+                            : std::uint64_t(l.in.elements());
+}
+
 std::uint64_t mvau_exp_cycles(const Layer& l, std::uint64_t pe, std::uint64_t simd) {
-    if (is_depthwise(l)) // VVAU: (C*K*K / PE / SIMD) per output pixel
+    if (l.depthwise()) // VVAU: (C*K*K / PE / SIMD) per output pixel
         return std::uint64_t(l.out.c) * l.kernel_h * l.kernel_w / pe / simd *
                std::uint64_t(l.out.pixels());
-    const std::uint64_t mw = l.op == Op::conv
-                                 ? std::uint64_t(l.kernel_h) * l.kernel_w * (l.in.c / l.groups)
-                                 : std::uint64_t(l.in.elements());
+    const std::uint64_t mw = mvau_mw(l);
     const std::uint64_t vectors = l.op == Op::conv ? std::uint64_t(l.out.pixels()) : 1;
     return (std::uint64_t(l.out.c) / pe) * (mw / simd) * vectors;
 }

@@ -25,6 +25,9 @@ struct SetFoldingResult {
 SetFoldingResult finn_set_folding(const Graph& g, std::uint64_t target_cycles,
                                   std::uint64_t mvau_wwidth_max, bool two_pass);
 
+// Inputs per output of a conv or dense layer (FINN's MW): kh*kw*Cin/groups, or the inputs.
+std::uint64_t mvau_mw(const Layer& l);
+
 // FINN's expected cycles per frame (get_exp_cycles) of a layer's nodes at a folding.
 std::uint64_t mvau_exp_cycles(const Layer& l, std::uint64_t pe, std::uint64_t simd);
 std::uint64_t window_exp_cycles(const Layer& l, std::uint64_t simd);

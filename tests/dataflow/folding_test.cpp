@@ -14,14 +14,6 @@ const char* header = "name,op,inputs,in_h,in_w,in_c,out_h,out_w,out_c,kernel_h,k
                      "padding,pool,activation,weight_bits,act_bits,weight_density,act_density,"
                      "skip_path\n";
 
-const nlohmann::json& layer(const nlohmann::json& report, const std::string& name) {
-    for (const auto& l : report["layers"])
-        if (l["name"] == name) return l;
-    FAIL("no layer " << name);
-    static nlohmann::json none;
-    return none;
-}
-
 // Two dense layers 16 -> 8 -> 4 with 1-bit weights, as a FINN design at 1 MHz.
 std::string two_dense(const std::string& folding, const std::string& extra = "") {
     std::string trace = header;
@@ -50,26 +42,26 @@ TEST_CASE("the published CNV-W1A1 folding sets each layer as FINN names it") {
                      {"fc0", 1, 4},     {"fc1", 1, 8},     {"fc2", 5, 1}};
     for (const auto& p : published) {
         CAPTURE(p.name);
-        CHECK(layer(j, p.name)["pe"] == p.pe);
-        CHECK(layer(j, p.name)["simd"] == p.simd);
+        CHECK(report_layer(j, p.name)["pe"] == p.pe);
+        CHECK(report_layer(j, p.name)["simd"] == p.simd);
     }
     // ConvolutionInputGenerator_k: the k-th conv's generator; Thresholding_Batch_0: the input
     // quantizer, PE 1.
-    CHECK(layer(j, "conv0")["window_simd"] == 3);
-    CHECK(layer(j, "conv1")["window_simd"] == 32);
-    CHECK(layer(j, "input_quant")["pe"] == 1);
+    CHECK(report_layer(j, "conv0")["window_simd"] == 3);
+    CHECK(report_layer(j, "conv1")["window_simd"] == 32);
+    CHECK(report_layer(j, "input_quant")["pe"] == 1);
     // Cycles per image, by hand. input_quant: 1,024 pixels x 3 channels / PE 1 = 3,072.
-    CHECK(layer(j, "input_quant")["busy_cycles_per_image"] == 3072);
+    CHECK(report_layer(j, "input_quant")["busy_cycles_per_image"] == 3072);
     // conv0: 900 outputs x (64/16)*(27/3) = 36 cycles, and the 124 positions without an output
     // read a pixel of 3 channels at SIMD 3 in 1 cycle: 32,400 + 124 = 32,524.
-    CHECK(layer(j, "conv0")["busy_cycles_per_image"] == 32524);
+    CHECK(report_layer(j, "conv0")["busy_cycles_per_image"] == 32524);
     // conv1: 784 outputs x (64/32)*(576/32) = 36 cycles, and 900 - 784 = 116 positions that read
     // 64 channels at generator SIMD 32 in 2 cycles: 28,224 + 232 = 28,456.
-    CHECK(layer(j, "conv1")["busy_cycles_per_image"] == 28456);
+    CHECK(report_layer(j, "conv1")["busy_cycles_per_image"] == 28456);
     // fc0 and fc1 are the slowest, (512/1)*(256/4) = (512/1)*(512/8) = 32,768 cycles per image,
     // which is the measured interval.
-    CHECK(layer(j, "fc0")["busy_cycles_per_image"] == 32768);
-    CHECK(layer(j, "fc1")["busy_cycles_per_image"] == 32768);
+    CHECK(report_layer(j, "fc0")["busy_cycles_per_image"] == 32768);
+    CHECK(report_layer(j, "fc1")["busy_cycles_per_image"] == 32768);
     CHECK(j["summary"]["initiation_interval_cycles"] == 32768);
     CHECK(j["dataflow"]["initiation_interval_measured"] == true);
 }
@@ -85,13 +77,13 @@ TEST_CASE("a folding file's Defaults set every node of their op types that has n
                          "--format", "json"});
     REQUIRE(r.exit_code == 0);
     const auto j = r.json();
-    CHECK(layer(j, "fc0")["pe"] == 2);
-    CHECK(layer(j, "fc0")["simd"] == 4);
-    CHECK(layer(j, "fc1")["pe"] == 1);
-    CHECK(layer(j, "fc1")["simd"] == 4);
+    CHECK(report_layer(j, "fc0")["pe"] == 2);
+    CHECK(report_layer(j, "fc0")["simd"] == 4);
+    CHECK(report_layer(j, "fc1")["pe"] == 1);
+    CHECK(report_layer(j, "fc1")["simd"] == 4);
     // fc0 reads its one input pixel in a cycle and computes for 16.
-    CHECK(layer(j, "fc0")["busy_cycles_per_image"] == 16);
-    CHECK(layer(j, "fc1")["busy_cycles_per_image"] == 8);
+    CHECK(report_layer(j, "fc0")["busy_cycles_per_image"] == 16);
+    CHECK(report_layer(j, "fc1")["busy_cycles_per_image"] == 8);
 }
 
 TEST_CASE("a folding file's ram_style places a layer's weights") {
@@ -106,7 +98,7 @@ TEST_CASE("a folding file's ram_style places a layer's weights") {
                  extra)),
              "--format", "json"});
         REQUIRE(r.exit_code == 0);
-        return layer(r.json(), "fc0")["bram18"].get<int>();
+        return report_layer(r.json(), "fc0")["bram18"].get<int>();
     };
     CHECK(bram("auto") == 0);
     CHECK(bram("block") == 1);

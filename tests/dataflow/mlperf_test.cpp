@@ -42,11 +42,9 @@ TEST_CASE("RN07's fabric latency by hand: its two RF-2048 convs at 2,097,353 cyc
     // (35 x 35 = 1,225 positions - 1,024): 2,097,353 cycles per image.
     auto r = run_accsim({"run", "configs/dataflow/mlperf_rn07_pynq-z2.ini", "--format", "json"});
     REQUIRE(r.exit_code == 0);
-    const auto report = r.json(); // kept: the loop must not outlive it
-    for (const auto& l : report["layers"])
-        if (l["name"] == "conv1") {
-            CHECK(l["reuse_factor"] == 2048);
-            CHECK(l["reuse_factor_requested"] == 16384);
-            CHECK(l["busy_cycles_per_image"] == 2097353);
-        }
+    const auto report = r.json();
+    const auto& l = accsim::test::report_layer(report, "conv1");
+    CHECK(l["reuse_factor"] == 2048);
+    CHECK(l["reuse_factor_requested"] == 16384);
+    CHECK(l["busy_cycles_per_image"] == 2097353);
 }

@@ -7,18 +7,6 @@
 
 using namespace accsim::test;
 
-namespace {
-
-const nlohmann::json& layer(const nlohmann::json& report, const std::string& name) {
-    for (const auto& l : report["layers"])
-        if (l["name"] == name) return l;
-    FAIL("no layer " << name);
-    static nlohmann::json none;
-    return none;
-}
-
-} // namespace
-
 TEST_CASE("SetFolding folds KWS-W3A3 for 200,000 inferences/s as FINN does") {
     // Target: 100 MHz / 200,000 = 500 cycles. An MVAU first grows SIMD over MW's divisors while
     // SIMD x 3 weight bits <= 36 (up to 10 of 490's divisors 1, 2, 5, 7, 10, 14: 14 x 3 = 42 is
@@ -35,8 +23,8 @@ TEST_CASE("SetFolding folds KWS-W3A3 for 200,000 inferences/s as FINN does") {
     } want[] = {{"fc0", 32, 10}, {"fc1", 32, 8}, {"fc2", 32, 8}, {"fc3", 1, 8}};
     for (const auto& w : want) {
         CAPTURE(w.name);
-        CHECK(layer(j, w.name)["pe"] == w.pe);
-        CHECK(layer(j, w.name)["simd"] == w.simd);
+        CHECK(report_layer(j, w.name)["pe"] == w.pe);
+        CHECK(report_layer(j, w.name)["simd"] == w.simd);
     }
     CHECK(j["dataflow"]["set_folding"]["target_cycles_per_frame"] == 500);
     CHECK(j["dataflow"]["set_folding"]["max_cycles_per_frame"] == 392);
@@ -64,9 +52,9 @@ TEST_CASE("SetFolding relaxes an unreachable target to what the slowest node rea
     CHECK(j["dataflow"]["set_folding"]["relaxed"] == true);
     CHECK(j["dataflow"]["set_folding"]["target_cycles_per_frame"] == 606);
     CHECK(j["dataflow"]["set_folding"]["max_cycles_per_frame"] == 606);
-    CHECK(layer(j, "conv")["pe"] == 8);
-    CHECK(layer(j, "conv")["simd"] == 4);
-    CHECK(layer(j, "conv")["window_simd"] == 4);
+    CHECK(report_layer(j, "conv")["pe"] == 8);
+    CHECK(report_layer(j, "conv")["simd"] == 4);
+    CHECK(report_layer(j, "conv")["window_simd"] == 4);
     // Without relaxation the first pass stands (the same folds here: both passes max out).
     auto once = run_accsim(
         {"run", cfg, "--set", "dataflow.folding_two_pass_relaxation=false", "--format", "json"});
@@ -81,7 +69,7 @@ TEST_CASE("a folding file overrides SetFolding, as FINN applies it after") {
     REQUIRE(r.exit_code == 0);
     const auto j = r.json();
     // Every MVAU has an entry in the published folding: its values stand.
-    CHECK(layer(j, "conv1")["pe"] == 32);
-    CHECK(layer(j, "conv1")["simd"] == 32);
-    CHECK(layer(j, "fc2")["pe"] == 5);
+    CHECK(report_layer(j, "conv1")["pe"] == 32);
+    CHECK(report_layer(j, "conv1")["simd"] == 32);
+    CHECK(report_layer(j, "fc2")["pe"] == 5);
 }
