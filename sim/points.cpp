@@ -6,6 +6,7 @@
 #include "common/options.hpp"
 #include "common/text.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -19,9 +20,11 @@
 #include <map>
 #include <spawn.h>
 #include <sstream>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 extern char** environ;
 
@@ -36,8 +39,8 @@ std::string PointResult::error_line() const {
     return last;
 }
 
-int spawn_with_output(const std::string& exe, const std::vector<std::string>& args,
-                      const std::string& out_path, const std::string& err_path) {
+int spawn_with_output(const std::string& exe, const std::vector<std::string>& args, int out_fd,
+                      int err_fd) {
     std::vector<std::string> all{exe};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -46,8 +49,8 @@ int spawn_with_output(const std::string& exe, const std::vector<std::string>& ar
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_TRUNC, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_TRUNC, 0);
+    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
     // The parent blocks SIGCHLD, SIGINT and SIGTERM while it runs points; the child starts with
     // none blocked and their default actions.
     posix_spawnattr_t attr;
@@ -65,6 +68,28 @@ int spawn_with_output(const std::string& exe, const std::vector<std::string>& ar
     posix_spawnattr_destroy(&attr);
     if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}: error {}", exe, rc));
     return pid;
+}
+
+int spawn_with_output(const std::string& exe, const std::vector<std::string>& args,
+                      const std::string& out_path, const std::string& err_path) {
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0 || err < 0) {
+        if (out >= 0) close(out);
+        if (err >= 0) close(err);
+        throw std::runtime_error(
+            fmt::format("cannot open {} and {} for a child's output", out_path, err_path));
+    }
+    try {
+        const int pid = spawn_with_output(exe, args, out, err);
+        close(out);
+        close(err);
+        return pid;
+    } catch (...) {
+        close(out);
+        close(err);
+        throw;
+    }
 }
 
 int exit_code_of(int wait_status) {
@@ -127,24 +152,42 @@ std::vector<std::vector<std::string>> grid(const std::vector<Axis>& axes) {
 
 namespace {
 
-std::string slurp_and_remove(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    std::remove(path.c_str());
-    return s.str();
-}
+// A child's stdout or stderr, held in memory (an anonymous file: no temporary file to create,
+// truncate or remove, and nothing left behind when the sweep is stopped).
+class Capture {
+public:
+    Capture() : fd_(memfd_create("accsim-point", MFD_CLOEXEC)) {
+        if (fd_ < 0)
+            throw std::runtime_error("cannot create an in-memory file for a point's output");
+    }
+    Capture(Capture&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    Capture& operator=(Capture&& o) noexcept {
+        std::swap(fd_, o.fd_);
+        return *this;
+    }
+    Capture(const Capture&) = delete;
+    Capture& operator=(const Capture&) = delete;
+    ~Capture() {
+        if (fd_ >= 0) close(fd_);
+    }
+    int fd() const { return fd_; }
+    // Everything the child wrote.
+    std::string text() const {
+        std::string s;
+        char buf[65536];
+        for (off_t at = 0;;) {
+            const ssize_t n = pread(fd_, buf, sizeof buf, at);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            s.append(buf, std::size_t(n));
+            at += n;
+        }
+        return s;
+    }
 
-std::string temp_name(const char* suffix) {
-    const char* dir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/accsim-point-XXXXXX" + suffix;
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    int fd = mkstemps(buf.data(), int(std::string(suffix).size()));
-    if (fd < 0) throw std::runtime_error(fmt::format("cannot create a temporary file {}", tmpl));
-    close(fd);
-    return buf.data();
-}
+private:
+    int fd_ = -1;
+};
 
 // Points done of all, the time since the start, and the rest at the mean time per point so far.
 void draw_progress(const std::string& label, std::size_t done, std::size_t total,
@@ -264,7 +307,7 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
     std::vector<PointResult> results(argvs.size());
     struct Running {
         std::size_t index;
-        std::string out_path, err_path;
+        Capture out, err;
         Clock::time_point started;
         bool timed_out = false;
     };
@@ -278,14 +321,12 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
         ++done;
         if (progress) draw_progress(o.label, done, argvs.size(), start);
     };
-    // Stops every child, removes the temporary files, and leaves.
+    // Stops every child and leaves.
     auto stop_all = [&](int sig) {
         for (auto& [pid, r] : running) kill(pid, SIGTERM);
         for (auto& [pid, r] : running) {
             int status = 0;
             waitpid(pid, &status, 0);
-            std::remove(r.out_path.c_str());
-            std::remove(r.err_path.c_str());
         }
         if (progress) fmt::print(stderr, "\n");
         throw Interrupted{sig};
@@ -303,8 +344,8 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
                     continue;
                 }
             }
-            Running r{i, temp_name(".out"), temp_name(".err"), Clock::now()};
-            const pid_t pid = spawn_with_output(exe, argvs[i], r.out_path, r.err_path);
+            Running r{i, Capture(), Capture(), Clock::now()};
+            const pid_t pid = spawn_with_output(exe, argvs[i], r.out.fd(), r.err.fd());
             running[pid] = std::move(r);
         }
     };
@@ -326,8 +367,7 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
         if (!ended.empty()) start_points();
         for (auto& [r, status] : ended) {
             PointResult& res = results[r.index];
-            res = parse_result(exit_code_of(status), slurp_and_remove(r.out_path),
-                               slurp_and_remove(r.err_path));
+            res = parse_result(exit_code_of(status), r.out.text(), r.err.text());
             if (r.timed_out) {
                 res.exit_code = exit_other;
                 res.report = ojson();

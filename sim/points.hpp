@@ -29,8 +29,8 @@ struct PointRunOptions {
 };
 
 // Each element of `argvs` is the argument list after the program name ("run", CONFIG, ...). A
-// progress bar is drawn on stderr when it is a terminal. SIGINT and SIGTERM stop the children,
-// remove the temporary files and throw Interrupted.
+// progress bar is drawn on stderr when it is a terminal. SIGINT and SIGTERM stop the children
+// and throw Interrupted. A child's output is held in memory, never in a temporary file.
 std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>& argvs,
                                     const PointRunOptions& options);
 
@@ -63,6 +63,9 @@ Axis parse_axis(const std::string& text);
 // the given files; throws when it cannot start. Returns the child's pid.
 int spawn_with_output(const std::string& exe, const std::vector<std::string>& args,
                       const std::string& out_path, const std::string& err_path);
+// The same with stdout / stderr on open descriptors (the child gets them as 1 and 2).
+int spawn_with_output(const std::string& exe, const std::vector<std::string>& args, int out_fd,
+                      int err_fd);
 // The exit code of a child from waitpid's status (128 + signal when it was killed).
 int exit_code_of(int wait_status);
 

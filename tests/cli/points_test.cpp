@@ -4,6 +4,7 @@
 #include "sim/points.hpp"
 #include "tests/support.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -150,9 +151,9 @@ TEST_CASE("a study's emitted jobs gather into the local study's CSV and JSON, by
     }
 }
 
-TEST_CASE("SIGINT stops a sweep's running points and removes their temporary files") {
-    // Four points of about a second each, two at a time; the sweep's temporary files go to a
-    // folder of this test's own (TMPDIR), so that what is left there can be counted.
+TEST_CASE("SIGINT stops a sweep's running points and leaves no file behind") {
+    // Four points of about a second each, two at a time. A point's output is held in memory, so a
+    // stopped sweep leaves nothing in TMPDIR (a folder of this test's own).
     const std::string tmp = temp_dir();
     const std::string out = temp_path(".out"), err = temp_path(".err");
     setenv("TMPDIR", tmp.c_str(), 1);
@@ -163,23 +164,27 @@ TEST_CASE("SIGINT stops a sweep's running points and removes their temporary fil
                                          "--vary", "run.batch=1,2,3,4", "--jobs", "2"},
                                         out, err));
     unsetenv("TMPDIR");
-    auto temp_files = [&] {
-        int n = 0;
-        for (const auto& e : fs::directory_iterator(tmp))
-            if (e.path().filename().string().rfind("accsim-point-", 0) == 0) ++n;
-        return n;
+    // The sweep's running points, from /proc (Linux lists a thread's children there).
+    auto children = [&] {
+        std::ifstream in(fmt::format("/proc/{}/task/{}/children", pid, pid));
+        std::vector<pid_t> kids;
+        for (pid_t k; in >> k;) kids.push_back(k);
+        return kids;
     };
-    // Wait (at most 20 s) until both running points have their output files.
-    for (int i = 0; i < 2000 && temp_files() < 4; ++i)
+    // Wait (at most 20 s) until both points run.
+    for (int i = 0; i < 2000 && children().size() < 2; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    REQUIRE(temp_files() == 4);
+    const std::vector<pid_t> kids = children();
+    REQUIRE(kids.size() == 2);
     kill(pid, SIGINT);
     int status = 0;
     waitpid(pid, &status, 0);
     CHECK(accsim::exit_code_of(status) == 128 + SIGINT);
-    CHECK(temp_files() == 0);
     CHECK(slurp_file(err).find("stopped by signal") != std::string::npos);
-    // No child is left: each would still hold one of the removed files.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    CHECK(temp_files() == 0);
+    // Both points were stopped and reaped before the sweep left: neither exists any more.
+    for (pid_t k : kids) {
+        CAPTURE(k);
+        CHECK((kill(k, 0) != 0 && errno == ESRCH));
+    }
+    CHECK(fs::is_empty(tmp));
 }
