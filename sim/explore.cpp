@@ -46,25 +46,28 @@ std::vector<std::string> run_args(const Point& p) {
 
 void check_points(const std::vector<Point>& points) {
     // Every key and value is checked here first, so a typo in --vary is one clear error, not N.
-    std::vector<Config> configs;
-    for (const auto& p : points) configs.push_back(load_run_config(p.config, p.overrides()));
     // A key is an error only when no point reads it (compare may vary run.arch itself).
     std::map<std::string, std::size_t> unread_by; // key -> points that set it and do not read it
     std::map<std::string, std::size_t> set_by;
-    for (const auto& c : configs)
+    std::map<std::string, std::size_t> first_setter; // key -> the first point that sets it
+    std::set<std::string> archs;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const Config c = load_run_config(points[i].config, points[i].overrides());
+        archs.insert(c.get_string("run.arch"));
         for (const auto& [k, v] : c.values()) {
             if (!v.user_set()) continue;
             ++set_by[k];
+            first_setter.emplace(k, i);
             if (!key_is_read(c, k)) ++unread_by[k];
         }
-    std::set<std::string> archs;
-    for (const auto& c : configs) archs.insert(c.get_string("run.arch"));
+    }
     for (const auto& [k, n] : unread_by)
-        if (n == set_by[k])
-            for (const auto& c : configs)
-                if (c.has(k) && c.at(k).user_set())
-                    throw InputError(unread_key_message(
-                        c, k, fmt::format("by any point (run.arch = {})", fmt::join(archs, ", "))));
+        if (n == set_by[k]) {
+            const Point& p = points[first_setter[k]];
+            const Config c = load_run_config(p.config, p.overrides());
+            throw InputError(unread_key_message(
+                c, k, fmt::format("by any point (run.arch = {})", fmt::join(archs, ", "))));
+        }
 }
 
 std::vector<PointResult> run_all(const std::vector<Point>& points, const PointRunOptions& o) {
@@ -72,11 +75,6 @@ std::vector<PointResult> run_all(const std::vector<Point>& points, const PointRu
     std::vector<std::vector<std::string>> argvs;
     for (const auto& p : points) argvs.push_back(run_args(p));
     return run_points(argvs, o);
-}
-
-std::vector<std::pair<std::string, ojson>> summary_fields(const PointResult& r) {
-    if (r.exit_code != 0 || !r.report.contains("summary")) return {};
-    return flatten(r.report["summary"]);
 }
 
 ojson lookup_path(const ojson& report, const std::string& dotted) {
@@ -147,12 +145,23 @@ void report_failures(const std::vector<Point>& pts, const std::vector<PointResul
                                      pts[i].label(), res[i].exit_code, res[i].error_line());
 }
 
+// Each point's summary (null for a failed point).
+std::vector<ojson> summaries_of(const std::vector<PointResult>& res) {
+    std::vector<ojson> out;
+    out.reserve(res.size());
+    for (const auto& r : res) out.push_back(r.summary());
+    return out;
+}
+
 // Summary field names over all points, in first-seen order.
-std::vector<std::string> field_names(const std::vector<PointResult>& res) {
+std::vector<std::string> field_names(const std::vector<ojson>& summaries) {
     std::vector<std::string> names;
-    for (const auto& r : res)
-        for (const auto& [k, v] : summary_fields(r))
-            if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
+    std::set<std::string> seen;
+    for (const auto& s : summaries) {
+        if (!s.is_object()) continue;
+        for (const auto& [k, v] : flatten(s))
+            if (seen.insert(k).second) names.push_back(k);
+    }
     return names;
 }
 
@@ -167,7 +176,7 @@ ojson points_json(const std::vector<Point>& pts, const std::vector<PointResult>&
         }
         p["exit_code"] = res[i].exit_code;
         if (res[i].exit_code == 0)
-            p["report"] = res[i].report;
+            p["report"] = res[i].report();
         else
             p["error"] = res[i].error_line();
         arr.push_back(std::move(p));
@@ -208,10 +217,11 @@ int cmd_compare(const std::vector<std::string>& args) {
     for (const auto& p : pts) header.push_back(p.label());
     for (std::size_t i = 1; i < pts.size(); ++i) header.push_back(fmt::format("ratio {}/1", i + 1));
     std::vector<std::vector<std::string>> rows{header};
-    for (const auto& name : field_names(res)) {
+    const std::vector<ojson> summaries = summaries_of(res);
+    for (const auto& name : field_names(summaries)) {
         std::vector<ojson> vals;
-        for (const auto& r : res)
-            vals.push_back(r.exit_code == 0 ? lookup_path(r.report["summary"], name) : ojson());
+        for (std::size_t i = 0; i < res.size(); ++i)
+            vals.push_back(res[i].exit_code == 0 ? lookup_path(summaries[i], name) : ojson());
         std::vector<std::string> row{name};
         for (const auto& v : vals) row.push_back(f == Format::csv ? csv_value(v) : format_value(v));
         for (std::size_t i = 1; i < vals.size(); ++i) row.push_back(ratio(vals[i], vals[0]));
@@ -257,7 +267,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
         j["points"] = points_json(pts, res);
         s << j.dump(2) << '\n';
     } else {
-        auto names = field_names(res);
+        const std::vector<ojson> summaries = summaries_of(res);
+        auto names = field_names(summaries);
         std::vector<std::string> header;
         for (const auto& [k, vals] : a.axes) header.push_back(k);
         header.push_back("exit_code");
@@ -268,9 +279,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
             for (const auto& v : pts[i].varied) row.push_back(v.substr(v.find('=') + 1));
             row.push_back(std::to_string(res[i].exit_code));
             for (const auto& n : names)
-                row.push_back(res[i].exit_code == 0
-                                  ? csv_value(lookup_path(res[i].report["summary"], n))
-                                  : "");
+                row.push_back(res[i].exit_code == 0 ? csv_value(lookup_path(summaries[i], n)) : "");
             rows.push_back(std::move(row));
         }
         if (out_path.empty()) {

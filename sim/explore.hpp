@@ -26,8 +26,6 @@ void check_points(const std::vector<Point>& points);
 // Checks the points, then runs them.
 std::vector<PointResult> run_all(const std::vector<Point>& points, const PointRunOptions& o);
 std::vector<std::string> run_args(const Point& p);
-// Summary fields of a successful point, flattened ("fpga.bram18").
-std::vector<std::pair<std::string, ojson>> summary_fields(const PointResult& r);
 // Looks up a dotted path ("summary.cycles", "config.eie.pes") in a report.
 ojson lookup_path(const ojson& report, const std::string& dotted);
 // Exit code of a set of points: 0 when all succeeded, else the first failing point's.

@@ -20,6 +20,7 @@
 #include <map>
 #include <spawn.h>
 #include <sstream>
+#include <string_view>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <thread>
@@ -29,6 +30,73 @@
 extern char** environ;
 
 namespace accsim {
+
+namespace {
+
+// The text of the value of top-level key `key` in the JSON object `text` (an empty view when it has
+// none): a scan of nesting depth and strings only, so that one small part of a large report can be
+// parsed on its own.
+std::string_view top_level_value(std::string_view text, std::string_view key) {
+    int depth = 0;
+    std::size_t value_start = std::string_view::npos;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            const std::size_t begin = ++i;
+            while (i < text.size() && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+            if (depth != 1 || value_start != std::string_view::npos) continue;
+            if (text.substr(begin, i - begin) != key) continue;
+            std::size_t j = i + 1;
+            while (j < text.size() &&
+                   (text[j] == ' ' || text[j] == '\n' || text[j] == '\t' || text[j] == '\r'))
+                ++j;
+            if (j < text.size() && text[j] == ':') value_start = j + 1;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 1 && value_start != std::string_view::npos)
+                return text.substr(value_start, i + 1 - value_start);
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+const ojson& PointResult::report() const {
+    if (!parsed_) {
+        if (exit_code != 0) {
+            parsed_ = std::make_shared<const ojson>();
+        } else {
+            try {
+                parsed_ = std::make_shared<const ojson>(ojson::parse(out));
+            } catch (const std::exception& e) {
+                throw std::runtime_error(fmt::format("a point's output is not JSON: {}", e.what()));
+            }
+        }
+    }
+    return *parsed_;
+}
+
+ojson PointResult::summary() const {
+    if (exit_code != 0) return ojson();
+    if (!parsed_) {
+        const std::string_view text = top_level_value(out, "summary");
+        if (!text.empty()) {
+            try {
+                return ojson::parse(text);
+            } catch (const std::exception&) {
+                // Not what the scan took it for: parse the whole report below.
+            }
+        }
+    }
+    const ojson& r = report();
+    return r.contains("summary") ? r["summary"] : ojson();
+}
+
+void PointResult::set_report(ojson report) {
+    parsed_ = std::make_shared<const ojson>(std::move(report));
+}
 
 std::string PointResult::error_line() const {
     std::istringstream s(err);
@@ -229,12 +297,13 @@ PointResult parse_result(int exit_code, std::string out, std::string err) {
     res.exit_code = exit_code;
     res.out = std::move(out);
     res.err = std::move(err);
+    // The report is parsed when it is first needed; a point that exits 0 without a JSON object on
+    // stdout fails here.
     if (res.exit_code == 0) {
-        try {
-            res.report = ojson::parse(res.out);
-        } catch (const std::exception& e) {
+        const std::string t = trim(res.out);
+        if (t.empty() || t.front() != '{' || t.back() != '}') {
             res.exit_code = exit_other;
-            res.err += fmt::format("\nthe point's output is not JSON: {}", e.what());
+            res.err += "\nthe point's output is not a JSON report";
         }
     }
     return res;
@@ -252,7 +321,7 @@ void write_point_result(const std::string& path, const std::vector<std::string>&
     j["args"] = args;
     j["exit_code"] = r.exit_code;
     if (r.exit_code == 0)
-        j["report"] = r.report;
+        j["report"] = r.report();
     else
         j["error"] = r.error_line();
     const std::string tmp = fmt::format("{}.{}.tmp", path, getpid());
@@ -288,7 +357,7 @@ std::optional<PointResult> read_point_result(const std::string& path,
     PointResult r;
     r.exit_code = j["exit_code"].get<int>();
     if (r.exit_code == 0)
-        r.report = j["report"];
+        r.set_report(j["report"]);
     else
         r.err = j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
     return r;
@@ -370,7 +439,7 @@ std::vector<PointResult> run_points(const std::vector<std::vector<std::string>>&
             res = parse_result(exit_code_of(status), r.out.text(), r.err.text());
             if (r.timed_out) {
                 res.exit_code = exit_other;
-                res.report = ojson();
+                res.set_report(ojson());
                 res.err = fmt::format("the point ran longer than --point-timeout {} s and was "
                                       "stopped",
                                       o.point_timeout_s);

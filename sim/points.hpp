@@ -4,6 +4,7 @@
 
 #include "common/report.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,8 +15,16 @@ namespace accsim {
 struct PointResult {
     int exit_code = -1;
     std::string out, err;
-    ojson report;                   // parsed stdout when the point succeeded
+    // The report (stdout, parsed on first use, so that a sweep that only needs each point's summary
+    // does not build the whole tree); null when the point failed. Throws when stdout is not JSON.
+    const ojson& report() const;
+    // The report's "summary" object; parses only that part when the report has not been parsed.
+    ojson summary() const;
+    void set_report(ojson report);  // a report from elsewhere (a point's result file)
     std::string error_line() const; // the child's error message, one line
+
+private:
+    mutable std::shared_ptr<const ojson> parsed_;
 };
 
 struct PointRunOptions {

@@ -33,9 +33,9 @@ std::set<std::string> report_paths(const std::vector<PointResult>& res) {
     std::set<std::string> paths;
     for (const auto& r : res) {
         if (r.exit_code != 0) continue;
-        for (const auto& [k, v] : flatten(r.report)) paths.insert(k);
-        if (r.report.contains("config"))
-            for (const auto& [k, v] : r.report["config"].items()) paths.insert("config." + k);
+        for (const auto& [k, v] : flatten(r.report())) paths.insert(k);
+        if (r.report().contains("config"))
+            for (const auto& [k, v] : r.report()["config"].items()) paths.insert("config." + k);
     }
     return paths;
 }
@@ -148,12 +148,12 @@ int cmd_study(const std::vector<std::string>& args) {
         jp["set"] = points[i].sets;
         jp["exit_code"] = res[i].exit_code;
         for (const auto& m : st.metrics) {
-            ojson v = res[i].exit_code == 0 ? lookup_path(res[i].report, m) : ojson();
+            ojson v = res[i].exit_code == 0 ? lookup_path(res[i].report(), m) : ojson();
             row.push_back(res[i].exit_code == 0 ? format_value(v)
                                                 : fmt::format("failed ({})", res[i].exit_code));
         }
         for (const auto& m : json_metrics)
-            jp["metrics"][m] = res[i].exit_code == 0 ? lookup_path(res[i].report, m) : ojson();
+            jp["metrics"][m] = res[i].exit_code == 0 ? lookup_path(res[i].report(), m) : ojson();
         if (res[i].exit_code != 0) jp["error"] = res[i].error_line();
         rows.push_back(std::move(row));
         jpoints.push_back(std::move(jp));
@@ -185,11 +185,11 @@ int cmd_study(const std::vector<std::string>& args) {
             {"figure", "metric", "published", "accsim", "accsim/published", "", "source"}};
         for (const auto& p : st.published) {
             int i = find_point(p, p.where);
-            double ours =
-                res[i].exit_code == 0 ? number(lookup_path(res[i].report, p.metric)) : std::nan("");
+            double ours = res[i].exit_code == 0 ? number(lookup_path(res[i].report(), p.metric))
+                                                : std::nan("");
             if (p.kind != "value") {
                 int b = find_point(p, p.baseline);
-                double base = res[b].exit_code == 0 ? number(lookup_path(res[b].report, p.metric))
+                double base = res[b].exit_code == 0 ? number(lookup_path(res[b].report(), p.metric))
                                                     : std::nan("");
                 ours = p.kind == "change"       ? ours / base - 1.0
                        : p.kind == "difference" ? ours - base
@@ -276,7 +276,7 @@ int cmd_study(const std::vector<std::string>& args) {
             }
             row.push_back(std::to_string(res[i].exit_code));
             for (const auto& m : st.metrics)
-                row.push_back(res[i].exit_code == 0 ? raw(lookup_path(res[i].report, m)) : "");
+                row.push_back(res[i].exit_code == 0 ? raw(lookup_path(res[i].report(), m)) : "");
             for (std::size_t f = 0; f < figures.size(); ++f) {
                 const bool here = figures[f].point == int(i);
                 const auto& p = st.published[f];

@@ -61,6 +61,33 @@ int shell(const std::string& command) {
 
 } // namespace
 
+TEST_CASE("a point's summary is read from its report without parsing the rest") {
+    // Keys named "summary" inside strings, in nested objects and after escaped quotes are not the
+    // top-level one; the top-level object comes after all of them.
+    accsim::PointResult r;
+    r.exit_code = 0;
+    r.out = R"({"config": {"note": "a \"summary\": {1} [", "summary": {"x": 1}},
+               "layers": [{"summary": {"x": 2}}],
+               "summary" : {"cycles": 42, "fpga": {"bram18": 3}, "name": "}]"},
+               "tail": {"summary": 5}})";
+    CHECK(r.summary() ==
+          accsim::ojson::parse(R"({"cycles": 42, "fpga": {"bram18": 3}, "name": "}]"})"));
+    // The whole report, parsed on demand, agrees.
+    CHECK(r.report()["summary"] == r.summary());
+    CHECK(r.report()["tail"]["summary"] == 5);
+    // A failed point has neither.
+    accsim::PointResult failed;
+    failed.exit_code = 2;
+    failed.out = "{}";
+    CHECK(failed.summary().is_null());
+    CHECK(failed.report().is_null());
+    // A report without a summary has a null one.
+    accsim::PointResult none;
+    none.exit_code = 0;
+    none.out = R"({"layers": []})";
+    CHECK(none.summary().is_null());
+}
+
 TEST_CASE("a sweep writes each point's result into --results, and --resume runs only the rest") {
     const std::string dir = temp_dir() + "/results";
     const std::string a_csv = temp_path(".csv"), b_csv = temp_path(".csv");
