@@ -78,13 +78,23 @@ std::uint64_t DramChannel::earliest(const Entry& e, Cmd cmd) const {
                                                                  last_col_group_ == b.bank_group
                                                              ? cfg_.tccd_l
                                                              : cfg_.tccd_s));
-        if (!b.write && r.any_write)
-            for (int g = 0; g < cfg_.bank_groups; ++g) {
-                const std::uint64_t end = r.write_end_ck[std::size_t(g)];
-                if (end > 0)
-                    t = std::max(
-                        t, end + std::uint64_t(g == b.bank_group ? cfg_.twtr_l : cfg_.twtr_s));
+        if (!b.write && r.any_write) {
+            // tWTR_L after the last write to this bank group, tWTR_S after any other. With
+            // tWTR_L >= tWTR_S (as in every JEDEC part) that is the latest write of all with
+            // tWTR_S and this group's with tWTR_L; otherwise each group in turn.
+            const std::uint64_t own = r.write_end_ck[b.bank_group];
+            if (cfg_.twtr_l >= cfg_.twtr_s) {
+                t = std::max(t, r.last_write_end_ck + std::uint64_t(cfg_.twtr_s));
+                if (own > 0) t = std::max(t, own + std::uint64_t(cfg_.twtr_l));
+            } else {
+                for (int g = 0; g < cfg_.bank_groups; ++g) {
+                    const std::uint64_t end = r.write_end_ck[std::size_t(g)];
+                    if (end > 0)
+                        t = std::max(
+                            t, end + std::uint64_t(g == b.bank_group ? cfg_.twtr_l : cfg_.twtr_s));
+                }
             }
+        }
         const std::uint64_t latency = std::uint64_t(b.write ? cfg_.cwl : cfg_.cl);
         if (data_bus_free_ck_ > t + latency) t = data_bus_free_ck_ - latency;
         // After the last column command, so after every one issued ahead: only the in-order
@@ -235,6 +245,7 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         if (b.write) {
             bk.ready_pre_ck = std::max(bk.ready_pre_ck, data_end + std::uint64_t(cfg_.twr));
             r.write_end_ck[std::size_t(b.bank_group)] = data_end;
+            r.last_write_end_ck = *std::max_element(r.write_end_ck.begin(), r.write_end_ck.end());
             r.any_write = true;
             ++counters_.write_bursts;
         } else {

@@ -122,6 +122,7 @@ private:
         int last_act_group = -1;
         std::uint64_t next_refresh_ck = 0;
         std::vector<std::uint64_t> write_end_ck; // per bank group (tWTR)
+        std::uint64_t last_write_end_ck = 0;     // the latest of them
         bool any_write = false;
     };
 
