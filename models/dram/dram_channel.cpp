@@ -53,6 +53,41 @@ std::uint64_t DramChannel::visible(std::size_t index) {
     return e.visible_ck;
 }
 
+std::uint64_t DramChannel::col_earliest(const Entry& e) const {
+    const DramBurst& b = e.b;
+    const Bank& bk = bank(b);
+    const Rank& r = ranks_[std::size_t(b.rank)];
+    std::uint64_t t = e.visible_ck; // set by visible(), never before the arrival
+    t = std::max(t, bk.ready_col_ck);
+    if (any_col_)
+        t = std::max(t, last_col_ck_ + std::uint64_t(last_col_rank_ == b.rank &&
+                                                             last_col_group_ == b.bank_group
+                                                         ? cfg_.tccd_l
+                                                         : cfg_.tccd_s));
+    if (!b.write && r.any_write) {
+        // tWTR_L after the last write to this bank group, tWTR_S after any other. With
+        // tWTR_L >= tWTR_S (as in every JEDEC part) that is the latest write of all with
+        // tWTR_S and this group's with tWTR_L; otherwise each group in turn.
+        const std::uint64_t own = r.write_end_ck[b.bank_group];
+        if (cfg_.twtr_l >= cfg_.twtr_s) {
+            t = std::max(t, r.last_write_end_ck + std::uint64_t(cfg_.twtr_s));
+            if (own > 0) t = std::max(t, own + std::uint64_t(cfg_.twtr_l));
+        } else {
+            for (int g = 0; g < cfg_.bank_groups; ++g) {
+                const std::uint64_t end = r.write_end_ck[std::size_t(g)];
+                if (end > 0)
+                    t = std::max(
+                        t, end + std::uint64_t(g == b.bank_group ? cfg_.twtr_l : cfg_.twtr_s));
+            }
+        }
+    }
+    const std::uint64_t latency = std::uint64_t(b.write ? cfg_.cwl : cfg_.cl);
+    if (data_bus_free_ck_ > t + latency) t = data_bus_free_ck_ - latency;
+    // After the last column command, so after every one issued ahead: only the in-order
+    // commands' clock can hold it back.
+    return any_cmd_ ? std::max(t, last_cmd_ck_ + 1) : t;
+}
+
 std::uint64_t DramChannel::earliest(const Entry& e, Cmd cmd) const {
     const DramBurst& b = e.b;
     const Bank& bk = bank(b);
@@ -71,36 +106,8 @@ std::uint64_t DramChannel::earliest(const Entry& e, Cmd cmd) const {
         if (r.act_count >= 4) // the oldest of the last four activates
             t = std::max(t, r.acts[std::size_t(r.act_count % 4)] + std::uint64_t(cfg_.tfaw));
         break;
-    case Cmd::col: {
-        t = std::max(t, bk.ready_col_ck);
-        if (any_col_)
-            t = std::max(t, last_col_ck_ + std::uint64_t(last_col_rank_ == b.rank &&
-                                                                 last_col_group_ == b.bank_group
-                                                             ? cfg_.tccd_l
-                                                             : cfg_.tccd_s));
-        if (!b.write && r.any_write) {
-            // tWTR_L after the last write to this bank group, tWTR_S after any other. With
-            // tWTR_L >= tWTR_S (as in every JEDEC part) that is the latest write of all with
-            // tWTR_S and this group's with tWTR_L; otherwise each group in turn.
-            const std::uint64_t own = r.write_end_ck[b.bank_group];
-            if (cfg_.twtr_l >= cfg_.twtr_s) {
-                t = std::max(t, r.last_write_end_ck + std::uint64_t(cfg_.twtr_s));
-                if (own > 0) t = std::max(t, own + std::uint64_t(cfg_.twtr_l));
-            } else {
-                for (int g = 0; g < cfg_.bank_groups; ++g) {
-                    const std::uint64_t end = r.write_end_ck[std::size_t(g)];
-                    if (end > 0)
-                        t = std::max(
-                            t, end + std::uint64_t(g == b.bank_group ? cfg_.twtr_l : cfg_.twtr_s));
-                }
-            }
-        }
-        const std::uint64_t latency = std::uint64_t(b.write ? cfg_.cwl : cfg_.cl);
-        if (data_bus_free_ck_ > t + latency) t = data_bus_free_ck_ - latency;
-        // After the last column command, so after every one issued ahead: only the in-order
-        // commands' clock can hold it back.
-        return any_cmd_ ? std::max(t, last_cmd_ck_ + 1) : t;
-    }
+    case Cmd::col:
+        return col_earliest(e);
     }
     return free_slot(t);
 }
@@ -113,16 +120,15 @@ bool DramChannel::choose(Choice& c) {
         visible(0);
         const Entry& e = queue_.front();
         if (bank(e.b).open_row == e.b.row) {
-            const std::uint64_t t = earliest(e, Cmd::col);
-            Choice f;
-            f.cmd = Cmd::col;
-            f.ck = t;
-            f.index = 0;
-            if (t < ranks_[std::size_t(e.b.rank)].next_refresh_ck && unbeatable(f)) {
-                f.txn = e.b.txn;
-                f.seq = e.seq;
-                f.rank = e.b.rank;
-                c = f;
+            const std::uint64_t t = col_earliest(e);
+            if (t < ranks_[std::size_t(e.b.rank)].next_refresh_ck && col_unbeatable(t)) {
+                c = Choice{};
+                c.cmd = Cmd::col;
+                c.ck = t;
+                c.index = 0;
+                c.txn = e.b.txn;
+                c.seq = e.seq;
+                c.rank = e.b.rank;
                 return true;
             }
         }
@@ -183,15 +189,18 @@ bool DramChannel::choose(Choice& c) {
     return found;
 }
 
-bool DramChannel::unbeatable(const Choice& c) const {
+bool DramChannel::col_unbeatable(std::uint64_t ck) const {
     // A column command of the oldest request, at the earliest slot any column command could take
     // (tCCD_S after the last one, the data bus for the longer of the two latencies): a request
     // arriving later could only tie it there, and then the older one goes first.
-    if (c.cmd != Cmd::col || c.index != 0) return false;
     std::uint64_t conceivable = any_col_ ? last_col_ck_ + std::uint64_t(cfg_.tccd_s) : 0;
     const std::uint64_t latency = std::uint64_t(std::max(cfg_.cl, cfg_.cwl));
     if (data_bus_free_ck_ > conceivable + latency) conceivable = data_bus_free_ck_ - latency;
-    return c.ck <= conceivable;
+    return ck <= conceivable;
+}
+
+bool DramChannel::unbeatable(const Choice& c) const {
+    return c.cmd == Cmd::col && c.index == 0 && col_unbeatable(c.ck);
 }
 
 void DramChannel::refresh(int rank) {
@@ -210,6 +219,56 @@ void DramChannel::refresh(int rank) {
     }
     r.next_refresh_ck += std::uint64_t(cfg_.trefi);
     ++counters_.refreshes;
+}
+
+void DramChannel::issue_col(std::size_t index, std::uint64_t t, std::uint64_t& data_end) {
+    Entry& e = queue_[index];
+    const DramBurst& b = e.b;
+    Bank& bk = bank(b);
+    Rank& r = ranks_[std::size_t(b.rank)];
+    if (e.kind < 0) e.kind = 0;
+    (e.kind == 0   ? counters_.row_hits
+     : e.kind == 1 ? counters_.row_misses
+                   : counters_.row_conflicts)++;
+    const std::uint64_t latency = std::uint64_t(b.write ? cfg_.cwl : cfg_.cl);
+    data_end = t + latency + std::uint64_t(cfg_.burst_cycles());
+    if (b.write) {
+        bk.ready_pre_ck = std::max(bk.ready_pre_ck, data_end + std::uint64_t(cfg_.twr));
+        r.write_end_ck[std::size_t(b.bank_group)] = data_end;
+        r.last_write_end_ck = *std::max_element(r.write_end_ck.begin(), r.write_end_ck.end());
+        r.any_write = true;
+        ++counters_.write_bursts;
+    } else {
+        bk.ready_pre_ck = std::max(bk.ready_pre_ck, t + std::uint64_t(cfg_.trtp));
+        ++counters_.read_bursts;
+    }
+    any_col_ = true;
+    last_col_ck_ = t;
+    last_col_rank_ = b.rank;
+    last_col_group_ = b.bank_group;
+    data_bus_free_ck_ = std::max(data_bus_free_ck_, data_end);
+    counters_.last_data_ck = std::max(counters_.last_data_ck, data_end);
+    if (index == 0)
+        queue_.pop_front();
+    else
+        queue_.erase(index);
+    if (trace_queue) queue_events.push_back({t, -1});
+    // A slot of the controller queue frees now: the next request waiting outside takes it
+    // (see visible()).
+    if (queue_.size() >= std::size_t(cfg_.queue_depth)) freed_ck_.push_back(t);
+}
+
+void DramChannel::note_command(std::uint64_t t, bool ahead) {
+    // The command bus: in-order commands advance its clock; a column command issued ahead of it
+    // reserves its slot until the clock passes it.
+    if (ahead) {
+        future_cols_.push_back(t); // column commands issue in slot order
+    } else {
+        any_cmd_ = true;
+        last_cmd_ck_ = std::max(last_cmd_ck_, t);
+        while (!future_cols_.empty() && future_cols_.front() <= last_cmd_ck_)
+            future_cols_.pop_front();
+    }
 }
 
 bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
@@ -235,51 +294,27 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         r.last_act_ck = t;
         r.last_act_group = b.bank_group;
         break;
-    case Cmd::col: {
-        if (e.kind < 0) e.kind = 0;
-        (e.kind == 0   ? counters_.row_hits
-         : e.kind == 1 ? counters_.row_misses
-                       : counters_.row_conflicts)++;
-        const std::uint64_t latency = std::uint64_t(b.write ? cfg_.cwl : cfg_.cl);
-        data_end = t + latency + std::uint64_t(cfg_.burst_cycles());
-        if (b.write) {
-            bk.ready_pre_ck = std::max(bk.ready_pre_ck, data_end + std::uint64_t(cfg_.twr));
-            r.write_end_ck[std::size_t(b.bank_group)] = data_end;
-            r.last_write_end_ck = *std::max_element(r.write_end_ck.begin(), r.write_end_ck.end());
-            r.any_write = true;
-            ++counters_.write_bursts;
-        } else {
-            bk.ready_pre_ck = std::max(bk.ready_pre_ck, t + std::uint64_t(cfg_.trtp));
-            ++counters_.read_bursts;
-        }
-        any_col_ = true;
-        last_col_ck_ = t;
-        last_col_rank_ = b.rank;
-        last_col_group_ = b.bank_group;
-        data_bus_free_ck_ = std::max(data_bus_free_ck_, data_end);
-        counters_.last_data_ck = std::max(counters_.last_data_ck, data_end);
-        if (c.index == 0)
-            queue_.pop_front();
-        else
-            queue_.erase(c.index);
-        if (trace_queue) queue_events.push_back({t, -1});
-        // A slot of the controller queue frees now: the next request waiting outside takes it
-        // (see visible()).
-        if (queue_.size() >= std::size_t(cfg_.queue_depth)) freed_ck_.push_back(t);
+    case Cmd::col:
+        issue_col(c.index, t, data_end);
         break;
     }
-    }
-    // The command bus: in-order commands advance its clock; a column command issued ahead of it
-    // reserves its slot until the clock passes it.
-    if (ahead) {
-        future_cols_.push_back(t); // column commands issue in slot order
-    } else {
-        any_cmd_ = true;
-        last_cmd_ck_ = std::max(last_cmd_ck_, t);
-        while (!future_cols_.empty() && future_cols_.front() <= last_cmd_ck_)
-            future_cols_.pop_front();
-    }
+    note_command(t, ahead);
     return c.cmd == Cmd::col;
+}
+
+bool DramChannel::stream_step(std::uint64_t now_ck, std::uint64_t& txn, std::uint64_t& data_end) {
+    // choose()'s first case and issue() for it, without building a Choice: the oldest request
+    // hits its open row at the earliest slot any column command could take, before a refresh.
+    if (queue_.empty()) return false;
+    visible(0);
+    const Entry& e = queue_.front();
+    if (bank(e.b).open_row != e.b.row) return false;
+    const std::uint64_t t = col_earliest(e);
+    if (t >= ranks_[std::size_t(e.b.rank)].next_refresh_ck || !col_unbeatable(t)) return false;
+    txn = e.b.txn;
+    issue_col(0, t, data_end);
+    note_command(t, t > now_ck);
+    return true;
 }
 
 } // namespace accsim

@@ -67,6 +67,14 @@ public:
     template <class Done>
     void advance(std::uint64_t now_ck, Done&& done) {
         for (;;) {
+            // The common case of a stream first, without building a choice.
+            if (!cached_) {
+                std::uint64_t txn = 0, data_end = 0;
+                if (stream_step(now_ck, txn, data_end)) {
+                    done(txn, data_end);
+                    continue;
+                }
+            }
             const Choice* next = next_choice();
             if (!next) return;
             const Choice c = *next;
@@ -138,6 +146,14 @@ private:
     }
     std::uint64_t visible(std::size_t index); // when queue_[index] entered the controller queue
     std::uint64_t earliest(const Entry& e, Cmd cmd) const;
+    std::uint64_t col_earliest(const Entry& e) const; // earliest(e, Cmd::col)
+    // A column command at `ck` for the oldest request that no later arrival could precede.
+    bool col_unbeatable(std::uint64_t ck) const;
+    // Issues the oldest request's column command when choose() would pick it in O(1); false
+    // (nothing changed) otherwise. txn and data_end as for done().
+    bool stream_step(std::uint64_t now_ck, std::uint64_t& txn, std::uint64_t& data_end);
+    void issue_col(std::size_t index, std::uint64_t t, std::uint64_t& data_end);
+    void note_command(std::uint64_t t, bool ahead);  // the command bus after a command at t
     std::uint64_t free_slot(std::uint64_t ck) const; // first cycle from ck the command bus has
     bool unbeatable(const Choice& c) const;
     // Applies command c (ahead: a column command issued before its slot has come).
