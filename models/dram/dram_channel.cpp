@@ -21,12 +21,14 @@ DramChannel::DramChannel(const DramConfig& cfg)
 
 void DramChannel::push(const DramBurst& b) {
     // A request beyond the controller queue is not looked at yet: the choice stands.
-    if (queue_.size() < std::size_t(cfg_.queue_depth)) cached_ = false;
-    Entry e;
+    const bool in_queue = queue_.size() < std::size_t(cfg_.queue_depth);
+    if (in_queue) cached_ = false;
+    Entry& e = queue_.push_slot();
     e.b = b;
     e.seq = next_seq_++;
-    e.visible_ck = queue_.size() < std::size_t(cfg_.queue_depth) ? b.arrival_ck : never;
-    queue_.push_back(e);
+    e.visible_ck = in_queue ? b.arrival_ck : never;
+    e.kind = -1;
+    e.bank_index = bank_index(b);
     if (trace_queue) queue_events.push_back({b.arrival_ck, +1});
 }
 
@@ -55,7 +57,7 @@ std::uint64_t DramChannel::visible(std::size_t index) {
 
 std::uint64_t DramChannel::col_earliest(const Entry& e) const {
     const DramBurst& b = e.b;
-    const Bank& bk = bank(b);
+    const Bank& bk = bank(e);
     const Rank& r = ranks_[std::size_t(b.rank)];
     std::uint64_t t = e.visible_ck; // set by visible(), never before the arrival
     t = std::max(t, bk.ready_col_ck);
@@ -90,7 +92,7 @@ std::uint64_t DramChannel::col_earliest(const Entry& e) const {
 
 std::uint64_t DramChannel::earliest(const Entry& e, Cmd cmd) const {
     const DramBurst& b = e.b;
-    const Bank& bk = bank(b);
+    const Bank& bk = bank(e);
     const Rank& r = ranks_[std::size_t(b.rank)];
     std::uint64_t t = e.visible_ck; // set by visible(), never before the arrival
     switch (cmd) {
@@ -119,7 +121,7 @@ bool DramChannel::choose(Choice& c) {
     {
         visible(0);
         const Entry& e = queue_.front();
-        if (bank(e.b).open_row == e.b.row) {
+        if (bank(e).open_row == e.b.row) {
             const std::uint64_t t = col_earliest(e);
             if (t < ranks_[std::size_t(e.b.rank)].next_refresh_ck && col_unbeatable(t)) {
                 c = Choice{};
@@ -146,8 +148,7 @@ bool DramChannel::choose(Choice& c) {
     for (std::size_t i = 0; i < window; ++i) {
         visible(i);
         const DramBurst& b = queue_[i].b;
-        const std::size_t k =
-            (std::size_t(b.rank) * cfg_.bank_groups + b.bank_group) * cfg_.banks_per_group + b.bank;
+        const std::size_t k = queue_[i].bank_index;
         if (pick[k] == none) {
             pick[k] = i;
             touched.push_back(k);
@@ -224,7 +225,7 @@ void DramChannel::refresh(int rank) {
 void DramChannel::issue_col(std::size_t index, std::uint64_t t, std::uint64_t& data_end) {
     Entry& e = queue_[index];
     const DramBurst& b = e.b;
-    Bank& bk = bank(b);
+    Bank& bk = bank(e);
     Rank& r = ranks_[std::size_t(b.rank)];
     if (e.kind < 0) e.kind = 0;
     (e.kind == 0   ? counters_.row_hits
@@ -274,7 +275,7 @@ void DramChannel::note_command(std::uint64_t t, bool ahead) {
 bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
     Entry& e = queue_[c.index];
     const DramBurst b = e.b;
-    Bank& bk = bank(b);
+    Bank& bk = bank(e);
     Rank& r = ranks_[std::size_t(b.rank)];
     const std::uint64_t t = c.ck;
     switch (c.cmd) {
@@ -308,7 +309,7 @@ bool DramChannel::stream_step(std::uint64_t now_ck, std::uint64_t& txn, std::uin
     if (queue_.empty()) return false;
     visible(0);
     const Entry& e = queue_.front();
-    if (bank(e.b).open_row != e.b.row) return false;
+    if (bank(e).open_row != e.b.row) return false;
     const std::uint64_t t = col_earliest(e);
     if (t >= ranks_[std::size_t(e.b.rank)].next_refresh_ck || !col_unbeatable(t)) return false;
     txn = e.b.txn;

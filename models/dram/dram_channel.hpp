@@ -25,10 +25,11 @@ public:
     T& operator[](std::size_t i) { return slots_[(head_ + i) & mask_]; }
     const T& operator[](std::size_t i) const { return slots_[(head_ + i) & mask_]; }
     T& front() { return (*this)[0]; }
-    void push_back(const T& v) {
+    void push_back(const T& v) { push_slot() = v; }
+    // A new last element, to be filled in place.
+    T& push_slot() {
         if (count_ == slots_.size()) grow();
-        slots_[(head_ + count_) & mask_] = v;
-        ++count_;
+        return slots_[(head_ + count_++) & mask_];
     }
     void pop_front() {
         head_ = (head_ + 1) & mask_;
@@ -111,6 +112,7 @@ private:
         std::uint64_t seq = 0;        // arrival order
         std::uint64_t visible_ck = 0; // when it is in the controller queue
         std::int8_t kind = -1;        // 0 hit, 1 miss, 2 conflict: set by its first command
+        std::uint32_t bank_index = 0; // in banks_
     };
     struct Choice {
         bool refresh = false;
@@ -159,16 +161,13 @@ private:
     // Applies command c (ahead: a column command issued before its slot has come).
     bool issue(const Choice& c, bool ahead, std::uint64_t& data_end);
     void refresh(int rank);
-    Bank& bank(const DramBurst& b) {
-        return banks_[(std::size_t(b.rank) * cfg_.bank_groups + b.bank_group) *
-                          cfg_.banks_per_group +
-                      b.bank];
+    std::uint32_t bank_index(const DramBurst& b) const {
+        return std::uint32_t((std::size_t(b.rank) * cfg_.bank_groups + b.bank_group) *
+                                 cfg_.banks_per_group +
+                             b.bank);
     }
-    const Bank& bank(const DramBurst& b) const {
-        return banks_[(std::size_t(b.rank) * cfg_.bank_groups + b.bank_group) *
-                          cfg_.banks_per_group +
-                      b.bank];
-    }
+    Bank& bank(const Entry& e) { return banks_[e.bank_index]; }
+    const Bank& bank(const Entry& e) const { return banks_[e.bank_index]; }
 
     DramConfig cfg_;
     RequestRing<Entry> queue_; // arrival order; the first queue_depth entries are the queue

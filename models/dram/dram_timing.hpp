@@ -36,7 +36,21 @@ struct DramCoordinates {
 class DramAddressMap {
 public:
     explicit DramAddressMap(const DramConfig& cfg);
-    DramCoordinates decode(std::uint64_t byte_address) const;
+    DramCoordinates decode(std::uint64_t byte_address) const {
+        // Addresses beyond the device wrap around (the high bits are dropped).
+        const std::uint64_t a = byte_address >> offset_bits_;
+        auto field = [&](AddressField f) {
+            return (a >> shift_[std::size_t(f)]) & mask_[std::size_t(f)];
+        };
+        DramCoordinates c;
+        c.channel = int(field(AddressField::channel));
+        c.rank = int(field(AddressField::rank));
+        c.bank_group = int(field(AddressField::bank_group));
+        c.bank = int(field(AddressField::bank));
+        c.row = std::int64_t(field(AddressField::row));
+        c.column = std::int64_t(field(AddressField::column));
+        return c;
+    }
 
 private:
     int offset_bits_ = 0;
