@@ -24,13 +24,22 @@ std::string slurp(const std::string& path) {
     return s.str();
 }
 
+// Every temporary path a test made, and every path a test derived from one by appending to its
+// name ("P.d", "P-out"): the names are unique, so whatever in /tmp begins with one is the test's.
 struct TempFiles {
     std::vector<std::string> paths;
     ~TempFiles() {
-        for (const auto& p : paths) {
-            std::error_code ec;
-            std::filesystem::remove_all(p, ec);
+        std::error_code ec;
+        std::vector<std::filesystem::path> doomed;
+        for (const auto& e : std::filesystem::directory_iterator("/tmp", ec)) {
+            const std::string name = e.path().string();
+            for (const auto& p : paths)
+                if (name.compare(0, p.size(), p) == 0) {
+                    doomed.push_back(e.path());
+                    break;
+                }
         }
+        for (const auto& d : doomed) std::filesystem::remove_all(d, ec);
     }
 };
 TempFiles temps;
