@@ -275,16 +275,19 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
     const double window = double(layer.filter_h * layer.filter_w * layer.channels);
     const double filters = double(layer.filters), R = config.rows, C = config.cols;
     const double words = pixels * window + window * filters + pixels * filters;
-    // Every dataflow folds two of pixels, window and filters over the array and runs the third in
-    // time; bounded by the largest of each: folds x (time + skew) demand lines of R + 2C words,
-    // prefetch matrices of (row + column folds) x time x max(R, C) words (each also in the hash
-    // of prefetch lines, about 56 bytes), and the operands.
-    const double largest = std::max({pixels, window, filters});
-    const double folds = std::ceil(largest / R) * std::ceil(largest / C);
-    const double lines = folds * (largest + 2 * R + 2 * C);
+    // Each dataflow folds two of pixels, window and filters over the array (Sr over its rows, Sc
+    // over its columns) and runs the third in time (T), as compute_matrices does: per fold at most
+    // T + 2R + C demand lines of R + 2C words; the prefetch matrices hold the row folds' R x T
+    // words and the column folds' C x T (os) or C x Sr words, each also in the hash of prefetch
+    // lines (about 56 bytes).
+    double Sr = pixels, Sc = filters, T = window; // os
+    if (config.dataflow == Dataflow::ws) Sr = window, Sc = filters, T = pixels;
+    if (config.dataflow == Dataflow::is) Sr = window, Sc = pixels, T = filters;
+    const double row_folds = std::ceil(Sr / R), col_folds = std::ceil(Sc / C);
+    const double lines = row_folds * col_folds * (T + 2 * R + C);
     const double prefetch =
-        (std::ceil(largest / R) + std::ceil(largest / C)) * largest * std::max(R, C);
-    const double bytes = 8 * (lines * (R + 2 * C) + words) + 64 * prefetch;
+        row_folds * R * T + col_folds * C * (config.dataflow == Dataflow::os ? T : Sr);
+    const double bytes = 8 * (lines * (R + 2 * C) + 2 * words) + 64 * prefetch;
     // The matrices live only while this layer runs: the claim is given back when it returns.
     struct Claim {
         double bytes;

@@ -415,6 +415,36 @@ TEST_CASE("SCALE-Sim's USER mode gives SCALE-Sim v2's cycles on every dataflow")
     }
 }
 
+TEST_CASE("SCALE-Sim's USER mode runs a full-size layer with SCALE-Sim v2's figures") {
+    // ResNet-18's first conv (230x230x3, 64 7x7 filters, stride 2) on SCALE-Sim's own 32x32 os
+    // array with 64 kB SRAMs and 10 words per cycle. Its matrices take about 200 MB; the memory
+    // check once bounded them by the largest dimension squared and refused the layer (1.5 TB).
+    // SCALE-Sim v2 (commit 22f88b1) run on the same files prints 1,683,175 Total and 1,515,976
+    // Stall Cycles, and these DRAM bandwidths.
+    const std::string cfg = temp_file(
+        "[general]\nrun_name = r18\n[architecture_presets]\nArrayHeight: 32\nArrayWidth: 32\n"
+        "IfmapSramSzkB: 64\nFilterSramSzkB: 64\nOfmapSramSzkB: 64\nBandwidth : 10\n"
+        "Dataflow : os\n[run_presets]\nInterfaceBandwidth: USER\n",
+        ".cfg");
+    const std::string topo =
+        temp_file("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+                  "Num Filter, Strides,\nConv1, 230, 230, 7, 7, 3, 64, 2,\n",
+                  ".csv");
+    const std::string out = temp_path("_dir");
+    std::filesystem::remove(out);
+    auto r = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::ifstream compute(out + "/r18/COMPUTE_REPORT.csv"),
+        bandwidth(out + "/r18/BANDWIDTH_REPORT.csv");
+    std::string line;
+    std::getline(compute, line);
+    std::getline(compute, line);
+    CHECK(line.rfind("0, 1683175, 1515976, ", 0) == 0);
+    std::getline(bandwidth, line);
+    std::getline(bandwidth, line);
+    CHECK(line.find(", 9.996955292656914, 10.0, 0.5502352526104017,") != std::string::npos);
+}
+
 TEST_CASE("the ideal DRAM preset moves data for free: no DRAM energy") {
     auto run = [](const char* preset) {
         auto r = run_accsim({"run", source_path("configs/pe_array/resnet8.ini"), "--set",
