@@ -1,5 +1,6 @@
 #include "arch/dataflow/dataflow.hpp"
 
+#include "arch/dataflow/board.hpp"
 #include "arch/dataflow/folding.hpp"
 #include "arch/dataflow/fpga_cost.hpp"
 #include "arch/dataflow/pipeline.hpp"
@@ -100,6 +101,7 @@ void register_options(OptionRegistry& reg) {
             "multipliers of weights at least this wide use DSP slices, narrower ones LUTs "
             "(hls4ml heuristic: weights of 9 bits or more)")
         .range(1, 64);
+    register_board_options(reg);
 }
 
 // FPGA resources of one stage (docs/dataflow.md, "FPGA resources").
@@ -461,6 +463,7 @@ private:
             report.add_layer(std::move(j));
         }
         std::uint64_t fifo_bits = 0;
+        BoardTraffic traffic;
         for (std::size_t i = 0; i < pipe.streams.size(); ++i) {
             const auto& s = pipe.streams[i];
             const StreamFifo& f = *s.fifo;
@@ -468,6 +471,13 @@ private:
             if (!s.port) {
                 total += c;
                 fifo_bits += depths[i] * f.width_bits();
+            } else {
+                // The design's ports: what the board moves in and out per inference.
+                const std::uint64_t bytes =
+                    std::uint64_t(s.tensor_pixels) * ((f.width_bits() + 7) / 8);
+                (pipe.stages[std::size_t(s.producer)].kind == Pipeline::StageInfo::source
+                     ? traffic.input_bytes
+                     : traffic.output_bytes) += bytes;
             }
             ojson& b = report.add_buffer(f.name(), double(depths[i]), double(f.occupancy().peak()),
                                          f.occupancy().mean(), "pixels");
@@ -502,6 +512,8 @@ private:
         sm["initiation_interval_cycles"] = r.ii_cycles;
         sm["throughput_per_s"] =
             r.ii_cycles ? 1.0 / (double(r.ii_cycles) * seconds_per_cycle) : 0.0;
+        add_board(cfg, double(r.latency_cycles) * seconds_per_cycle * 1e6, clock_mhz, traffic,
+                  report);
         auto& fp = sm["fpga"];
         fp["part"] = part.name;
         fp["bram18"] = std::llround(total.bram18);
