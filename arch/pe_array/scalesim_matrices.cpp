@@ -183,4 +183,78 @@ Matrices compute_matrices(const Operands& o, const ScaleSimMemoryConfig& c) {
     return m;
 }
 
+DemandStream::DemandStream(const Operands& o, const ScaleSimMemoryConfig& c)
+    : o_(o), df_(c.dataflow), R_(c.rows), C_(c.cols) {
+    // Sr folds over the array's rows, Sc over its columns, T runs in time (compute_matrices).
+    if (df_ == Dataflow::os) {
+        Sr_ = o.ifmap.rows, Sc_ = o.filter.cols, T_ = o.ifmap.cols;
+        fold_lines_ = T_ + R_ + C_ - 2;
+        ifmap_cols_ = R_, filter_cols_ = C_;
+    } else if (df_ == Dataflow::ws) {
+        Sr_ = o.ifmap.cols, Sc_ = o.filter.cols, T_ = o.ifmap.rows;
+        fold_lines_ = 2 * R_ + T_ + C_ - 2;
+        ifmap_cols_ = R_, filter_cols_ = C_;
+    } else {
+        Sr_ = o.ifmap.cols, Sc_ = o.ifmap.rows, T_ = o.filter.cols;
+        fold_lines_ = 2 * R_ + T_ + C_ - 2;
+        ifmap_cols_ = C_, filter_cols_ = R_;
+    }
+    ofmap_cols_ = C_;
+    row_fold_ = ceil_div(Sr_, R_);
+    col_fold_ = ceil_div(Sc_, C_);
+    folds_ = row_fold_ * col_fold_;
+}
+
+bool DemandStream::next(std::int64_t* ifmap, std::int64_t* filter, std::int64_t* ofmap) {
+    if (fc_ == col_fold_) return false;
+    const std::int64_t L = line_, R = R_, C = C_, T = T_;
+    const std::int64_t r0 = fr_ * R, r1 = std::min(r0 + R, Sr_);
+    const std::int64_t c0 = fc_ * C, c1 = std::min(c0 + C, Sc_);
+    const Mat &I = o_.ifmap, &F = o_.filter, &O = o_.ofmap;
+    // Each formula is compute_matrices' row L of that fold: a skewed column c holds its source
+    // row L - c; a flipped block row k its row R - 1 - k.
+    if (df_ == Dataflow::os) {
+        for (std::int64_t c = 0; c < R; ++c) {
+            const std::int64_t j = L - c;
+            ifmap[c] = j >= 0 && j < T && r0 + c < r1 ? I.at(r0 + c, j) : none;
+        }
+        for (std::int64_t c = 0; c < C; ++c) {
+            const std::int64_t j = L - c;
+            filter[c] = j >= 0 && j < T && c0 + c < c1 ? F.at(j, c0 + c) : none;
+            const std::int64_t k = j - (T - 1), row = r0 + R - 1 - k;
+            ofmap[c] = k >= 0 && k < R && row < r1 && c0 + c < c1 ? O.at(row, c0 + c) : none;
+        }
+    } else if (df_ == Dataflow::ws) {
+        for (std::int64_t c = 0; c < R; ++c) {
+            const std::int64_t j = L - c - R;
+            ifmap[c] = j >= 0 && j < T && r0 + c < r1 ? I.at(j, r0 + c) : none;
+        }
+        const std::int64_t frow = r0 + R - 1 - L;
+        for (std::int64_t c = 0; c < C; ++c) {
+            filter[c] = L < R && frow < r1 && c0 + c < c1 ? F.at(frow, c0 + c) : none;
+            const std::int64_t j = L - c - (2 * R - 1);
+            ofmap[c] = j >= 0 && j < T && c0 + c < c1 ? O.at(j, c0 + c) : none;
+        }
+    } else {
+        const std::int64_t irow = r0 + R - 1 - L; // a window position
+        for (std::int64_t c = 0; c < C; ++c) {
+            ifmap[c] = L < R && irow < r1 && c0 + c < c1 ? I.at(c0 + c, irow) : none;
+            const std::int64_t j = L - c - (2 * R - 1);
+            ofmap[c] = j >= 0 && j < T && c0 + c < c1 ? O.at(c0 + c, j) : none;
+        }
+        for (std::int64_t c = 0; c < R; ++c) {
+            const std::int64_t j = L - c - R;
+            filter[c] = j >= 0 && j < T && r0 + c < r1 ? F.at(r0 + c, j) : none;
+        }
+    }
+    if (++line_ == fold_lines_) {
+        line_ = 0;
+        if (++fr_ == row_fold_) {
+            fr_ = 0;
+            ++fc_;
+        }
+    }
+    return true;
+}
+
 } // namespace accsim::pe_array::scalesim

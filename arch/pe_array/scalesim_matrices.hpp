@@ -37,4 +37,25 @@ struct Matrices {
 };
 Matrices compute_matrices(const Operands& o, const ScaleSimMemoryConfig& c);
 
+// The same demand matrices one line (row) at a time, without building them: for layers whose
+// matrices would be too large to hold (CALC mode reads each line once).
+class DemandStream {
+public:
+    DemandStream(const Operands& o, const ScaleSimMemoryConfig& c);
+    std::int64_t lines() const { return folds_ * fold_lines_; }
+    // Widths of the three matrices' rows.
+    std::int64_t ifmap_cols() const { return ifmap_cols_; }
+    std::int64_t filter_cols() const { return filter_cols_; }
+    std::int64_t ofmap_cols() const { return ofmap_cols_; }
+    // Writes the next line's three rows; false once every line has been given.
+    bool next(std::int64_t* ifmap, std::int64_t* filter, std::int64_t* ofmap);
+
+private:
+    const Operands& o_;
+    Dataflow df_;
+    std::int64_t R_, C_, Sr_, Sc_, T_, row_fold_, col_fold_, folds_, fold_lines_;
+    std::int64_t ifmap_cols_, filter_cols_, ofmap_cols_;
+    std::int64_t fc_ = 0, fr_ = 0, line_ = 0; // the next line: fold (fc outer, fr inner), line
+};
+
 } // namespace accsim::pe_array::scalesim
