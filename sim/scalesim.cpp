@@ -1,8 +1,10 @@
 // accsim scalesim -c SCALE.cfg -t TOPOLOGY.csv [-i conv|gemm] [-p OUTDIR] [--dram PRESET]
-// [--traces]: reads SCALE-Sim v2's files unchanged, runs them on the pe_array architecture (ideal
-// DRAM unless --dram names a preset; SCALE-Sim's own bandwidth-limited memory in USER mode) and
-// writes COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv (and in USER mode DETAILED_ACCESS_REPORT.csv
-// and, with --traces, the per-layer traces) in SCALE-Sim's format under OUTDIR/<run_name>/.
+// [--traces]: reads SCALE-Sim v2's files unchanged, runs them on the pe_array architecture with
+// SCALE-Sim's own memory (its bandwidth-limited memory in USER mode, its ideal memory and bandwidth
+// estimate in CALC mode) unless --dram names one of accsim's DRAM presets, and writes
+// COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv (with SCALE-Sim's memory)
+// and, with --traces in USER mode, the per-layer traces in SCALE-Sim's format under
+// OUTDIR/<run_name>/.
 #include "sim/scalesim.hpp"
 #include "arch/pe_array/scalesim_memory.hpp"
 #include "common/error.hpp"
@@ -289,8 +291,9 @@ int cmd_scalesim(const std::vector<std::string>& args) {
                                          sc.offset_lines[k], offset_names[k]);
     if (traces && !sc.user_bandwidth)
         throw InputError("--traces: SCALE-Sim's traces are written in USER mode "
-                         "(InterfaceBandwidth: USER); in CALC mode its DRAM traces come from its "
-                         "bandwidth estimator, which accsim does not emulate");
+                         "(InterfaceBandwidth: USER); in CALC mode SCALE-Sim's DRAM traces list "
+                         "each prefetch's words in the iteration order of a Python set, which "
+                         "accsim does not reproduce");
     sets.push_back({"dram.preset=" + vm["dram"].as<std::string>(), "--dram"});
     sets.insert(sets.end(), sc.sets.begin(), sc.sets.end());
     Config cfg = load_run_config("", sets);
@@ -309,9 +312,12 @@ int cmd_scalesim(const std::vector<std::string>& args) {
                "Util %,\n";
     bandwidth << "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP "
                  "DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,\n";
-    // DETAILED_ACCESS_REPORT.csv: in USER mode, where SCALE-Sim's memory is emulated whole.
+    // SCALE-Sim's own memory decides the cycles and the DRAM columns in USER mode, and in CALC
+    // mode unless --dram replaces its ideal memory with one of accsim's; DETAILED_ACCESS_REPORT.csv
+    // comes from it.
+    const bool scalesim_memory = sc.user_bandwidth || vm["dram"].as<std::string>() == "ideal";
     std::ofstream detail;
-    if (sc.user_bandwidth) {
+    if (scalesim_memory) {
         detail.open(dir / "DETAILED_ACCESS_REPORT.csv");
         if (!detail) throw InputError(fmt::format("-p {}: cannot write the reports", dir.string()));
         detail << "LayerID, SRAM IFMAP Start Cycle, SRAM IFMAP Stop Cycle, SRAM IFMAP Reads, SRAM "
@@ -331,9 +337,9 @@ int cmd_scalesim(const std::vector<std::string>& args) {
                           l["dram_filter_read_bytes"].get<double>(),
                           l["dram_write_bytes"].get<double>()};
         double dram_cycles[3] = {0, 0, 0}; // 0: per cycle of the layer
-        if (sc.user_bandwidth) {
-            // SCALE-Sim's bandwidth-limited memory decides the cycles, the stalls and the DRAM
-            // words of each buffer over the span of its own DRAM trace.
+        if (scalesim_memory) {
+            // SCALE-Sim's memory decides the cycles, the stalls and the DRAM words of each buffer
+            // over the span of its own DRAM trace.
             const Layer& g = graph.layers[std::size_t(id)];
             pe_array::ScaleSimLayer sl;
             sl.ifmap_h = g.in.h;
@@ -344,7 +350,14 @@ int cmd_scalesim(const std::vector<std::string>& args) {
             sl.filters = g.out.c;
             sl.stride_h = sl.stride_w = g.stride;
             pe_array::ScaleSimTraces t;
-            const auto m = pe_array::scalesim_user_memory(sl, sc.memory, traces ? &t : nullptr);
+            pe_array::ScaleSimMemoryResult m;
+            try {
+                m = sc.user_bandwidth
+                        ? pe_array::scalesim_user_memory(sl, sc.memory, traces ? &t : nullptr)
+                        : pe_array::scalesim_calc_memory(sl, sc.memory);
+            } catch (const InputError& e) {
+                throw InputError(fmt::format("-t {}: layer {}: {}", topo, g.name, e.what()));
+            }
             if (traces) write_traces(dir / fmt::format("layer{}", id), t);
             cycles = std::uint64_t(m.total_cycles);
             stalls = std::uint64_t(m.stall_cycles);
@@ -385,14 +398,15 @@ int cmd_scalesim(const std::vector<std::string>& args) {
     }
     check_written(compute, (dir / "COMPUTE_REPORT.csv").string());
     check_written(bandwidth, (dir / "BANDWIDTH_REPORT.csv").string());
-    if (sc.user_bandwidth) check_written(detail, (dir / "DETAILED_ACCESS_REPORT.csv").string());
+    if (scalesim_memory) check_written(detail, (dir / "DETAILED_ACCESS_REPORT.csv").string());
     std::cout << fmt::format(
         "accsim scalesim: {} layers, {} cycles in total ({})\nwrote {} "
         "and {}\n",
         id, total,
         sc.user_bandwidth
             ? fmt::format("SCALE-Sim's USER memory, {} words per cycle", sc.memory.bandwidth)
-            : vm["dram"].as<std::string>() + " DRAM",
+        : scalesim_memory ? std::string("SCALE-Sim's CALC memory and bandwidth estimate")
+                          : vm["dram"].as<std::string>() + " DRAM",
         (dir / "COMPUTE_REPORT.csv").string(), (dir / "BANDWIDTH_REPORT.csv").string());
     return exit_ok;
 }

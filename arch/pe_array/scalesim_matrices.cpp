@@ -75,17 +75,19 @@ Operands operand_matrices(const ScaleSimLayer& l, const ScaleSimMemoryConfig& c)
     const std::int64_t pixels = oh * ow, window = l.filter_h * l.filter_w * l.channels;
     Operands o;
     o.ifmap = Mat(pixels, window);
+    std::int64_t* out = o.ifmap.v.data();
     for (std::int64_t i = 0; i < pixels; ++i) {
         const std::int64_t i_row = (i / ow) * l.stride_h, i_col = (i % ow) * l.stride_w;
         const std::int64_t window_addr = (i_row * l.ifmap_w + i_col) * l.channels;
-        for (std::int64_t j = 0; j < window; ++j) {
-            const std::int64_t c_row = j / (l.filter_w * l.channels),
-                               k = j % (l.filter_w * l.channels);
-            const std::int64_t c_col = k / l.channels, c_ch = k % l.channels;
-            if (c_row + i_row < l.ifmap_h && c_col + i_col < l.ifmap_w)
-                o.ifmap.at(i, j) =
-                    (c_row * l.ifmap_w + c_col) * l.channels + c_ch + window_addr + c.ifmap_offset;
-        }
+        // Window position j = (c_row * filter_w + c_col) * channels + c_ch.
+        for (std::int64_t c_row = 0; c_row < l.filter_h; ++c_row)
+            for (std::int64_t c_col = 0; c_col < l.filter_w; ++c_col) {
+                const bool inside = c_row + i_row < l.ifmap_h && c_col + i_col < l.ifmap_w;
+                const std::int64_t base =
+                    (c_row * l.ifmap_w + c_col) * l.channels + window_addr + c.ifmap_offset;
+                for (std::int64_t c_ch = 0; c_ch < l.channels; ++c_ch)
+                    *out++ = inside ? base + c_ch : none;
+            }
     }
     o.filter = Mat(window, l.filters);
     for (std::int64_t i = 0; i < window; ++i)
@@ -183,19 +185,39 @@ Matrices compute_matrices(const Operands& o, const ScaleSimMemoryConfig& c) {
     return m;
 }
 
-DemandStream::DemandStream(const Operands& o, const ScaleSimMemoryConfig& c)
-    : o_(o), df_(c.dataflow), R_(c.rows), C_(c.cols) {
+DemandStream::DemandStream(const ScaleSimLayer& l, const ScaleSimMemoryConfig& c)
+    : ifmap_h_(l.ifmap_h), ifmap_w_(l.ifmap_w), window_(l.filter_h * l.filter_w * l.channels),
+      filters_(l.filters), filter_offset_(c.filter_offset), ofmap_offset_(c.ofmap_offset),
+      df_(c.dataflow), R_(c.rows), C_(c.cols) {
+    const std::int64_t oh = ceil_div(l.ifmap_h - l.filter_h + l.stride_h, l.stride_h);
+    const std::int64_t ow = ceil_div(l.ifmap_w - l.filter_w + l.stride_w, l.stride_w);
+    const std::int64_t pixels = oh * ow;
+    for (std::int64_t i = 0; i < pixels; ++i) {
+        pix_row_.push_back((i / ow) * l.stride_h);
+        pix_col_.push_back((i % ow) * l.stride_w);
+        pix_base_.push_back((pix_row_.back() * l.ifmap_w + pix_col_.back()) * l.channels +
+                            c.ifmap_offset);
+        whole_.push_back(pix_row_.back() + l.filter_h <= l.ifmap_h &&
+                         pix_col_.back() + l.filter_w <= l.ifmap_w);
+    }
+    for (std::int64_t j = 0; j < window_; ++j) {
+        const std::int64_t k = j % (l.filter_w * l.channels);
+        win_row_.push_back(j / (l.filter_w * l.channels));
+        win_col_.push_back(k / l.channels);
+        win_off_.push_back((win_row_.back() * l.ifmap_w + win_col_.back()) * l.channels +
+                           k % l.channels);
+    }
     // Sr folds over the array's rows, Sc over its columns, T runs in time (compute_matrices).
     if (df_ == Dataflow::os) {
-        Sr_ = o.ifmap.rows, Sc_ = o.filter.cols, T_ = o.ifmap.cols;
+        Sr_ = pixels, Sc_ = filters_, T_ = window_;
         fold_lines_ = T_ + R_ + C_ - 2;
         ifmap_cols_ = R_, filter_cols_ = C_;
     } else if (df_ == Dataflow::ws) {
-        Sr_ = o.ifmap.cols, Sc_ = o.filter.cols, T_ = o.ifmap.rows;
+        Sr_ = window_, Sc_ = filters_, T_ = pixels;
         fold_lines_ = 2 * R_ + T_ + C_ - 2;
         ifmap_cols_ = R_, filter_cols_ = C_;
     } else {
-        Sr_ = o.ifmap.cols, Sc_ = o.ifmap.rows, T_ = o.filter.cols;
+        Sr_ = window_, Sc_ = pixels, T_ = filters_;
         fold_lines_ = 2 * R_ + T_ + C_ - 2;
         ifmap_cols_ = C_, filter_cols_ = R_;
     }
@@ -205,48 +227,82 @@ DemandStream::DemandStream(const Operands& o, const ScaleSimMemoryConfig& c)
     folds_ = row_fold_ * col_fold_;
 }
 
-bool DemandStream::next(std::int64_t* ifmap, std::int64_t* filter, std::int64_t* ofmap) {
+namespace {
+
+// row[c] = at(c) for c in [lo, hi] (clipped to the row), `none` elsewhere; returns how many words
+// the row holds (an operand may itself be `none`: a window past the ifmap's edge).
+template <class At>
+std::int64_t fill_row(std::int64_t* row, std::int64_t width, std::int64_t lo, std::int64_t hi,
+                      At at) {
+    lo = std::max<std::int64_t>(lo, 0);
+    hi = std::min(hi, width - 1);
+    if (hi < lo) {
+        std::fill(row, row + width, none);
+        return 0;
+    }
+    std::fill(row, row + lo, none);
+    std::fill(row + hi + 1, row + width, none);
+    std::int64_t words = 0;
+    for (std::int64_t c = lo; c <= hi; ++c) words += (row[c] = at(c)) != none;
+    return words;
+}
+
+// fill_row's count alone, for a row that is not wanted.
+template <class At>
+std::int64_t count_row(std::int64_t width, std::int64_t lo, std::int64_t hi, At at) {
+    lo = std::max<std::int64_t>(lo, 0);
+    hi = std::min(hi, width - 1);
+    std::int64_t words = 0;
+    for (std::int64_t c = lo; c <= hi; ++c) words += at(c) != none;
+    return words;
+}
+
+} // namespace
+
+bool DemandStream::next(std::int64_t* ifmap, std::int64_t* filter, std::int64_t* ofmap,
+                        std::int64_t* words) {
     if (fc_ == col_fold_) return false;
     const std::int64_t L = line_, R = R_, C = C_, T = T_;
-    const std::int64_t r0 = fr_ * R, r1 = std::min(r0 + R, Sr_);
-    const std::int64_t c0 = fc_ * C, c1 = std::min(c0 + C, Sc_);
-    const Mat &I = o_.ifmap, &F = o_.filter, &O = o_.ofmap;
-    // Each formula is compute_matrices' row L of that fold: a skewed column c holds its source
-    // row L - c; a flipped block row k its row R - 1 - k.
+    const std::int64_t r0 = fr_ * R, rn = std::min(r0 + R, Sr_) - r0; // rows used in this fold
+    const std::int64_t c0 = fc_ * C, cn = std::min(c0 + C, Sc_) - c0; // columns used
+    auto I = [this](std::int64_t p, std::int64_t w) { return ifmap_addr(p, w); };
+    auto F = [this](std::int64_t w, std::int64_t f) { return filter_addr(w, f); };
+    auto O = [this](std::int64_t p, std::int64_t f) { return ofmap_addr(p, f); };
+    // Each row is compute_matrices' row L of that fold: a skewed column c holds its source row
+    // L - c (valid for c in a range), a flipped block row k its row R - 1 - k.
+    std::int64_t n[3];
+    auto out_row = [&](std::int64_t lo, std::int64_t hi, auto at) {
+        return ofmap ? fill_row(ofmap, C, lo, hi, at) : count_row(C, lo, hi, at);
+    };
     if (df_ == Dataflow::os) {
-        for (std::int64_t c = 0; c < R; ++c) {
-            const std::int64_t j = L - c;
-            ifmap[c] = j >= 0 && j < T && r0 + c < r1 ? I.at(r0 + c, j) : none;
-        }
-        for (std::int64_t c = 0; c < C; ++c) {
-            const std::int64_t j = L - c;
-            filter[c] = j >= 0 && j < T && c0 + c < c1 ? F.at(j, c0 + c) : none;
-            const std::int64_t k = j - (T - 1), row = r0 + R - 1 - k;
-            ofmap[c] = k >= 0 && k < R && row < r1 && c0 + c < c1 ? O.at(row, c0 + c) : none;
-        }
+        n[0] = fill_row(ifmap, R, L - T + 1, std::min(L, rn - 1),
+                        [&](std::int64_t c) { return I(r0 + c, L - c); });
+        n[1] = fill_row(filter, C, L - T + 1, std::min(L, cn - 1),
+                        [&](std::int64_t c) { return F(L - c, c0 + c); });
+        // Output row k = L - c - (T - 1) of the flipped block: block row R - 1 - k < rn.
+        const std::int64_t base = L - (T - 1);
+        n[2] = out_row(base - (R - 1), std::min(base - (R - rn), cn - 1),
+                       [&](std::int64_t c) { return O(r0 + R - 1 - (base - c), c0 + c); });
     } else if (df_ == Dataflow::ws) {
-        for (std::int64_t c = 0; c < R; ++c) {
-            const std::int64_t j = L - c - R;
-            ifmap[c] = j >= 0 && j < T && r0 + c < r1 ? I.at(j, r0 + c) : none;
-        }
-        const std::int64_t frow = r0 + R - 1 - L;
-        for (std::int64_t c = 0; c < C; ++c) {
-            filter[c] = L < R && frow < r1 && c0 + c < c1 ? F.at(frow, c0 + c) : none;
-            const std::int64_t j = L - c - (2 * R - 1);
-            ofmap[c] = j >= 0 && j < T && c0 + c < c1 ? O.at(j, c0 + c) : none;
-        }
+        n[0] = fill_row(ifmap, R, L - R - T + 1, std::min(L - R, rn - 1),
+                        [&](std::int64_t c) { return I(L - c - R, r0 + c); });
+        const std::int64_t frow = R - 1 - L; // within the fold
+        n[1] = fill_row(filter, C, 0, L < R && frow < rn ? cn - 1 : -1,
+                        [&](std::int64_t c) { return F(r0 + frow, c0 + c); });
+        const std::int64_t j0 = L - (2 * R - 1);
+        n[2] = out_row(j0 - T + 1, std::min(j0, cn - 1),
+                       [&](std::int64_t c) { return O(j0 - c, c0 + c); });
     } else {
-        const std::int64_t irow = r0 + R - 1 - L; // a window position
-        for (std::int64_t c = 0; c < C; ++c) {
-            ifmap[c] = L < R && irow < r1 && c0 + c < c1 ? I.at(c0 + c, irow) : none;
-            const std::int64_t j = L - c - (2 * R - 1);
-            ofmap[c] = j >= 0 && j < T && c0 + c < c1 ? O.at(c0 + c, j) : none;
-        }
-        for (std::int64_t c = 0; c < R; ++c) {
-            const std::int64_t j = L - c - R;
-            filter[c] = j >= 0 && j < T && r0 + c < r1 ? F.at(r0 + c, j) : none;
-        }
+        const std::int64_t irow = R - 1 - L; // a window position within the fold
+        n[0] = fill_row(ifmap, C, 0, L < R && irow < rn ? cn - 1 : -1,
+                        [&](std::int64_t c) { return I(c0 + c, r0 + irow); });
+        n[1] = fill_row(filter, R, L - R - T + 1, std::min(L - R, rn - 1),
+                        [&](std::int64_t c) { return F(r0 + c, L - c - R); });
+        const std::int64_t j0 = L - (2 * R - 1);
+        n[2] = out_row(j0 - T + 1, std::min(j0, cn - 1),
+                       [&](std::int64_t c) { return O(c0 + c, j0 - c); });
     }
+    if (words) std::copy(n, n + 3, words);
     if (++line_ == fold_lines_) {
         line_ = 0;
         if (++fr_ == row_fold_) {

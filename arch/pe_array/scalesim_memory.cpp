@@ -1,5 +1,6 @@
 #include "arch/pe_array/scalesim_memory.hpp"
 
+#include "arch/pe_array/scalesim_buffers.hpp"
 #include "arch/pe_array/scalesim_matrices.hpp"
 #include "common/error.hpp"
 #include "common/memory_budget.hpp"
@@ -168,99 +169,6 @@ private:
     std::int64_t next_line_ = 0, next_col_ = 0;
 };
 
-// memory/write_buffer.py with write_port.py (latency 0): the words written land in lines of
-// `bandwidth`; once more than the drain half is held and no drain is running, the held lines
-// drain one a cycle; a write that finds the buffer full waits for the drain to end.
-class WriteBuffer {
-public:
-    WriteBuffer(std::int64_t size_bytes, std::int64_t bandwidth, TraceRows* trace)
-        : bw_(bandwidth), trace_(trace) {
-        total_elems_ = size_bytes;
-        active_size_ = ceil_div(total_elems_, 2);
-        drain_size_ = total_elems_ - active_size_;
-        free_ = total_elems_;
-    }
-
-    std::int64_t serve(const std::int64_t* row, std::int64_t cols, std::int64_t cycle) {
-        std::int64_t current = cycle;
-        for (std::int64_t k = 0; k < cols; ++k) {
-            if (row[k] == none) continue;
-            store(row[k]);
-            if (current < drain_end_) {
-                if (free_ <= 0) current = drain_end_;
-            } else if (free_ < active_size_) {
-                flush_line();
-                drain_end_ = drain(current);
-            }
-        }
-        return current;
-    }
-
-    // empty_all_buffers: what is left drains after the last demand.
-    void finish(std::int64_t cycle) {
-        flush_line();
-        while (drained_ < std::int64_t(lines_.size())) {
-            drain_end_ = drain(cycle);
-            cycle = drain_end_ + 1;
-        }
-    }
-
-    std::int64_t dram_words() const { return accesses_; }
-    std::int64_t first_dram_cycle() const { return first_cycle_; }
-    std::int64_t last_dram_cycle() const { return last_cycle_; }
-
-private:
-    void store(std::int64_t address) {
-        ++in_line_;
-        --free_;
-        if (trace_) words_.push_back(address);
-        if (in_line_ == bw_) flush_line();
-    }
-    void flush_line() {
-        if (in_line_ > 0) {
-            lines_.push_back(in_line_);
-            if (trace_) {
-                words_.resize(std::size_t(bw_), none);
-                line_words_.push_back(std::move(words_));
-                words_.clear();
-            }
-        }
-        in_line_ = 0;
-    }
-    // empty_drain_buf: up to ceil(drain / bandwidth) held lines, one a cycle from `start`; the
-    // words counted are whole lines except the empty requests of the last one.
-    std::int64_t drain(std::int64_t start) {
-        const std::int64_t want = ceil_div(drain_size_, bw_);
-        const std::int64_t end = std::min(drained_ + want, std::int64_t(lines_.size()));
-        const std::int64_t n = end - drained_;
-        if (n <= 0) return start - 1; // nothing held (SCALE-Sim would index an empty array)
-        const std::int64_t words = (n - 1) * bw_ + lines_[std::size_t(end - 1)];
-        accesses_ += words;
-        free_ += words;
-        if (!drained_any_) first_cycle_ = start;
-        drained_any_ = true;
-        last_cycle_ = start + n - 1;
-        if (trace_)
-            for (std::int64_t k = drained_; k < end; ++k) {
-                std::vector<std::int64_t> row{start + k - drained_};
-                const auto& w = line_words_[std::size_t(k)];
-                row.insert(row.end(), w.begin(), w.end());
-                trace_->push_back(std::move(row));
-            }
-        drained_ = end;
-        return last_cycle_;
-    }
-
-    std::int64_t bw_, total_elems_, active_size_, drain_size_, free_;
-    std::vector<std::int64_t> lines_; // words in each line of the trace
-    std::int64_t in_line_ = 0, drained_ = 0, drain_end_ = 0, accesses_ = 0;
-    std::int64_t first_cycle_ = 0, last_cycle_ = 0;
-    bool drained_any_ = false;
-    TraceRows* trace_;
-    std::vector<std::int64_t> words_;                   // the line being filled (trace only)
-    std::vector<std::vector<std::int64_t>> line_words_; // every line's words (trace only)
-};
-
 } // namespace
 
 ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
@@ -315,16 +223,7 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
     };
     ScaleSimMemoryResult r;
     std::int64_t last_ofmap = 0;
-    // The first and last served cycle of the lines that access a memory.
-    auto span = [](const Mat& demand, std::int64_t i, std::int64_t served, bool& seen,
-                   std::int64_t& start, std::int64_t& stop) {
-        const auto* row = &demand.v[std::size_t(i * demand.cols)];
-        if (std::all_of(row, row + demand.cols, [](std::int64_t a) { return a == none; })) return;
-        if (!seen) start = served;
-        seen = true;
-        stop = served;
-    };
-    bool seen[3] = {false, false, false};
+    SramSpan spans[3];
     for (std::int64_t i = 0; i < m.ofmap_demand.rows; ++i) {
         const std::int64_t cycle = i + r.stall_cycles;
         const std::int64_t ifmap_served = ifmap.serve(
@@ -333,9 +232,12 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
             &m.filter_demand.v[std::size_t(i * m.filter_demand.cols)], m.filter_demand.cols, cycle);
         last_ofmap = ofmap.serve(&m.ofmap_demand.v[std::size_t(i * m.ofmap_demand.cols)],
                                  m.ofmap_demand.cols, cycle);
-        span(m.ifmap_demand, i, ifmap_served, seen[0], r.ifmap_sram_start, r.ifmap_sram_stop);
-        span(m.filter_demand, i, filter_served, seen[1], r.filter_sram_start, r.filter_sram_stop);
-        span(m.ofmap_demand, i, last_ofmap, seen[2], r.ofmap_sram_start, r.ofmap_sram_stop);
+        spans[0].note(&m.ifmap_demand.v[std::size_t(i * m.ifmap_demand.cols)], m.ifmap_demand.cols,
+                      ifmap_served);
+        spans[1].note(&m.filter_demand.v[std::size_t(i * m.filter_demand.cols)],
+                      m.filter_demand.cols, filter_served);
+        spans[2].note(&m.ofmap_demand.v[std::size_t(i * m.ofmap_demand.cols)], m.ofmap_demand.cols,
+                      last_ofmap);
         if (traces) {
             sram_row(m.ifmap_demand, i, ifmap_served, traces->ifmap_sram);
             sram_row(m.filter_demand, i, filter_served, traces->filter_sram);
@@ -345,6 +247,9 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
             std::max({ifmap_served - cycle - 1, filter_served - cycle - 1, last_ofmap - cycle});
     }
     ofmap.finish(last_ofmap);
+    r.ifmap_sram_start = spans[0].start, r.ifmap_sram_stop = spans[0].stop;
+    r.filter_sram_start = spans[1].start, r.filter_sram_stop = spans[1].stop;
+    r.ofmap_sram_start = spans[2].start, r.ofmap_sram_stop = spans[2].stop;
     r.total_cycles = last_ofmap;
     r.ifmap_dram_reads = ifmap.dram_words();
     r.filter_dram_reads = filter.dram_words();

@@ -29,7 +29,7 @@ struct ScaleSimMemoryConfig {
     std::int64_t bandwidth = 10; // words per cycle (Bandwidth; its first value)
 };
 
-// What SCALE-Sim reports of one layer in USER mode.
+// What SCALE-Sim reports of one layer from its memory (USER or CALC mode).
 struct ScaleSimMemoryResult {
     std::int64_t total_cycles = 0, stall_cycles = 0;
     // DRAM words moved and the first and last cycles of each buffer's DRAM trace.
@@ -57,5 +57,12 @@ struct ScaleSimTraces {
 ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
                                           const ScaleSimMemoryConfig& config,
                                           ScaleSimTraces* traces = nullptr);
+
+// Runs one layer through SCALE-Sim's CALC-mode memory (no Bandwidth): its bandwidth estimator for
+// the read buffers and its write buffer at ArrayWidth words a cycle (scalesim_calc.cpp). The
+// demand lines are generated one at a time, so any layer whose operands fit runs; throws InputError
+// where SCALE-Sim itself would fail.
+ScaleSimMemoryResult scalesim_calc_memory(const ScaleSimLayer& layer,
+                                          const ScaleSimMemoryConfig& config);
 
 } // namespace accsim::pe_array

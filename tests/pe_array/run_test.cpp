@@ -324,13 +324,15 @@ struct UserRun {
     accsim::test::CommandResult result;
     std::vector<std::string> compute, bandwidth, detail;
 };
+// bandwidth 0: CALC mode.
 UserRun scalesim_user(const std::string& dataflow, int bandwidth, const std::string& layers) {
-    const std::string cfg =
-        temp_file("[general]\nrun_name = u\n[architecture_presets]\nArrayHeight: 2\nArrayWidth: 2\n"
-                  "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nBandwidth : " +
-                      std::to_string(bandwidth) + "\nDataflow : " + dataflow +
-                      "\n[run_presets]\nInterfaceBandwidth: USER\n",
-                  ".cfg");
+    const std::string cfg = temp_file(
+        "[general]\nrun_name = u\n[architecture_presets]\nArrayHeight: 2\nArrayWidth: 2\n"
+        "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\n" +
+            (bandwidth > 0 ? "Bandwidth : " + std::to_string(bandwidth) + "\n" : std::string()) +
+            "Dataflow : " + dataflow +
+            "\n[run_presets]\nInterfaceBandwidth: " + (bandwidth > 0 ? "USER" : "CALC") + "\n",
+        ".cfg");
     const std::string topo =
         temp_file("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
                   "Num Filter, Strides,\n" +
@@ -443,6 +445,42 @@ TEST_CASE("SCALE-Sim's USER mode runs a full-size layer with SCALE-Sim v2's figu
     std::getline(bandwidth, line);
     std::getline(bandwidth, line);
     CHECK(line.find(", 9.996955292656914, 10.0, 0.5502352526104017,") != std::string::npos);
+}
+
+TEST_CASE("SCALE-Sim's CALC mode: its bandwidth estimate of a 30-word stream, by hand") {
+    // os on 2x2, 1 kB SRAMs: a 1x1x30 ifmap and one 1x1 filter. One fold of T = 30: 32 demand
+    // lines, ifmap word t and filter word t on line t, the one output on line 30. The estimator
+    // (read_buffer_estimate_bw.py) collects sets of floor(1024 / 100) = 10 distinct words: 3 sets,
+    // never the 50 that start a prefetch, so all 30 words are fetched after the last line as the
+    // active half, at 10 words a cycle over ceil(3 x 10 / 10) = 3 cycles ending at -2 (two before
+    // the first demanded word at 0): trace rows at -3, -2, -1 (a read-port cycle later): 30 words
+    // over 3 cycles, 10.0 a cycle. No line stalls: 31 cycles. The write buffer drains its one word
+    // at the last line's cycle, 31 (1 word over 1 cycle). SCALE-Sim v2 prints the same.
+    auto u = scalesim_user("os", 0, "fc, 1, 1, 1, 1, 30, 1, 1,\n");
+    REQUIRE_MESSAGE(u.result.exit_code == 0, u.result.err);
+    REQUIRE(u.compute.size() == 1);
+    CHECK(u.compute[0].rfind("0, 31, 0, ", 0) == 0);
+    REQUIRE(u.bandwidth.size() == 1);
+    CHECK(u.bandwidth[0].find(", 10.0, 10.0, 1.0,") != std::string::npos);
+    REQUIRE(u.detail.size() == 1);
+    CHECK(u.detail[0] == "0, 1.0, 30.0, 30, 1.0, 30.0, 30, 30.0, 30.0, 5, -3.0, -1.0, 30, -3.0, "
+                         "-1.0, 30, 31.0, 31.0, 1,");
+}
+
+TEST_CASE("SCALE-Sim's CALC mode gives SCALE-Sim v2's DRAM figures once its prefetches roll") {
+    // 8x8x16 with ten 3x3 filters on 2x2, 1 kB SRAMs: 8,309 distinct-in-window ifmap words, so the
+    // estimator prefetches half after half. SCALE-Sim v2 (commit 22f88b1) prints these reports.
+    auto u = scalesim_user("os", 0, "big, 8, 8, 3, 3, 16, 10, 1,\n");
+    REQUIRE_MESSAGE(u.result.exit_code == 0, u.result.err);
+    REQUIRE(u.compute.size() == 1);
+    CHECK(u.compute[0].rfind("0, 13139, 0, ", 0) == 0);
+    REQUIRE(u.bandwidth.size() == 1);
+    CHECK(u.bandwidth[0].find(", 0.6461119751166408, 0.21443298969072164, 2.0,") !=
+          std::string::npos);
+    REQUIRE(u.detail.size() == 1);
+    CHECK(
+        u.detail[0].find(", -50.0, 12809.0, 8309, -50.0, 10619.0, 2288, 13139.0, 13318.0, 360,") !=
+        std::string::npos);
 }
 
 TEST_CASE("the ideal DRAM preset moves data for free: no DRAM energy") {

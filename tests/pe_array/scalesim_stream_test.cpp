@@ -1,4 +1,5 @@
-// SCALE-Sim's demand matrices one line at a time (DemandStream) against the whole matrices
+// SCALE-Sim's demand matrices one line at a time (DemandStream, from the operands' formula) against
+// the whole matrices
 // (compute_matrices, checked byte for byte against SCALE-Sim v2 through the USER-mode reports):
 // every line of every fold, on partial folds, strides, one-row windows and all three dataflows.
 #include "arch/pe_array/scalesim_matrices.hpp"
@@ -15,6 +16,7 @@ TEST_CASE("SCALE-Sim's demand matrices streamed line by line equal the whole mat
         {7, 9, 3, 2, 2, 5, 2, 3},  // strides 2 x 3, partial folds
         {1, 1, 1, 1, 7, 3, 1, 1},  // one pixel
         {5, 5, 1, 1, 1, 1, 1, 1},  // a window of one (T = 1 on os)
+        {6, 7, 4, 3, 2, 3, 3, 2},  // windows past the ifmap's edge: empty operands
     };
     for (Dataflow df : {Dataflow::os, Dataflow::ws, Dataflow::is})
         for (auto [rows, cols] : {std::pair{2, 2}, std::pair{3, 5}, std::pair{4, 3}})
@@ -29,7 +31,7 @@ TEST_CASE("SCALE-Sim's demand matrices streamed line by line equal the whole mat
                 CAPTURE(k);
                 const Operands o = operand_matrices(layers[k], c);
                 const Matrices m = compute_matrices(o, c);
-                DemandStream s(o, c);
+                DemandStream s(layers[k], c);
                 REQUIRE(s.lines() == m.ofmap_demand.rows);
                 REQUIRE(s.ifmap_cols() == m.ifmap_demand.cols);
                 REQUIRE(s.filter_cols() == m.filter_demand.cols);
@@ -37,8 +39,17 @@ TEST_CASE("SCALE-Sim's demand matrices streamed line by line equal the whole mat
                 std::vector<std::int64_t> i(std::size_t(s.ifmap_cols())),
                     f(std::size_t(s.filter_cols())), w(std::size_t(s.ofmap_cols()));
                 bool same = true;
+                auto words = [](const Mat& mat, std::int64_t line) {
+                    std::int64_t n = 0;
+                    for (std::int64_t col = 0; col < mat.cols; ++col) n += mat.at(line, col) != none;
+                    return n;
+                };
                 for (std::int64_t line = 0; line < s.lines(); ++line) {
-                    REQUIRE(s.next(i.data(), f.data(), w.data()));
+                    std::int64_t n[3];
+                    REQUIRE(s.next(i.data(), f.data(), w.data(), n));
+                    same &= n[0] == words(m.ifmap_demand, line) &&
+                            n[1] == words(m.filter_demand, line) &&
+                            n[2] == words(m.ofmap_demand, line);
                     for (std::int64_t col = 0; col < s.ifmap_cols(); ++col)
                         same &= i[std::size_t(col)] == m.ifmap_demand.at(line, col);
                     for (std::int64_t col = 0; col < s.filter_cols(); ++col)

@@ -1,0 +1,212 @@
+// SCALE-Sim v2's memory in CALC mode (no Bandwidth given): its bandwidth estimator for the two
+// read buffers (memory/read_buffer_estimate_bw.py), its write buffer draining `ArrayWidth` words a
+// cycle, and the loop that serves one demand line per cycle (double_buffered_scratchpad_mem.py),
+// with the backing bandwidths single_layer_sim.py sets in that mode. docs/pe_array.md walks through
+// the semantics.
+#include "arch/pe_array/scalesim_buffers.hpp"
+#include "arch/pe_array/scalesim_matrices.hpp"
+#include "arch/pe_array/scalesim_memory.hpp"
+#include "common/error.hpp"
+#include "common/memory_budget.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <vector>
+
+namespace accsim::pe_array {
+
+namespace {
+
+using namespace scalesim;
+
+// read_buffer_estimate_bw.py with read_port.py (latency 1), active fraction 0.5. It never stalls a
+// line; it only works out what its DRAM would have had to move: the distinct words demanded, in
+// sets of floor(SRAM words / 100) in the order they are first seen, half of the 100 sets active.
+// Each time the sets past the active ones fill, the next half is "prefetched" over the cycles since
+// the previous prefetch, at the bandwidth that takes; the first at `default_bw` words a cycle,
+// ending two cycles before the first demanded word. A word is a hit only in the sets completed
+// since the last prefetch (the window SCALE-Sim checks), so a word seen before that is counted
+// again.
+class EstimateReadBuffer {
+public:
+    // Addresses lie in [lo, hi].
+    EstimateReadBuffer(std::int64_t size_bytes, std::int64_t default_bw, std::int64_t lo,
+                       std::int64_t hi)
+        : items_(size_bytes / 100), default_bw_(default_bw), lo_(lo),
+          latest_(std::size_t(hi >= lo ? hi - lo + 1 : 0), -1) {}
+
+    // service_reads for one demand line arriving at `cycle`; it is served at cycle + 1.
+    void serve(const std::int64_t* row, std::int64_t cols, std::int64_t cycle) {
+        if (!first_seen_ && cols > 0 && *std::max_element(row, row + cols) > -1) {
+            first_cycle_ = cycle;
+            first_seen_ = true;
+        }
+        for (std::int64_t k = 0; k < cols; ++k)
+            if (row[k] != none) manage(cycle, row[k]);
+    }
+
+    // complete_all_prefetches: the words of the sets not yet prefetched, the last one perhaps
+    // partial.
+    void finish() {
+        if (in_current_ > 0)
+            partial_ = in_current_; // the set keeps its id: sets 0 .. current_ exist
+        else
+            --current_;
+        if (!active_done_) {
+            bw_ = default_bw_;
+            last_end_ = -1 - latency;
+            const std::int64_t sets = current_ + 1;
+            last_start_ = last_end_ - cycles_for(sets * items_, bw_) + 1;
+            prefetch(0, current_);
+            active_done_ = true;
+        } else {
+            const std::int64_t sets = current_ - prefetch_start_ + 1;
+            bw_ = cycles_for(sets * items_, last_end_ - last_start_ + 1);
+            prefetch(prefetch_start_, current_);
+        }
+    }
+
+    std::int64_t dram_words() const { return accesses_; }
+    std::int64_t first_dram_cycle() const { return first_row_; }
+    std::int64_t last_dram_cycle() const { return last_row_; }
+
+private:
+    static constexpr std::int64_t latency = 1; // read_port
+    static constexpr std::int64_t active_sets = 50, prefetch_sets = 50;
+
+    // math.ceil(a / b) of Python's true division.
+    static std::int64_t cycles_for(std::int64_t a, std::int64_t b) {
+        if (b <= 0)
+            throw InputError("SCALE-Sim's CALC-mode bandwidth estimator fills two prefetch "
+                             "halves within one demand line here and would divide by zero "
+                             "(read_buffer_estimate_bw.py); use larger SRAMs or give a "
+                             "Bandwidth (InterfaceBandwidth: USER)");
+        return std::int64_t(std::ceil(double(a) / double(b)));
+    }
+
+    void manage(std::int64_t cycle, std::int64_t addr) {
+        std::int32_t& set = latest_[std::size_t(addr - lo_)];
+        // check_hit: the sets [read_start, min(current, read_end + 1)); then the current set. Both
+        // in one test: current_ <= read_end_ + 1 always, so that is [read_start, current].
+        if (set >= read_start_ && set <= current_) return;
+        set = std::int32_t(current_);
+        if (++in_current_ != items_) return;
+        in_current_ = 0;
+        if (current_ == std::numeric_limits<std::int32_t>::max() - 1)
+            throw InputError("SCALE-Sim CALC mode: a layer of more than 2^31 sets of distinct "
+                             "words is beyond what accsim's bandwidth estimate counts");
+        if (++current_ != read_end_ + 1) return;
+        // The sets past the active ones are full: prefetch the next half.
+        if (!active_done_) {
+            bw_ = default_bw_;
+            last_end_ = first_cycle_ - 1 - latency;
+            last_start_ = last_end_ - cycles_for(prefetch_sets * items_, bw_) + 1;
+            prefetch(0, active_sets - 1);
+            prefetch_start_ = read_end_ + 1;
+            active_done_ = true;
+        } else {
+            bw_ = cycles_for(prefetch_sets * items_, last_end_ - last_start_ + 1);
+            prefetch(prefetch_start_, prefetch_start_ + prefetch_sets - 1);
+            prefetch_start_ += prefetch_sets;
+        }
+        read_start_ += prefetch_sets;
+        read_end_ += prefetch_sets;
+        last_start_ = last_end_ + 1;
+        last_end_ = cycle;
+    }
+
+    // prefetch(): the words of sets [first, last] over the cycles [last_start, last_end], as rows
+    // of the DRAM trace served a read-port latency later (bw_ words a row; a row may be empty).
+    void prefetch(std::int64_t first, std::int64_t last) {
+        if (last >= first) {
+            accesses_ += (last - first + 1) * items_;
+            if (last == current_ && partial_ > 0) accesses_ -= items_ - partial_;
+        }
+        const std::int64_t rows = last_end_ - last_start_ + 1;
+        if (rows <= 0) return;
+        if (!any_row_) first_row_ = last_start_ + latency;
+        any_row_ = true;
+        last_row_ = last_end_ + latency;
+    }
+
+    std::int64_t items_, default_bw_, lo_;
+    std::vector<std::int32_t> latest_; // per address: the last set it joined (-1: none)
+    std::int64_t current_ = 0, in_current_ = 0, partial_ = 0;
+    std::int64_t read_start_ = 0, read_end_ = active_sets - 1, prefetch_start_ = -1;
+    std::int64_t last_start_ = -2, last_end_ = -1, bw_ = 1;
+    std::int64_t first_cycle_ = 0;
+    bool first_seen_ = false, active_done_ = false, any_row_ = false;
+    std::int64_t accesses_ = 0, first_row_ = 0, last_row_ = 0;
+};
+
+} // namespace
+
+ScaleSimMemoryResult scalesim_calc_memory(const ScaleSimLayer& layer,
+                                          const ScaleSimMemoryConfig& config) {
+    // Neither the operand nor the demand matrices are built: the demand lines come one at a time,
+    // each address from operand_matrices' formula. Each read buffer keeps 4 bytes per address of
+    // its operand (the ifmap's and the filters' words), the stream 24 bytes per output pixel and
+    // per window position.
+    const std::int64_t pixels =
+        ceil_div(layer.ifmap_h - layer.filter_h + layer.stride_h, layer.stride_h) *
+        ceil_div(layer.ifmap_w - layer.filter_w + layer.stride_w, layer.stride_w);
+    const std::int64_t window = layer.filter_h * layer.filter_w * layer.channels;
+    const std::int64_t ifmap_words = layer.ifmap_h * layer.ifmap_w * layer.channels;
+    const std::int64_t filter_words = window * layer.filters;
+    const double bytes =
+        4 * (double(ifmap_words) + double(filter_words)) + 24 * (double(pixels) + double(window));
+    struct Claim {
+        double bytes;
+        ~Claim() { memory_budget().release(bytes); }
+    } claim{0};
+    memory_budget().claim(bytes, fmt::format("SCALE-Sim CALC-mode estimate of a layer of {} "
+                                             "ifmap and {} filter words",
+                                             ifmap_words, filter_words));
+    claim.bytes = bytes;
+    DemandStream demand(layer, config);
+    // single_layer_sim.py in CALC mode: 10 words a cycle for the estimators' first prefetch, the
+    // array's width for the write buffer.
+    EstimateReadBuffer ifmap(config.ifmap_sram_kb * 1024, 10, config.ifmap_offset,
+                             config.ifmap_offset + ifmap_words - 1);
+    EstimateReadBuffer filter(config.filter_sram_kb * 1024, 10, config.filter_offset,
+                              config.filter_offset + filter_words - 1);
+    WriteBuffer ofmap(config.ofmap_sram_kb * 1024, config.cols, nullptr);
+    std::vector<std::int64_t> irow(std::size_t(demand.ifmap_cols())),
+        frow(std::size_t(demand.filter_cols()));
+    ScaleSimMemoryResult r;
+    SramSpan spans[3];
+    std::int64_t last_ofmap = 0;
+    std::int64_t words[3];
+    // The write buffer only counts words here (no trace): the ofmap rows are not built.
+    for (std::int64_t i = 0; demand.next(irow.data(), frow.data(), nullptr, words); ++i) {
+        const std::int64_t cycle = i + r.stall_cycles;
+        if (words[0]) ifmap.serve(irow.data(), demand.ifmap_cols(), cycle);
+        if (words[1]) filter.serve(frow.data(), demand.filter_cols(), cycle);
+        last_ofmap = ofmap.serve_count(words[2], cycle);
+        if (words[0]) spans[0].note(cycle + 1);
+        if (words[1]) spans[1].note(cycle + 1);
+        if (words[2]) spans[2].note(last_ofmap);
+        r.stall_cycles += last_ofmap - cycle; // the read buffers never stall in this mode
+    }
+    ifmap.finish();
+    filter.finish();
+    ofmap.finish(last_ofmap);
+    r.total_cycles = last_ofmap;
+    r.ifmap_dram_reads = ifmap.dram_words();
+    r.filter_dram_reads = filter.dram_words();
+    r.ofmap_dram_writes = ofmap.dram_words();
+    r.ifmap_dram_start = ifmap.first_dram_cycle();
+    r.ifmap_dram_stop = ifmap.last_dram_cycle();
+    r.filter_dram_start = filter.first_dram_cycle();
+    r.filter_dram_stop = filter.last_dram_cycle();
+    r.ofmap_dram_start = ofmap.first_dram_cycle();
+    r.ofmap_dram_stop = ofmap.last_dram_cycle();
+    r.ifmap_sram_start = spans[0].start, r.ifmap_sram_stop = spans[0].stop;
+    r.filter_sram_start = spans[1].start, r.filter_sram_stop = spans[1].stop;
+    r.ofmap_sram_start = spans[2].start, r.ofmap_sram_stop = spans[2].stop;
+    return r;
+}
+
+} // namespace accsim::pe_array
