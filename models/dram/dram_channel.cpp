@@ -44,7 +44,7 @@ std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
     return ck;
 }
 
-std::uint64_t DramChannel::visible(std::size_t index) {
+[[gnu::always_inline]] inline std::uint64_t DramChannel::visible(std::size_t index) {
     // Requests enter the controller queue in arrival order, each in the next slot freed; they
     // are looked at in queue order, so the freed slots are handed out in that order too.
     Entry& e = queue_[index];
@@ -55,7 +55,7 @@ std::uint64_t DramChannel::visible(std::size_t index) {
     return e.visible_ck;
 }
 
-std::uint64_t DramChannel::col_earliest(const Entry& e) const {
+[[gnu::always_inline]] inline std::uint64_t DramChannel::col_earliest(const Entry& e) const {
     const DramBurst& b = e.b;
     const Bank& bk = bank(e);
     const Rank& r = ranks_[std::size_t(b.rank)];
@@ -190,7 +190,7 @@ bool DramChannel::choose(Choice& c) {
     return found;
 }
 
-bool DramChannel::col_unbeatable(std::uint64_t ck) const {
+[[gnu::always_inline]] inline bool DramChannel::col_unbeatable(std::uint64_t ck) const {
     // A column command of the oldest request, at the earliest slot any column command could take
     // (tCCD_S after the last one, the data bus for the longer of the two latencies): a request
     // arriving later could only tie it there, and then the older one goes first.
@@ -222,7 +222,8 @@ void DramChannel::refresh(int rank) {
     ++counters_.refreshes;
 }
 
-void DramChannel::issue_col(std::size_t index, std::uint64_t t, std::uint64_t& data_end) {
+[[gnu::always_inline]] inline void DramChannel::issue_col(std::size_t index, std::uint64_t t,
+                                                          std::uint64_t& data_end) {
     Entry& e = queue_[index];
     const DramBurst& b = e.b;
     Bank& bk = bank(e);
@@ -259,7 +260,7 @@ void DramChannel::issue_col(std::size_t index, std::uint64_t t, std::uint64_t& d
     if (queue_.size() >= std::size_t(cfg_.queue_depth)) freed_ck_.push_back(t);
 }
 
-void DramChannel::note_command(std::uint64_t t, bool ahead) {
+[[gnu::always_inline]] inline void DramChannel::note_command(std::uint64_t t, bool ahead) {
     // The command bus: in-order commands advance its clock; a column command issued ahead of it
     // reserves its slot until the clock passes it.
     if (ahead) {
