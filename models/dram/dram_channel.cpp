@@ -19,19 +19,6 @@ DramChannel::DramChannel(const DramConfig& cfg)
     }
 }
 
-void DramChannel::push(const DramBurst& b) {
-    // A request beyond the controller queue is not looked at yet: the choice stands.
-    const bool in_queue = queue_.size() < std::size_t(cfg_.queue_depth);
-    if (in_queue) cached_ = false;
-    Entry& e = queue_.push_slot();
-    e.b = b;
-    e.seq = next_seq_++;
-    e.visible_ck = in_queue ? b.arrival_ck : never;
-    e.kind = -1;
-    e.bank_index = bank_index(b);
-    if (trace_queue) queue_events.push_back({b.arrival_ck, +1});
-}
-
 std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
     // One command per cycle on the command bus.
     if (any_cmd_) ck = std::max(ck, last_cmd_ck_ + 1);

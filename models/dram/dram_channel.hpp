@@ -56,8 +56,20 @@ class DramChannel {
 public:
     explicit DramChannel(const DramConfig& cfg);
 
-    // A burst that arrived (arrival_ck nondecreasing from call to call).
-    void push(const DramBurst& b);
+    // A burst that arrived (arrival_ck nondecreasing from call to call). Inline: the controller
+    // feeds every burst through it.
+    void push(const DramBurst& b) {
+        // A request beyond the controller queue is not looked at yet: the choice stands.
+        const bool in_queue = queue_.size() < std::size_t(cfg_.queue_depth);
+        if (in_queue) cached_ = false;
+        Entry& e = queue_.push_slot();
+        e.b = b;
+        e.seq = next_seq_++;
+        e.visible_ck = in_queue ? b.arrival_ck : ~std::uint64_t(0); // see visible()
+        e.kind = -1;
+        e.bank_index = bank_index(b);
+        if (trace_queue) queue_events.push_back({b.arrival_ck, +1});
+    }
     bool idle() const { return queue_.empty(); }
     std::size_t queued() const { return queue_.size(); }
 
