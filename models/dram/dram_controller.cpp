@@ -82,14 +82,27 @@ bool DramController::feed() {
     const std::uint64_t burst_bytes = std::uint64_t(cfg_.burst_bytes());
     bool fed = false;
     while (!backlog_.empty()) {
+        // The front transaction's fields in locals while its bursts go out (its next burst
+        // written back once, not after every burst).
         Backlog& t = backlog_.front();
-        const DramCoordinates c = map_.decode(t.next * burst_bytes);
-        DramChannel& ch = channels_[std::size_t(c.channel)];
-        if (ch.queued() >= limit) break;
-        ch.push({t.id, t.arrival_ck, c.row, std::uint8_t(c.rank), std::uint8_t(c.bank_group),
-                 std::uint8_t(c.bank), t.write});
-        fed = true;
-        if (t.next++ == t.last) backlog_.pop_front();
+        const std::uint64_t id = t.id, arrival = t.arrival_ck, last = t.last;
+        const bool write = t.write;
+        std::uint64_t next = t.next;
+        bool full = false;
+        for (; next <= last; ++next) {
+            const DramCoordinates c = map_.decode(next * burst_bytes);
+            DramChannel& ch = channels_[std::size_t(c.channel)];
+            if (ch.queued() >= limit) {
+                full = true;
+                break;
+            }
+            ch.push({id, arrival, c.row, std::uint8_t(c.rank), std::uint8_t(c.bank_group),
+                     std::uint8_t(c.bank), write});
+            fed = true;
+        }
+        t.next = next;
+        if (full) break;
+        backlog_.pop_front();
     }
     return fed;
 }
