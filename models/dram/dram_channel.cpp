@@ -23,11 +23,15 @@ std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
     // One command per cycle on the command bus.
     if (any_cmd_) ck = std::max(ck, last_cmd_ck_ + 1);
     // Column commands issued ahead of time are in slot order.
-    auto it = std::lower_bound(future_cols_.begin(), future_cols_.end(), ck);
-    while (it != future_cols_.end() && *it == ck) {
-        ++ck;
-        ++it;
+    std::size_t lo = 0, hi = future_cols_.size(); // lower_bound: the first slot >= ck
+    while (lo < hi) {
+        const std::size_t mid = (lo + hi) / 2;
+        if (future_cols_[mid] < ck)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    for (; lo < future_cols_.size() && future_cols_[lo] == ck; ++lo) ++ck;
     return ck;
 }
 

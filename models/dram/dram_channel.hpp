@@ -16,7 +16,8 @@
 namespace accsim {
 
 // A first-in-first-out ring that also erases in its middle: the controller queue holds a few dozen
-// requests and turns over once per burst, which a std::deque pays for in block allocations.
+// requests and turns over once per burst, which a std::deque pays for in block allocations (so do
+// the command slots issued ahead and the freed queue slots).
 template <class T>
 class RequestRing {
 public:
@@ -192,8 +193,8 @@ private:
     std::uint64_t data_bus_free_ck_ = 0;
     std::uint64_t last_cmd_ck_ = 0; // commands issue in slot order except pre-issued columns
     bool any_cmd_ = false;
-    std::deque<std::uint64_t> future_cols_; // slots of column commands issued ahead of time
-    std::deque<std::uint64_t> freed_ck_;    // controller queue slots freed, not yet taken
+    RequestRing<std::uint64_t> future_cols_; // slots of column commands issued ahead of time
+    RequestRing<std::uint64_t> freed_ck_;    // controller queue slots freed, not yet taken
     bool cached_ = false;                   // next_choice() is cached_choice_ (if cached_found_)
     bool cached_found_ = false;
     Choice cached_choice_;
