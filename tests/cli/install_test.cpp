@@ -61,4 +61,10 @@ TEST_CASE(
     unsetenv("ACCSIM_DATA_DIR");
     CHECK(d.out.find(std::string("preset ") + ACCSIM_SOURCE_DIR + "/configs/dram/ddr4-2400.ini") !=
           std::string::npos);
+    // The ONNX reader, a module the installed accsim loads from PREFIX/lib*/accsim.
+    auto onnx = run_in(
+        work, exe,
+        {"workloads", "show", std::string(ACCSIM_SOURCE_DIR) + "/tests/data/onnx/ds_cnn_kws.onnx"});
+    CHECK_MESSAGE(onnx.exit_code == 0, onnx.err);
+    CHECK(onnx.out.find("workload ds_cnn_kws: input 49x10x1, 11 layers") != std::string::npos);
 }

@@ -240,3 +240,21 @@ TEST_CASE("Concat, Mul, Sigmoid, Resize and Softmax import and stream through th
     // 18 x 18 = 324 padded positions. So the II is 1,024 cycles.
     CHECK(r.json()["summary"]["initiation_interval_cycles"] == 1024);
 }
+
+TEST_CASE("accsim reads an ONNX model through its on-demand module as the reader does directly") {
+    // The executable does not link libonnx: its first .onnx file loads libaccsim_onnx.so (the
+    // same sources this test links). Its run on the model must be the direct reader's graph.
+    const Graph g = read_onnx(fixture("ds_cnn_kws.onnx"));
+    auto r = accsim::test::run_accsim({"run", "configs/roofline/resnet8.ini", "--set",
+                                       "run.workload=" + fixture("ds_cnn_kws.onnx"), "--format",
+                                       "json"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto j = r.json();
+    CHECK(j["workload"]["layers"] == g.layers.size());
+    CHECK(j["workload"]["macs"] == g.macs());
+    CHECK(j["workload"]["weights"] == g.weights());
+    // And an error raised inside the module reaches the user as any input error does.
+    auto bad = accsim::test::run_accsim({"workloads", "show", "tests/bad_inputs/files/text.onnx"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("text.onnx") != std::string::npos);
+}

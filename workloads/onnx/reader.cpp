@@ -1,5 +1,5 @@
-// read_onnx: load and check the model, infer its shapes, walk its nodes in order (ops.cpp maps
-// each), then mark the skip branches.
+// read_onnx_model: load and check the model, infer its shapes, walk its nodes in order (ops.cpp
+// maps each), then mark the skip branches.
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/text.hpp"
@@ -396,7 +396,7 @@ void check_conv_ranks(const onnx::GraphProto& g, const std::string& path) {
 
 } // namespace
 
-Graph read_onnx(const std::string& path) {
+Graph read_onnx_model(const std::string& path) {
     onnx::ModelProto model;
     {
         std::ifstream in = open_input_file(path, max_model_bytes, std::ios::binary);
