@@ -1,4 +1,3 @@
-#include "common/error.hpp"
 #include "workloads/onnx/onnx.hpp"
 
 #include <dlfcn.h>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "arch/pe_array/scalesim_matrices.hpp"
+#include "arch/pe_array/scalesim_memory.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -126,5 +127,26 @@ struct SramSpan {
         stop = served;
     }
 };
+
+// A layer's result once its last demand line was served at `last_ofmap`: the cycles, each
+// buffer's DRAM words and span, and each SRAM's span (either kind of read buffer: USER's or
+// CALC's estimator).
+template <class Reads>
+void fill_result(ScaleSimMemoryResult& r, std::int64_t last_ofmap, const Reads& ifmap,
+                 const Reads& filter, const WriteBuffer& ofmap, const SramSpan (&spans)[3]) {
+    r.total_cycles = last_ofmap;
+    r.ifmap_dram_reads = ifmap.dram_words();
+    r.filter_dram_reads = filter.dram_words();
+    r.ofmap_dram_writes = ofmap.dram_words();
+    r.ifmap_dram_start = ifmap.first_dram_cycle();
+    r.ifmap_dram_stop = ifmap.last_dram_cycle();
+    r.filter_dram_start = filter.first_dram_cycle();
+    r.filter_dram_stop = filter.last_dram_cycle();
+    r.ofmap_dram_start = ofmap.first_dram_cycle();
+    r.ofmap_dram_stop = ofmap.last_dram_cycle();
+    r.ifmap_sram_start = spans[0].start, r.ifmap_sram_stop = spans[0].stop;
+    r.filter_sram_start = spans[1].start, r.filter_sram_stop = spans[1].stop;
+    r.ofmap_sram_start = spans[2].start, r.ofmap_sram_stop = spans[2].stop;
+}
 
 } // namespace accsim::pe_array::scalesim

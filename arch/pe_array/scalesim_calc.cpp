@@ -193,19 +193,7 @@ ScaleSimMemoryResult scalesim_calc_memory(const ScaleSimLayer& layer,
     ifmap.finish();
     filter.finish();
     ofmap.finish(last_ofmap);
-    r.total_cycles = last_ofmap;
-    r.ifmap_dram_reads = ifmap.dram_words();
-    r.filter_dram_reads = filter.dram_words();
-    r.ofmap_dram_writes = ofmap.dram_words();
-    r.ifmap_dram_start = ifmap.first_dram_cycle();
-    r.ifmap_dram_stop = ifmap.last_dram_cycle();
-    r.filter_dram_start = filter.first_dram_cycle();
-    r.filter_dram_stop = filter.last_dram_cycle();
-    r.ofmap_dram_start = ofmap.first_dram_cycle();
-    r.ofmap_dram_stop = ofmap.last_dram_cycle();
-    r.ifmap_sram_start = spans[0].start, r.ifmap_sram_stop = spans[0].stop;
-    r.filter_sram_start = spans[1].start, r.filter_sram_stop = spans[1].stop;
-    r.ofmap_sram_start = spans[2].start, r.ofmap_sram_stop = spans[2].stop;
+    fill_result(r, last_ofmap, ifmap, filter, ofmap, spans);
     return r;
 }
 

@@ -195,7 +195,7 @@ private:
     bool any_cmd_ = false;
     RequestRing<std::uint64_t> future_cols_; // slots of column commands issued ahead of time
     RequestRing<std::uint64_t> freed_ck_;    // controller queue slots freed, not yet taken
-    bool cached_ = false;                   // next_choice() is cached_choice_ (if cached_found_)
+    bool cached_ = false;                    // next_choice() is cached_choice_ (if cached_found_)
     bool cached_found_ = false;
     Choice cached_choice_;
     std::vector<std::size_t> pick_, touched_; // choose()'s scratch: per bank, its request

@@ -41,7 +41,8 @@ TEST_CASE("SCALE-Sim's demand matrices streamed line by line equal the whole mat
                 bool same = true;
                 auto words = [](const Mat& mat, std::int64_t line) {
                     std::int64_t n = 0;
-                    for (std::int64_t col = 0; col < mat.cols; ++col) n += mat.at(line, col) != none;
+                    for (std::int64_t col = 0; col < mat.cols; ++col)
+                        n += mat.at(line, col) != none;
                     return n;
                 };
                 for (std::int64_t line = 0; line < s.lines(); ++line) {
