@@ -17,6 +17,7 @@ DramChannel::DramChannel(const DramConfig& cfg)
         r.next_refresh_ck = cfg.trefi > 0 ? std::uint64_t(cfg.trefi) : never;
         r.write_end_ck.assign(std::size_t(cfg.bank_groups), 0);
     }
+    for (int k = 0; k < cfg.queue_depth; ++k) freed_ck_.push_back(0);
 }
 
 std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
@@ -37,7 +38,8 @@ std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
 
 [[gnu::always_inline]] inline std::uint64_t DramChannel::visible(std::size_t index) {
     // Requests enter the controller queue in arrival order, each in the next slot freed; they
-    // are looked at in queue order, so the freed slots are handed out in that order too.
+    // are looked at in queue order, so the freed slots are handed out in that order too. A
+    // request is looked at only within the first queue_depth pushed, so a slot is free for it.
     Entry& e = queue_[index];
     if (e.visible_ck == never) {
         e.visible_ck = std::max(e.b.arrival_ck, freed_ck_.front());
@@ -246,9 +248,9 @@ void DramChannel::refresh(int rank) {
     else
         queue_.erase(index);
     if (trace_queue) queue_events.push_back({t, -1});
-    // A slot of the controller queue frees now: the next request waiting outside takes it
-    // (see visible()).
-    if (queue_.size() >= std::size_t(cfg_.queue_depth)) freed_ck_.push_back(t);
+    // A slot of the controller queue frees now: the next request to enter takes it (see
+    // visible()). Column commands issue in slot order, so the free slots stay in time order.
+    freed_ck_.push_back(t);
 }
 
 [[gnu::always_inline]] inline void DramChannel::note_command(std::uint64_t t, bool ahead) {

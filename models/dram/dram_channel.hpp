@@ -61,26 +61,31 @@ public:
     // feeds every burst through it.
     void push(const DramBurst& b) {
         // A request beyond the controller queue is not looked at yet: the choice stands.
-        const bool in_queue = queue_.size() < std::size_t(cfg_.queue_depth);
-        if (in_queue) cached_ = false;
+        if (queue_.size() < std::size_t(cfg_.queue_depth)) cached_ = false;
         Entry& e = queue_.push_slot();
         e.b = b;
         e.seq = next_seq_++;
-        e.visible_ck = in_queue ? b.arrival_ck : ~std::uint64_t(0); // see visible()
+        e.visible_ck = ~std::uint64_t(0); // taken from a free slot by visible()
         e.kind = -1;
         e.bank_index = bank_index(b);
         if (trace_queue) queue_events.push_back({b.arrival_ck, +1});
     }
     bool idle() const { return queue_.empty(); }
     std::size_t queued() const { return queue_.size(); }
+    // Fewer bursts pushed than the controller queue holds.
+    bool below_depth() const { return queue_.size() < std::size_t(cfg_.queue_depth); }
 
     // Issues every command whose slot is at or before `now_ck`, and every column command that
     // no request arriving later could take the place of (the oldest request's row hit at the
     // earliest slot any column command could have); calls done(txn, data_end_ck) for each burst
-    // whose column command issued.
+    // whose column command issued. `more_waiting`: bursts of this channel wait in the
+    // controller's backlog, not pushed yet; then advance returns as soon as fewer than
+    // queue_depth bursts are pushed, since the next of them may take the freed slot before the
+    // next decision (the caller pushes more and calls again).
     template <class Done>
-    void advance(std::uint64_t now_ck, Done&& done) {
+    void advance(std::uint64_t now_ck, Done&& done, bool more_waiting = false) {
         for (;;) {
+            if (more_waiting && queue_.size() < std::size_t(cfg_.queue_depth)) return;
             // The common case of a stream first, without building a choice.
             if (!cached_) {
                 std::uint64_t txn = 0, data_end = 0;
@@ -194,8 +199,10 @@ private:
     std::uint64_t last_cmd_ck_ = 0; // commands issue in slot order except pre-issued columns
     bool any_cmd_ = false;
     RequestRing<std::uint64_t> future_cols_; // slots of column commands issued ahead of time
-    RequestRing<std::uint64_t> freed_ck_;    // controller queue slots freed, not yet taken
-    bool cached_ = false;                    // next_choice() is cached_choice_ (if cached_found_)
+    // The controller queue's free slots, each with the time it freed (0 for the queue_depth
+    // slots free at the start), taken in order by the requests entering (see visible()).
+    RequestRing<std::uint64_t> freed_ck_;
+    bool cached_ = false; // next_choice() is cached_choice_ (if cached_found_)
     bool cached_found_ = false;
     Choice cached_choice_;
     std::vector<std::size_t> pick_, touched_; // choose()'s scratch: per bank, its request

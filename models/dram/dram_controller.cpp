@@ -13,7 +13,8 @@ using sc_core::sc_time;
 
 DramController::DramController(sc_core::sc_module_name name, const DramConfig& cfg)
     : sc_module(name), tSocket("tSocket"), cfg_(cfg), map_(cfg),
-      channels_(std::size_t(cfg.channels), DramChannel(cfg)) {
+      channels_(std::size_t(cfg.channels), DramChannel(cfg)),
+      backlog_bursts_(std::size_t(cfg.channels), 0) {
     tSocket.register_nb_transport_fw(this, &DramController::nb_transport_fw);
     tracing_ = active_trace() != nullptr;
     for (auto& ch : channels_) ch.trace_queue = tracing_;
@@ -57,6 +58,11 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
     pending_[id] = {&trans, last - first + 1, 0, arrival};
     backlog_.push_back({id, first, last, arrival_ck, write});
+    if (channels_.size() == 1)
+        backlog_bursts_[0] += last - first + 1;
+    else
+        for (std::size_t c = 0; c < channels_.size(); ++c)
+            backlog_bursts_[c] += map_.bursts_on_channel(first, last, int(c));
     // The new request may change the next command: decide again now.
     schedule_event_.cancel();
     schedule_event_.notify(sc_core::SC_ZERO_TIME);
@@ -74,11 +80,19 @@ sc_time DramController::time_of(std::uint64_t ck) const {
     return sc_time(double(ck) * 1e3 / cfg_.clock_mhz, SC_NS);
 }
 
+bool DramController::starving() const {
+    for (std::size_t c = 0; c < channels_.size(); ++c)
+        if (backlog_bursts_[c] > 0 && channels_[c].below_depth()) return true;
+    return false;
+}
+
 bool DramController::feed() {
     // Bursts go to their channels in arrival order, as many as keep each channel's queue full
-    // with some to spare: a request beyond the controller queue only waits, so decoding the rest
-    // of a long transaction now would change nothing but the memory it takes.
-    const std::size_t limit = std::size_t(cfg_.queue_depth) + 64;
+    // with feed_ahead_ to spare: a request beyond the controller queue only waits, so decoding
+    // the rest of a long transaction now would change nothing but the memory it takes. A channel
+    // whose queue is not full while some of its bursts wait is fed past the others' limit (they
+    // may be behind bursts of a full channel).
+    const std::size_t limit = std::size_t(cfg_.queue_depth) + feed_ahead_;
     const std::uint64_t burst_bytes = std::uint64_t(cfg_.burst_bytes());
     bool fed = false;
     while (!backlog_.empty()) {
@@ -92,12 +106,13 @@ bool DramController::feed() {
         for (; next <= last; ++next) {
             const DramCoordinates c = map_.decode(next * burst_bytes);
             DramChannel& ch = channels_[std::size_t(c.channel)];
-            if (ch.queued() >= limit) {
+            if (ch.queued() >= limit && !starving()) {
                 full = true;
                 break;
             }
             ch.push({id, arrival, c.row, std::uint8_t(c.rank), std::uint8_t(c.bank_group),
                      std::uint8_t(c.bank), write});
+            --backlog_bursts_[std::size_t(c.channel)];
             fed = true;
         }
         t.next = next;
@@ -127,7 +142,8 @@ void DramController::schedule() {
     };
     // Issue what is due, topping the queues up from the backlog as they drain.
     do {
-        for (auto& ch : channels_) ch.advance(now_ck, done);
+        for (std::size_t c = 0; c < channels_.size(); ++c)
+            channels_[c].advance(now_ck, done, backlog_bursts_[c] > 0);
     } while (feed());
     if (responded) {
         const sc_time at = responses_.begin()->first;

@@ -35,6 +35,9 @@ public:
     const DramStats& finish();
     const DramStats& stats() const { return stats_; }
     const DramConfig& config() const { return cfg_; }
+    // How many bursts beyond queue_depth a channel is given ahead from the backlog (64 unless
+    // set). It bounds the memory a long transaction takes, and changes no result.
+    void set_feed_ahead(std::size_t bursts) { feed_ahead_ = bursts; }
 
 private:
     tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
@@ -43,9 +46,10 @@ private:
     sc_core::sc_time time_of(std::uint64_t ck) const;
     // The DRAM clock at time t: the edge at or before it, or (round_up) at or after it.
     std::uint64_t ck_at(const sc_core::sc_time& t, bool round_up = false) const;
-    void schedule(); // SC_METHOD: issues the commands due now, then sleeps until the next one
-    void respond();  // SC_METHOD: sends BEGIN_RESP for what is complete now
-    bool feed();     // moves bursts from the backlog into the channels' queues
+    void schedule();       // SC_METHOD: issues the commands due now, then sleeps until the next one
+    void respond();        // SC_METHOD: sends BEGIN_RESP for what is complete now
+    bool feed();           // moves bursts from the backlog into the channels' queues
+    bool starving() const; // a channel's queue is not full while bursts of it wait in backlog_
 
     struct Pending {
         tlm::tlm_generic_payload* trans = nullptr;
@@ -75,6 +79,8 @@ private:
         bool write;
     };
     std::deque<Backlog> backlog_;
+    std::vector<std::uint64_t> backlog_bursts_; // per channel: its bursts in backlog_
+    std::size_t feed_ahead_ = 64;
     std::multimap<sc_core::sc_time, std::uint64_t> responses_; // when -> transaction id
     std::uint64_t next_txn_ = 0;
     sc_core::sc_event response_event_, schedule_event_;

@@ -51,6 +51,19 @@ public:
         c.column = std::int64_t(field(AddressField::column));
         return c;
     }
+    // How many of the bursts first..last (burst indices: byte address / burst bytes) decode to
+    // `channel`, without decoding them: the channel is a bit field, so its values repeat.
+    std::uint64_t bursts_on_channel(std::uint64_t first, std::uint64_t last, int channel) const {
+        const int s = shift_[std::size_t(AddressField::channel)];
+        const std::uint64_t values = mask_[std::size_t(AddressField::channel)] + 1;
+        const std::uint64_t run = std::uint64_t(1) << s, period = run * values,
+                            start = std::uint64_t(channel) * run;
+        auto below = [&](std::uint64_t n) { // in [0, n)
+            const std::uint64_t rest = n % period;
+            return n / period * run + (rest > start ? std::min(rest - start, run) : 0);
+        };
+        return below(last + 1) - below(first);
+    }
 
 private:
     int offset_bits_ = 0;
