@@ -52,45 +52,44 @@ SC_MODULE(TrafficGenerator) {
         SplitMix64 rng(stream_seed(t.seed, 0x64726d));
         const std::uint64_t slots = std::max<std::uint64_t>(1, capacity_bytes / t.bytes);
         struct InFlight {
-            DramPort::Ticket ticket;
             std::uint64_t index;
             double issued_ns;
         };
-        std::vector<InFlight> flying;
+        std::vector<InFlight> flying; // by ticket
+        port.list_completions();
         latency_ns.assign(t.requests, 0);
         std::uint64_t next = 0, done = 0;
         auto now_ns = [] { return sc_core::sc_time_stamp().to_seconds() * 1e9; };
         first_issue_ns = now_ns();
         while (done < t.requests) {
-            while (next < t.requests && flying.size() < t.outstanding) {
+            while (next < t.requests && port.outstanding() < t.outstanding) {
                 const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;
                 const bool write = t.write_fraction > 0 && rng.uniform() < t.write_fraction;
-                flying.push_back({port.issue(slot * t.bytes, t.bytes, write), next, now_ns()});
+                const double issued = now_ns();
+                const DramPort::Ticket ticket = port.issue(slot * t.bytes, t.bytes, write);
+                if (ticket >= flying.size()) flying.resize(ticket + 1);
+                flying[ticket] = {next, issued};
                 ++next;
             }
             port.wait_any();
-            for (std::size_t k = 0; k < flying.size();) {
-                if (!port.done(flying[k].ticket)) {
-                    ++k;
-                    continue;
-                }
-                port.wait_for(flying[k].ticket); // recycles it; returns at once
-                latency_ns[flying[k].index] = now_ns() - flying[k].issued_ns;
+            for (const DramPort::Ticket ticket : port.take_completed()) {
+                port.wait_for(ticket); // recycles it; returns at once
+                latency_ns[flying[ticket].index] = now_ns() - flying[ticket].issued_ns;
                 last_done_ns = now_ns();
                 ++done;
-                flying[k] = flying.back();
-                flying.pop_back();
             }
         }
     }
 };
 
-// Of values sorted in ascending order.
-double percentile(const std::vector<double>& v, double p) {
+// The nearest-rank percentile: the smallest value with at least p of the values at or below it.
+// Reorders v (a partial sort around that rank).
+double percentile(std::vector<double>& v, double p) {
     if (v.empty()) return 0;
-    // Nearest rank: the smallest value with at least p of the values at or below it.
     const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
-    return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+    const auto at = v.begin() + long(std::min(v.size() - 1, rank == 0 ? 0 : rank - 1));
+    std::nth_element(v.begin(), at, v.end());
+    return *at;
 }
 
 } // namespace
@@ -174,7 +173,6 @@ int cmd_dram(const std::vector<std::string>& args) {
     double mean = 0;
     for (double l : gen.latency_ns) mean += l / double(gen.latency_ns.size());
     s["latency_mean_ns"] = mean;
-    std::sort(gen.latency_ns.begin(), gen.latency_ns.end());
     s["latency_p50_ns"] = percentile(gen.latency_ns, 0.5);
     s["latency_p99_ns"] = percentile(gen.latency_ns, 0.99);
     s["elapsed_ns"] = gen.last_done_ns - gen.first_issue_ns;

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/memory_budget.hpp"
+#include "common/parallel.hpp"
 #include "workloads/sparse/random.hpp"
 
 #include <algorithm>
@@ -92,18 +93,27 @@ std::uint64_t EieModel::run_dense(std::size_t i, std::uint64_t n, std::uint64_t 
     // pointers and source activations replace the previous batch's.
     std::uint64_t cycles = 0;
     std::vector<std::uint32_t> nonzero_cols;
-    for (const auto& pass : img.tiles) {
-        for (std::size_t b = 0; b < pass.size(); ++b) {
-            const std::size_t col0 = b * std::size_t(img.batch_cols);
-            nonzero_cols.clear();
-            for (std::size_t j = 0; j < std::size_t(pass[b].cols); ++j)
-                if (x[col0 + j] != 0) nonzero_cols.push_back(std::uint32_t(j));
-            cycles +=
-                run_broadcast(pass[b], nonzero_cols, p_.queue_depth, start_cycle + cycles, *stats_);
-            r.act_sram_reads += std::uint64_t(pass[b].cols);
-        }
-        for (const auto& pe : pass.front().pe) r.act_sram_writes += std::uint64_t(pe.local_rows);
-    }
+    // The layer's output (compute_layer) on a second thread while the cycles are simulated, when
+    // the layer is large enough to pay for the thread.
+    std::vector<std::int16_t> y;
+    run_both(
+        img.nonzero_weights >= parallel_min_items,
+        [&] { y = compute_layer(img, x, p_.weight_frac_bits, l.activation == Activation::relu); },
+        [&] {
+            for (const auto& pass : img.tiles) {
+                for (std::size_t b = 0; b < pass.size(); ++b) {
+                    const std::size_t col0 = b * std::size_t(img.batch_cols);
+                    nonzero_cols.clear();
+                    for (std::size_t j = 0; j < std::size_t(pass[b].cols); ++j)
+                        if (x[col0 + j] != 0) nonzero_cols.push_back(std::uint32_t(j));
+                    cycles += run_broadcast(pass[b], nonzero_cols, p_.queue_depth,
+                                            start_cycle + cycles, *stats_);
+                    r.act_sram_reads += std::uint64_t(pass[b].cols);
+                }
+                for (const auto& pe : pass.front().pe)
+                    r.act_sram_writes += std::uint64_t(pe.local_rows);
+            }
+        });
     std::uint64_t entries = 0, padding = 0;
     for (std::size_t p = 0; p < stats_->pe.size(); ++p) {
         const auto& c = stats_->pe[p];
@@ -116,7 +126,7 @@ std::uint64_t EieModel::run_dense(std::size_t i, std::uint64_t n, std::uint64_t 
     r.nonzero_macs += macs;
     r.ideal_cycles += (macs + std::uint64_t(p_.pes) - 1) / std::uint64_t(p_.pes);
     r.broadcast_stall_cycles += stats_->broadcast_stall_cycles - stall_before;
-    acts_[i] = compute_layer(img, x, p_.weight_frac_bits, l.activation == Activation::relu);
+    acts_[i] = std::move(y);
     return cycles;
 }
 

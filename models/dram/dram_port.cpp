@@ -38,6 +38,7 @@ tlm::tlm_sync_enum DramPort::nb_transport_bw(tlm::tlm_generic_payload& trans, tl
     if (phase == tlm::BEGIN_RESP) {
         auto it = ticket_of_.find(&trans);
         slots_[it->second].done = true;
+        if (listing_) completed_.push_back(it->second);
         ticket_of_.erase(it);
         --outstanding_;
         response_event_.notify(sc_core::SC_ZERO_TIME);

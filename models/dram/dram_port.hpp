@@ -9,6 +9,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace accsim {
@@ -29,6 +30,10 @@ public:
     // Blocks until the next transaction completes (returns at once when none is outstanding).
     void wait_any();
     std::size_t outstanding() const { return outstanding_; }
+    // Once called, the port lists every ticket as it completes, so that a caller with many in
+    // flight finds them without looking at each: take_completed() moves the list out.
+    void list_completions() { listing_ = true; }
+    std::vector<Ticket> take_completed() { return std::exchange(completed_, {}); }
 
 private:
     tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
@@ -41,6 +46,8 @@ private:
     std::vector<Ticket> free_;
     std::unordered_map<const tlm::tlm_generic_payload*, Ticket> ticket_of_;
     std::size_t outstanding_ = 0;
+    bool listing_ = false;
+    std::vector<Ticket> completed_;
     sc_core::sc_event response_event_;
     unsigned char dummy_data_[8] = {}; // timing only: the target never touches data
 };

@@ -77,23 +77,53 @@ TEST_CASE("interleaved CSC gives row i to PE i mod N as local row i / N") {
 }
 
 TEST_CASE("a dense row-major matrix becomes its columns' non-zeros, rows ascending") {
-    // 7 x 700: wider than one placing block, so columns of every block are checked. W[i][j] is
-    // non-zero exactly when (i * 700 + j) % 5 == 0 and then equals 1 + i + j / 1000.
-    const int rows = 7, cols = 700;
-    std::vector<double> dense(std::size_t(rows) * cols, 0.0);
-    for (int i = 0; i < rows; ++i)
-        for (int j = 0; j < cols; ++j)
-            if ((i * cols + j) % 5 == 0) dense[std::size_t(i * cols + j)] = 1 + i + j / 1000.0;
-    const SparseColumns m = from_dense(dense, rows, cols);
-    REQUIRE(m.nonzeros() == std::uint64_t(rows * cols / 5));
-    for (int j = 0; j < cols; ++j) {
-        std::vector<std::uint32_t> want;
+    // 7 x 700: wider than one placing block, so columns of every block are checked; 45 x 3001
+    // (135,045 elements) is built in two halves on two threads. W[i][j] is non-zero exactly when
+    // (i * cols + j) % 5 == 0 and then equals 1 + i + j / 1000.
+    for (auto [rows, cols] : {std::pair{7, 700}, std::pair{45, 3001}}) {
+        CAPTURE(cols);
+        std::vector<double> dense(std::size_t(rows) * std::size_t(cols), 0.0);
         for (int i = 0; i < rows; ++i)
-            if ((i * cols + j) % 5 == 0) want.push_back(std::uint32_t(i));
-        const auto b = m.col_start[std::size_t(j)], e = m.col_start[std::size_t(j) + 1];
-        REQUIRE(std::vector<std::uint32_t>(m.row.begin() + long(b), m.row.begin() + long(e)) ==
-                want);
-        for (auto k = b; k < e; ++k) CHECK(m.value[k] == float(1 + m.row[k] + j / 1000.0));
+            for (int j = 0; j < cols; ++j)
+                if ((i * cols + j) % 5 == 0) dense[std::size_t(i * cols + j)] = 1 + i + j / 1000.0;
+        const SparseColumns m = from_dense(dense, rows, cols);
+        REQUIRE(m.nonzeros() == std::uint64_t(rows * cols / 5));
+        for (int j = 0; j < cols; ++j) {
+            std::vector<std::uint32_t> want;
+            for (int i = 0; i < rows; ++i)
+                if ((i * cols + j) % 5 == 0) want.push_back(std::uint32_t(i));
+            const auto b = m.col_start[std::size_t(j)], e = m.col_start[std::size_t(j) + 1];
+            REQUIRE(std::vector<std::uint32_t>(m.row.begin() + long(b), m.row.begin() + long(e)) ==
+                    want);
+            for (auto k = b; k < e; ++k) REQUIRE(m.value[k] == float(1 + m.row[k] + j / 1000.0));
+        }
+    }
+}
+
+TEST_CASE("a large matrix encoded in two halves holds every non-zero in its PE's slice") {
+    // 300,000 non-zeros (two threads): decoding every PE's slice of every column must give back
+    // exactly the rows i = p + N * local of that column, with their codes, in order.
+    const int pes = 7;
+    const SparseColumns m = random_pruned(1000, 1500, 0.2, 1.0, 9);
+    REQUIRE(m.nonzeros() == 300000);
+    std::vector<std::uint8_t> codes(m.nonzeros());
+    for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = std::uint8_t(1 + m.row[k] % 15);
+    const InterleavedCsc c = encode_interleaved(m, codes, pes, 0, 1 << 20);
+    REQUIRE(c.cols == m.cols);
+    for (int j = 0; j < m.cols; ++j) {
+        std::vector<std::pair<int, int>> got, want;
+        for (int p = 0; p < pes; ++p)
+            for_each_in_slice(c.pe[std::size_t(p)], j,
+                              [&](int local, int v) { got.emplace_back(local * pes + p, v); });
+        for (auto k = m.col_start[std::size_t(j)]; k < m.col_start[std::size_t(j) + 1]; ++k)
+            want.emplace_back(int(m.row[k]), int(codes[k]));
+        std::sort(got.begin(), got.end());
+        REQUIRE(got == want);
+    }
+    for (const auto& s : c.pe) {
+        REQUIRE(s.ptr.size() == std::size_t(m.cols) + 1);
+        CHECK(s.ptr.back() == s.entries.size());
+        CHECK(std::is_sorted(s.ptr.begin(), s.ptr.end()));
     }
 }
 
@@ -237,7 +267,8 @@ TEST_CASE("values outside 16-bit fixed point saturate keeping their sign") {
 }
 
 TEST_CASE("the codebook's table lookup gives every weight its nearest centroid") {
-    SparseColumns m = random_pruned(300, 200, 0.3, 0.7, 5);
+    // 72,000 weights: fitted and looked up in two halves on two threads.
+    SparseColumns m = random_pruned(600, 400, 0.3, 0.7, 5);
     Codebook b = fit_codebook(m.value);
     const auto codes = b.index_all(m.value);
     REQUIRE(codes.size() == m.value.size());

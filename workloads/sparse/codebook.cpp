@@ -1,9 +1,32 @@
 #include "workloads/sparse/codebook.hpp"
 
+#include "common/parallel.hpp"
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace accsim {
+
+namespace {
+
+// The smallest and largest of `w` (not empty), the halves at once.
+std::pair<float, float> min_max(const std::vector<float>& w) {
+    std::array<std::pair<float, float>, 2> part{};
+    run_in_two(0, w.size() / 2, w.size(), [&](int half, std::size_t first, std::size_t last) {
+        // Written so that it vectorises (the values are finite).
+        float lo = w.front(), hi = w.front();
+        for (std::size_t k = first; k < last; ++k) {
+            const float v = w[k];
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        part[std::size_t(half)] = {lo, hi};
+    });
+    return {std::min(part[0].first, part[1].first), std::max(part[0].second, part[1].second)};
+}
+
+} // namespace
 
 std::uint8_t Codebook::index_of(double w) const {
     // Centroids 1..15 are ascending: the index is 1 + the number of midpoints between neighbours
@@ -17,8 +40,8 @@ std::uint8_t Codebook::index_of(double w) const {
 std::vector<std::uint8_t> Codebook::index_all(const std::vector<float>& w) const {
     std::vector<std::uint8_t> out(w.size());
     if (w.empty()) return out;
-    const auto [min_it, max_it] = std::minmax_element(w.begin(), w.end());
-    const double lo = *min_it, range = double(*max_it) - lo;
+    const auto [lo_f, hi_f] = min_max(w);
+    const double lo = lo_f, range = double(hi_f) - lo;
     constexpr int bins = 4096;
     const double per_bin = range > 0 ? bins / range : 0;
     // A bin whose two ends map to the same centroid maps every value inside it there
@@ -30,11 +53,13 @@ std::vector<std::uint8_t> Codebook::index_all(const std::vector<float>& w) const
                            last = index_of(lo + (b + 1.01) / per_bin);
         table[std::size_t(b)] = per_bin > 0 && first == last ? first : 0;
     }
-    for (std::size_t k = 0; k < w.size(); ++k) {
-        const int b = std::min(bins - 1, int((double(w[k]) - lo) * per_bin));
-        const std::uint8_t t = table[std::size_t(b)];
-        out[k] = t ? t : index_of(w[k]);
-    }
+    run_in_two(0, w.size() / 2, w.size(), [&](int, std::size_t first, std::size_t last) {
+        for (std::size_t k = first; k < last; ++k) {
+            const int b = std::min(bins - 1, int((double(w[k]) - lo) * per_bin));
+            const std::uint8_t t = table[std::size_t(b)];
+            out[k] = t ? t : index_of(w[k]);
+        }
+    });
     return out;
 }
 
@@ -64,19 +89,34 @@ Codebook fit_codebook(const std::vector<float>& values) {
         for (int c = 1; c <= clusters; ++c) book.value[std::size_t(c)] = 0;
         return book;
     }
-    const auto [min_it, max_it] = std::minmax_element(values.begin(), values.end());
-    const double lo = *min_it, hi = *max_it, range = hi - lo;
+    const auto [lo_f, hi_f] = min_max(values);
+    const double lo = lo_f, hi = hi_f, range = hi - lo;
     std::array<double, clusters> centroid{};
     for (int c = 0; c < clusters; ++c) centroid[std::size_t(c)] = lo + range * c / (clusters - 1);
     if (range > 0) {
         // Histogram: bin b covers [lo + b*w, lo + (b+1)*w); its weights count at their mean.
+        // Each half of the values in a histogram of its own; the second's sums are added to the
+        // first's.
         constexpr int bins = 4096;
-        std::vector<double> sum(bins, 0.0), count(bins, 0.0);
+        std::array<std::vector<double>, 2> sums, counts;
         const double per_bin = bins / range;
-        for (float v : values) {
-            int b = std::min(bins - 1, int((double(v) - lo) * per_bin));
-            sum[std::size_t(b)] += v;
-            count[std::size_t(b)] += 1;
+        run_in_two(0, values.size() / 2, values.size(),
+                   [&](int half, std::size_t first, std::size_t last) {
+                       std::vector<double>& s = sums[std::size_t(half)];
+                       std::vector<double>& n = counts[std::size_t(half)];
+                       s.assign(bins, 0.0);
+                       n.assign(bins, 0.0);
+                       for (std::size_t k = first; k < last; ++k) {
+                           const float v = values[k];
+                           const int b = std::min(bins - 1, int((double(v) - lo) * per_bin));
+                           s[std::size_t(b)] += v;
+                           n[std::size_t(b)] += 1;
+                       }
+                   });
+        std::vector<double>&sum = sums[0], &count = counts[0];
+        for (int b = 0; b < bins; ++b) {
+            sum[std::size_t(b)] += sums[1][std::size_t(b)];
+            count[std::size_t(b)] += counts[1][std::size_t(b)];
         }
         for (int iter = 0; iter < 50; ++iter) {
             std::array<double, clusters> s{}, n{};

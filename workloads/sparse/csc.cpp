@@ -1,6 +1,9 @@
 #include "workloads/sparse/csc.hpp"
 
+#include "common/parallel.hpp"
+
 #include <algorithm>
+#include <array>
 
 namespace accsim {
 
@@ -17,10 +20,10 @@ std::uint64_t InterleavedCsc::padding_entries() const {
     return n;
 }
 
-InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std::uint8_t>& codes,
-                                  int pes, int local_begin, int local_end, int col_begin,
-                                  int col_end) {
-    if (col_end < 0) col_end = m.cols;
+namespace {
+
+InterleavedCsc encode_columns(const SparseColumns& m, const std::vector<std::uint8_t>& codes,
+                              int pes, int local_begin, int local_end, int col_begin, int col_end) {
     InterleavedCsc c;
     c.pes = pes;
     c.cols = col_end - col_begin;
@@ -61,6 +64,41 @@ InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std:
         }
         for (auto& s : c.pe)
             s.ptr[std::size_t(j - col_begin) + 1] = std::uint32_t(s.entries.size());
+    }
+    return c;
+}
+
+} // namespace
+
+InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std::uint8_t>& codes,
+                                  int pes, int local_begin, int local_end, int col_begin,
+                                  int col_end) {
+    if (col_end < 0) col_end = m.cols;
+    // Two halves of the columns, each with about half the non-zeros, encoded at once; each PE's
+    // second half follows its first, its pointers shifted by the first half's entries.
+    const std::uint64_t nz_begin = m.col_start[std::size_t(col_begin)],
+                        nz_end = m.col_start[std::size_t(col_end)];
+    const auto first = m.col_start.begin() + col_begin, last = m.col_start.begin() + col_end;
+    const int split = int(std::lower_bound(first, last, nz_begin + (nz_end - nz_begin) / 2) -
+                          m.col_start.begin());
+    std::array<InterleavedCsc, 2> half;
+    run_in_two(nz_begin, m.col_start[std::size_t(split)], nz_end,
+               [&](int h, std::uint64_t, std::uint64_t) {
+                   half[std::size_t(h)] =
+                       h == 0
+                           ? encode_columns(m, codes, pes, local_begin, local_end, col_begin, split)
+                           : encode_columns(m, codes, pes, local_begin, local_end, split, col_end);
+               });
+    InterleavedCsc c = std::move(half[0]);
+    const InterleavedCsc& second = half[1];
+    c.cols += second.cols;
+    for (std::size_t p = 0; p < c.pe.size(); ++p) {
+        PeSlices& s = c.pe[p];
+        const PeSlices& t = second.pe[p];
+        const auto offset = std::uint32_t(s.entries.size());
+        s.entries.insert(s.entries.end(), t.entries.begin(), t.entries.end());
+        s.ptr.reserve(s.ptr.size() + t.ptr.size() - 1);
+        for (std::size_t j = 1; j < t.ptr.size(); ++j) s.ptr.push_back(t.ptr[j] + offset);
     }
     return c;
 }

@@ -2,6 +2,8 @@
 // (rows = outputs, columns = inputs), pruning, and the per-layer codebook of weight sharing.
 #pragma once
 
+#include "common/parallel.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -30,46 +32,60 @@ SparseColumns random_pruned(int rows, int cols, double density, double limit, st
 // The non-zeros of a dense row-major rows x cols matrix (W[i][j] at i * cols + j).
 SparseColumns from_dense(const std::vector<double>& dense, int rows, int cols);
 
-// The same from any element accessor, value(k) for k = i * cols + j. Two passes: count the
-// non-zeros per column (branch-free, in memory order), then place them a block of columns at a
-// time, so that the writes go to a few hundred columns that stay in cache rather than to every
-// column at once; within a block, rows come out ascending without sorting. Each row's piece of a
-// block is first compacted to the columns of its non-zeros without a branch (the zeros of a pruned
-// matrix fall at random, and a branch on them is mispredicted every fourth element or so).
+// The same from any element accessor, value(k) for k = i * cols + j (called from two threads at
+// once: it must only read). Two passes: count the non-zeros per column (branch-free, in memory
+// order), then place them a block of columns at a time, so that the writes go to a few hundred
+// columns that stay in cache rather than to every column at once; within a block, rows come out
+// ascending without sorting. Each row's piece of a block is first compacted to the columns of its
+// non-zeros without a branch (the zeros of a pruned matrix fall at random, and a branch on them is
+// mispredicted every fourth element or so). Each pass runs on the two halves of the columns at
+// once (common/parallel.hpp); the result does not depend on it.
 template <typename Value>
 SparseColumns from_dense_rows(int rows, int cols, Value value) {
     SparseColumns m;
     m.rows = rows;
     m.cols = cols;
     const std::size_t c = std::size_t(cols);
+    constexpr std::size_t block = 256;
+    // The halves split at a block boundary; the item count decides whether to use a thread.
+    const std::size_t split = std::min(c, (c / 2 + block - 1) / block * block);
+    const std::size_t items = std::size_t(rows) * c;
+    auto in_two = [&](auto part) {
+        if (items < parallel_min_items) return part(std::size_t(0), c);
+        run_both(
+            true, [&] { part(std::size_t(0), split); }, [&] { part(split, c); });
+    };
     std::vector<std::uint32_t> count(c, 0); // rows < 2^32: 32-bit counters vectorise best
-    std::size_t k = 0;
-    for (int i = 0; i < rows; ++i, k += c)
-        for (std::size_t j = 0; j < c; ++j) count[j] += value(k + j) != 0;
+    in_two([&](std::size_t j0, std::size_t j1) {
+        std::size_t k = 0;
+        for (int i = 0; i < rows; ++i, k += c)
+            for (std::size_t j = j0; j < j1; ++j) count[j] += value(k + j) != 0;
+    });
     m.col_start.assign(c + 1, 0);
     for (std::size_t j = 0; j < c; ++j) m.col_start[j + 1] = m.col_start[j] + count[j];
     m.row.resize(m.col_start[c]);
     m.value.resize(m.col_start[c]);
     std::vector<std::uint64_t> next(m.col_start.begin(), m.col_start.end() - 1);
-    constexpr std::size_t block = 256;
-    std::array<std::uint32_t, block> kept{};
-    for (std::size_t j0 = 0; j0 < c; j0 += block) {
-        const std::size_t j1 = std::min(c, j0 + block);
-        k = 0;
-        for (int i = 0; i < rows; ++i, k += c) {
-            std::size_t n = 0;
-            for (std::size_t j = j0; j < j1; ++j) {
-                kept[n] = std::uint32_t(j);
-                n += value(k + j) != 0;
-            }
-            for (std::size_t q = 0; q < n; ++q) {
-                const std::size_t j = kept[q];
-                const std::uint64_t at = next[j]++;
-                m.row[at] = std::uint32_t(i);
-                m.value[at] = float(value(k + j));
+    in_two([&](std::size_t first, std::size_t last) {
+        std::array<std::uint32_t, block> kept{};
+        for (std::size_t j0 = first; j0 < last; j0 += block) {
+            const std::size_t j1 = std::min(last, j0 + block);
+            std::size_t k = 0;
+            for (int i = 0; i < rows; ++i, k += c) {
+                std::size_t n = 0;
+                for (std::size_t j = j0; j < j1; ++j) {
+                    kept[n] = std::uint32_t(j);
+                    n += value(k + j) != 0;
+                }
+                for (std::size_t q = 0; q < n; ++q) {
+                    const std::size_t j = kept[q];
+                    const std::uint64_t at = next[j]++;
+                    m.row[at] = std::uint32_t(i);
+                    m.value[at] = float(value(k + j));
+                }
             }
         }
-    }
+    });
     return m;
 }
 
