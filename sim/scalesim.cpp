@@ -3,7 +3,7 @@
 // SCALE-Sim's own memory (its bandwidth-limited memory in USER mode, its ideal memory and bandwidth
 // estimate in CALC mode) unless --dram names one of accsim's DRAM presets, and writes
 // COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv (with SCALE-Sim's memory)
-// and, with --traces in USER mode, the per-layer traces in SCALE-Sim's format under
+// and, with --traces (SCALE-Sim's memory), the per-layer traces in SCALE-Sim's format under
 // OUTDIR/<run_name>/.
 #include "sim/scalesim.hpp"
 #include "arch/pe_array/scalesim_memory.hpp"
@@ -253,7 +253,7 @@ int cmd_scalesim(const std::vector<std::string>& args) {
         "path,p", po::value<std::string>()->default_value("."),
         "output folder")("dram", po::value<std::string>()->default_value("ideal"),
                          "DRAM preset (configs/dram/NAME.ini); SCALE-Sim assumes ideal")(
-        "traces", "write SCALE-Sim's SRAM and DRAM trace CSVs per layer (USER mode)");
+        "traces", "write SCALE-Sim's SRAM and DRAM trace CSVs per layer");
     const po::variables_map vm = parse_command_line("scalesim", args, desc);
     if (!vm.count("config") || !vm.count("topology"))
         throw InputError("accsim scalesim: needs -c SCALE.cfg and -t TOPOLOGY.csv");
@@ -287,13 +287,13 @@ int cmd_scalesim(const std::vector<std::string>& args) {
             if (!sc.offset_lines[k].empty())
                 std::cerr << fmt::format("warning: {}: [architecture_presets] {} is not used: it "
                                          "places the addresses of SCALE-Sim's traces, and no "
-                                         "trace is written (--traces, USER mode)\n",
+                                         "trace is written (--traces)\n",
                                          sc.offset_lines[k], offset_names[k]);
-    if (traces && !sc.user_bandwidth)
-        throw InputError("--traces: SCALE-Sim's traces are written in USER mode "
-                         "(InterfaceBandwidth: USER); in CALC mode SCALE-Sim's DRAM traces list "
-                         "each prefetch's words in the iteration order of a Python set, which "
-                         "accsim does not reproduce");
+    if (traces && !sc.user_bandwidth && vm["dram"].as<std::string>() != "ideal")
+        throw InputError(fmt::format(
+            "--traces: SCALE-Sim's traces come from its own memory, which --dram {} replaces "
+            "with accsim's DRAM model: give one or the other",
+            vm["dram"].as<std::string>()));
     sets.push_back({"dram.preset=" + vm["dram"].as<std::string>(), "--dram"});
     sets.insert(sets.end(), sc.sets.begin(), sc.sets.end());
     Config cfg = load_run_config("", sets);
@@ -354,7 +354,7 @@ int cmd_scalesim(const std::vector<std::string>& args) {
             try {
                 m = sc.user_bandwidth
                         ? pe_array::scalesim_user_memory(sl, sc.memory, traces ? &t : nullptr)
-                        : pe_array::scalesim_calc_memory(sl, sc.memory);
+                        : pe_array::scalesim_calc_memory(sl, sc.memory, traces ? &t : nullptr);
             } catch (const InputError& e) {
                 throw InputError(fmt::format("-t {}: layer {}: {}", topo, g.name, e.what()));
             }

@@ -6,6 +6,7 @@
 #include "arch/pe_array/scalesim_buffers.hpp"
 #include "arch/pe_array/scalesim_matrices.hpp"
 #include "arch/pe_array/scalesim_memory.hpp"
+#include "arch/pe_array/scalesim_pyset.hpp"
 #include "common/error.hpp"
 #include "common/memory_budget.hpp"
 
@@ -32,10 +33,14 @@ using namespace scalesim;
 class EstimateReadBuffer {
 public:
     // Addresses lie in [lo, hi].
+    // Addresses lie in [lo, hi]. With `trace`, the DRAM trace as SCALE-Sim writes it: per row the
+    // cycle, then the words of the prefetch in Python's set order (scalesim_pyset.hpp), -1 where
+    // the row has room for more, and 1 beyond a row's own width up to the widest prefetch's (the
+    // ones numpy.concatenate pads with).
     EstimateReadBuffer(std::int64_t size_bytes, std::int64_t default_bw, std::int64_t lo,
-                       std::int64_t hi)
+                       std::int64_t hi, TraceRows* trace)
         : items_(size_bytes / 100), default_bw_(default_bw), lo_(lo),
-          latest_(std::size_t(hi >= lo ? hi - lo + 1 : 0), -1) {}
+          latest_(std::size_t(hi >= lo ? hi - lo + 1 : 0), -1), trace_(trace) {}
 
     // service_reads for one demand line arriving at `cycle`; it is served at cycle + 1.
     void serve(const std::int64_t* row, std::int64_t cols, std::int64_t cycle) {
@@ -50,10 +55,12 @@ public:
     // complete_all_prefetches: the words of the sets not yet prefetched, the last one perhaps
     // partial.
     void finish() {
-        if (in_current_ > 0)
+        if (in_current_ > 0) {
             partial_ = in_current_; // the set keeps its id: sets 0 .. current_ exist
-        else
+            if (trace_) close_set();
+        } else {
             --current_;
+        }
         if (!active_done_) {
             bw_ = default_bw_;
             last_end_ = -1 - latency;
@@ -66,6 +73,8 @@ public:
             bw_ = cycles_for(sets * items_, last_end_ - last_start_ + 1);
             prefetch(prefetch_start_, current_);
         }
+        if (trace_)
+            for (auto& row : *trace_) row.resize(std::size_t(width_), 1);
     }
 
     std::int64_t dram_words() const { return accesses_; }
@@ -92,8 +101,10 @@ private:
         // in one test: current_ <= read_end_ + 1 always, so that is [read_start, current].
         if (set >= read_start_ && set <= current_) return;
         set = std::int32_t(current_);
+        if (trace_) current_words_.add(addr);
         if (++in_current_ != items_) return;
         in_current_ = 0;
+        if (trace_) close_set();
         if (current_ == std::numeric_limits<std::int32_t>::max() - 1)
             throw InputError("SCALE-Sim CALC mode: a layer of more than 2^31 sets of distinct "
                              "words is beyond what accsim's bandwidth estimate counts");
@@ -125,14 +136,42 @@ private:
             if (last == current_ && partial_ > 0) accesses_ -= items_ - partial_;
         }
         const std::int64_t rows = last_end_ - last_start_ + 1;
+        if (trace_) trace_prefetch(rows);
         if (rows <= 0) return;
         if (!any_row_) first_row_ = last_start_ + latency;
         any_row_ = true;
         last_row_ = last_end_ + latency;
     }
 
+    // The words of the current set as the next set of the trace, in Python's order. The sets
+    // closed so far are exactly those the next prefetch takes: they are prefetched in the order
+    // they close.
+    void close_set() {
+        closed_.emplace_back();
+        current_words_.append_to(closed_.back());
+        current_words_.clear();
+    }
+    // prefetch()'s trace rows: the closed sets' words, `rows` rows of bw_ from last_start_.
+    void trace_prefetch(std::int64_t rows) {
+        width_ = std::max(width_, 1 + bw_);
+        std::vector<std::int64_t> words;
+        for (const auto& set : closed_) words.insert(words.end(), set.begin(), set.end());
+        closed_.clear();
+        std::size_t next = 0;
+        for (std::int64_t r = 0; r < rows; ++r) {
+            std::vector<std::int64_t> row{last_start_ + r + latency};
+            for (std::int64_t k = 0; k < bw_; ++k, ++next)
+                row.push_back(next < words.size() ? words[next] : none);
+            trace_->push_back(std::move(row));
+        }
+    }
+
     std::int64_t items_, default_bw_, lo_;
     std::vector<std::int32_t> latest_; // per address: the last set it joined (-1: none)
+    TraceRows* trace_;
+    PySetOrder current_words_;                      // trace only
+    std::vector<std::vector<std::int64_t>> closed_; // trace only
+    std::int64_t width_ = 0;                        // trace only: the widest row
     std::int64_t current_ = 0, in_current_ = 0, partial_ = 0;
     std::int64_t read_start_ = 0, read_end_ = active_sets - 1, prefetch_start_ = -1;
     std::int64_t last_start_ = -2, last_end_ = -1, bw_ = 1;
@@ -144,7 +183,8 @@ private:
 } // namespace
 
 ScaleSimMemoryResult scalesim_calc_memory(const ScaleSimLayer& layer,
-                                          const ScaleSimMemoryConfig& config) {
+                                          const ScaleSimMemoryConfig& config,
+                                          ScaleSimTraces* traces) {
     // Neither the operand nor the demand matrices are built: the demand lines come one at a time,
     // each address from operand_matrices' formula. Each read buffer keeps 4 bytes per address of
     // its operand (the ifmap's and the filters' words), the stream 24 bytes per output pixel and
@@ -166,25 +206,55 @@ ScaleSimMemoryResult scalesim_calc_memory(const ScaleSimLayer& layer,
                                              ifmap_words, filter_words));
     claim.bytes = bytes;
     DemandStream demand(layer, config);
+    // With traces, every line's three SRAM trace rows are held until the layer's files are
+    // written, and about as many rows of DRAM trace (a prefetch's rows span the cycles since the
+    // previous one, the write buffer drains a row a cycle): 8 bytes a value, about 56 a row.
+    Claim trace_claim{0};
+    if (traces) {
+        const double lines = double(demand.lines());
+        const double values =
+            double(demand.ifmap_cols() + demand.filter_cols() + demand.ofmap_cols()) + 3 +
+            2 * (1 + double(std::max<std::int64_t>(10, config.rows))) + 1 + double(config.cols);
+        const double trace_bytes = lines * (8 * values + 6 * 56);
+        memory_budget().claim(trace_bytes,
+                              fmt::format("SCALE-Sim CALC-mode traces of {:.3g} lines", lines));
+        trace_claim.bytes = trace_bytes;
+    }
     // single_layer_sim.py in CALC mode: 10 words a cycle for the estimators' first prefetch, the
     // array's width for the write buffer.
     EstimateReadBuffer ifmap(config.ifmap_sram_kb * 1024, 10, config.ifmap_offset,
-                             config.ifmap_offset + ifmap_words - 1);
+                             config.ifmap_offset + ifmap_words - 1,
+                             traces ? &traces->ifmap_dram : nullptr);
     EstimateReadBuffer filter(config.filter_sram_kb * 1024, 10, config.filter_offset,
-                              config.filter_offset + filter_words - 1);
-    WriteBuffer ofmap(config.ofmap_sram_kb * 1024, config.cols, nullptr);
+                              config.filter_offset + filter_words - 1,
+                              traces ? &traces->filter_dram : nullptr);
+    WriteBuffer ofmap(config.ofmap_sram_kb * 1024, config.cols,
+                      traces ? &traces->ofmap_dram : nullptr);
     std::vector<std::int64_t> irow(std::size_t(demand.ifmap_cols())),
-        frow(std::size_t(demand.filter_cols()));
+        frow(std::size_t(demand.filter_cols())), orow(std::size_t(demand.ofmap_cols()));
+    // An SRAM trace row: the cycle the line was served, then its demand.
+    auto sram_row = [](const std::vector<std::int64_t>& line, std::int64_t served, TraceRows& to) {
+        std::vector<std::int64_t> row{served};
+        row.insert(row.end(), line.begin(), line.end());
+        to.push_back(std::move(row));
+    };
     ScaleSimMemoryResult r;
     SramSpan spans[3];
     std::int64_t last_ofmap = 0;
     std::int64_t words[3];
-    // The write buffer only counts words here (no trace): the ofmap rows are not built.
-    for (std::int64_t i = 0; demand.next(irow.data(), frow.data(), nullptr, words); ++i) {
+    // Without traces the ofmap lines are not built: the write buffer only counts their words.
+    for (std::int64_t i = 0;
+         demand.next(irow.data(), frow.data(), traces ? orow.data() : nullptr, words); ++i) {
         const std::int64_t cycle = i + r.stall_cycles;
         if (words[0]) ifmap.serve(irow.data(), demand.ifmap_cols(), cycle);
         if (words[1]) filter.serve(frow.data(), demand.filter_cols(), cycle);
-        last_ofmap = ofmap.serve_count(words[2], cycle);
+        last_ofmap = traces ? ofmap.serve(orow.data(), demand.ofmap_cols(), cycle)
+                            : ofmap.serve_count(words[2], cycle);
+        if (traces) { // the read buffers serve every line a cycle later in this mode
+            sram_row(irow, cycle + 1, traces->ifmap_sram);
+            sram_row(frow, cycle + 1, traces->filter_sram);
+            sram_row(orow, last_ofmap, traces->ofmap_sram);
+        }
         if (words[0]) spans[0].note(cycle + 1);
         if (words[1]) spans[1].note(cycle + 1);
         if (words[2]) spans[2].note(last_ofmap);

@@ -61,8 +61,9 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
 // Runs one layer through SCALE-Sim's CALC-mode memory (no Bandwidth): its bandwidth estimator for
 // the read buffers and its write buffer at ArrayWidth words a cycle (scalesim_calc.cpp). The
 // demand lines are generated one at a time, so any layer whose operands fit runs; throws InputError
-// where SCALE-Sim itself would fail.
+// where SCALE-Sim itself would fail. Fills `traces` when given.
 ScaleSimMemoryResult scalesim_calc_memory(const ScaleSimLayer& layer,
-                                          const ScaleSimMemoryConfig& config);
+                                          const ScaleSimMemoryConfig& config,
+                                          ScaleSimTraces* traces = nullptr);
 
 } // namespace accsim::pe_array

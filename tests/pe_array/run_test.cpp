@@ -531,12 +531,48 @@ TEST_CASE("accsim scalesim --traces writes SCALE-Sim's SRAM and DRAM traces") {
     CHECK(file("IFMAP_DRAM_TRACE.csv") == "-1.0,0.0,1.0,-1.0,-1.0\n");
     CHECK(file("FILTER_DRAM_TRACE.csv") == "-1.0,10000000.0,10000001.0,10000002.0,10000003.0\n");
     CHECK(file("OFMAP_DRAM_TRACE.csv") == "3.0,20000000.0,20000001.0,-1.0,-1.0\n");
-    // CALC mode has no DRAM traces to give: refused, not silently skipped.
-    const std::string calc = temp_file(
+    std::filesystem::remove_all(out);
+}
+
+TEST_CASE("accsim scalesim --traces in CALC mode lists each prefetch in Python's set order") {
+    // The layer of the USER-mode case above, in CALC mode, its ifmap at offset 7 and its filters
+    // at offset 5: ifmap words 7, 8; filter words 5 + (window element i of filter j) + 2j = 5, 6,
+    // 7, 8, first demanded in that order. The read buffers never stall (SRAM lines served a cycle
+    // after they are due). 1 kB makes sets of 10 words; no set fills, so the only prefetch is
+    // the one after the last demand: one set at 10 words a cycle over ceil(10 / 10) = 1 cycle
+    // ending two cycles before cycle 0, served at -1. Its words come in the set's table order
+    // (8 slots: a word goes to slot word & 7): ifmap 8 (slot 0), 7 (slot 7); filters 8 (slot 0),
+    // 5, 6, 7; then -1 up to the row's 10 words. The write buffer drains ArrayWidth = 2 words a
+    // cycle: the two ofmap words as one line after the last demand.
+    const std::string cfg = temp_file(
         "[general]\nrun_name = tr\n[architecture_presets]\nArrayHeight: 2\nArrayWidth: 2\n"
-        "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nDataflow : os\n",
+        "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nIfmapOffset: 7\n"
+        "FilterOffset: 5\nDataflow : os\n[run_presets]\nInterfaceBandwidth: CALC\n",
         ".cfg");
-    auto c = run_accsim({"scalesim", "-c", calc, "-t", topo, "-p", out, "--traces"});
+    const std::string topo =
+        temp_file("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+                  "Num Filter, Strides,\nfc, 1, 1, 1, 1, 2, 2, 1,\n",
+                  ".csv");
+    const std::string out = temp_path("_dir");
+    std::filesystem::remove(out);
+    auto r = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out, "--traces"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto file = [&](const char* name) {
+        std::ifstream f(out + "/tr/layer0/" + name);
+        std::stringstream s;
+        s << f.rdbuf();
+        return s.str();
+    };
+    CHECK(file("IFMAP_SRAM_TRACE.csv") == "1,7,-1\n2,8,-1\n3,-1,-1\n4,-1,-1\n");
+    CHECK(file("FILTER_SRAM_TRACE.csv") == "1,5,-1\n2,6,7\n3,-1,8\n4,-1,-1\n");
+    CHECK(file("OFMAP_SRAM_TRACE.csv") == "0,-1,-1\n1,-1,-1\n2,20000000,-1\n3,-1,20000001\n");
+    const std::string empty8 = ",-1.0,-1.0,-1.0,-1.0,-1.0,-1.0,-1.0,-1.0";
+    CHECK(file("IFMAP_DRAM_TRACE.csv") == "-1.0,8.0,7.0" + empty8 + "\n");
+    CHECK(file("FILTER_DRAM_TRACE.csv") == "-1.0,8.0,5.0,6.0,7.0,-1.0,-1.0,-1.0,-1.0,-1.0,-1.0\n");
+    CHECK(file("OFMAP_DRAM_TRACE.csv") == "3.0,20000000.0,20000001.0\n");
+    // With accsim's DRAM in place of SCALE-Sim's memory there are no SCALE-Sim traces to give.
+    auto c = run_accsim(
+        {"scalesim", "-c", cfg, "-t", topo, "-p", out, "--traces", "--dram", "ddr4-2400"});
     CHECK(c.exit_code == 2);
     CHECK(c.err.find("--traces") != std::string::npos);
     std::filesystem::remove_all(out);

@@ -3,6 +3,7 @@
 // (compute_matrices, checked byte for byte against SCALE-Sim v2 through the USER-mode reports):
 // every line of every fold, on partial folds, strides, one-row windows and all three dataflows.
 #include "arch/pe_array/scalesim_matrices.hpp"
+#include "arch/pe_array/scalesim_pyset.hpp"
 
 #include <doctest/doctest.h>
 #include <vector>
@@ -61,4 +62,29 @@ TEST_CASE("SCALE-Sim's demand matrices streamed line by line equal the whole mat
                 CHECK(same);
                 CHECK_FALSE(s.next(i.data(), f.data(), w.data()));
             }
+}
+
+TEST_CASE("Python's set order of integers, traced by hand through CPython's table") {
+    // Each case: the insertion order and the order list(set) gives in CPython (3.7 to 3.13 print
+    // the same). A table of 8 slots (mask 7) holds up to 4 keys; a key goes to slot key & 7, or
+    // when that is taken (the 9 slots after it lie outside so small a table) to slot
+    // (i * 5 + 1 + (key >> 5)) & 7.
+    auto order = [](std::vector<std::int64_t> keys) {
+        scalesim::PySetOrder s;
+        for (auto k : keys) s.add(k);
+        std::vector<std::int64_t> out;
+        s.append_to(out);
+        return out;
+    };
+    // Slots 2, 3 and 1.
+    CHECK(order({10, 3, 17}) == std::vector<std::int64_t>{17, 10, 3});
+    // 9 takes slot 1; 1 finds it taken and goes to (1 * 5 + 1) & 7 = 6.
+    CHECK(order({9, 1}) == std::vector<std::int64_t>{9, 1});
+    // 14 takes slot 6; 6 goes to (6 * 5 + 1) & 7 = 7.
+    CHECK(order({14, 6}) == std::vector<std::int64_t>{14, 6});
+    // 40 -> 0, 8 -> 1 (0 taken), 3 -> 3, 1 -> 6 (1 taken), 2 -> 2. The fifth key makes
+    // 5 x 5 >= 3 x 7: the table grows to the smallest power of two above 4 x 5, 32 slots, and the
+    // keys are placed again in slot order 40, 8, 2, 3, 1: 40 -> 8, 8 -> 9 (8 taken, the next slot
+    // within the table), 2, 3 and 1 to their own slots.
+    CHECK(order({40, 8, 3, 1, 2}) == std::vector<std::int64_t>{1, 2, 3, 40, 8});
 }
