@@ -13,6 +13,7 @@ constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
 
 DramChannel::DramChannel(const DramConfig& cfg)
     : cfg_(cfg), banks_(std::size_t(cfg.ranks) * std::size_t(cfg.banks())), ranks_(cfg.ranks) {
+    act_floors_.assign(2 * ranks_.size(), 0);
     for (auto& r : ranks_) {
         r.next_refresh_ck = cfg.trefi > 0 ? std::uint64_t(cfg.trefi) : never;
         r.write_end_ck.assign(std::size_t(cfg.bank_groups), 0);
@@ -23,6 +24,7 @@ DramChannel::DramChannel(const DramConfig& cfg)
 std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
     // One command per cycle on the command bus.
     if (any_cmd_) ck = std::max(ck, last_cmd_ck_ + 1);
+    if (future_cols_.empty()) return ck;
     // Column commands issued ahead of time are in slot order.
     std::size_t lo = 0, hi = future_cols_.size(); // lower_bound: the first slot >= ck
     while (lo < hi) {
@@ -83,24 +85,31 @@ std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
     return any_cmd_ ? std::max(t, last_cmd_ck_ + 1) : t;
 }
 
-std::uint64_t DramChannel::earliest(const Entry& e, Cmd cmd) const {
-    const DramBurst& b = e.b;
+std::uint64_t DramChannel::act_floor(const Rank& r, bool same_group) const {
+    std::uint64_t t = 0;
+    if (r.last_act_group >= 0)
+        t = r.last_act_ck + std::uint64_t(same_group ? cfg_.trrd_l : cfg_.trrd_s);
+    if (r.act_count >= 4) // the oldest of the last four activates
+        t = std::max(t, r.acts[std::size_t(r.act_count % 4)] + std::uint64_t(cfg_.tfaw));
+    return t;
+}
+
+[[gnu::always_inline]] inline std::uint64_t
+DramChannel::earliest(const Entry& e, Cmd cmd, const std::uint64_t* act_floors) const {
     const Bank& bk = bank(e);
-    const Rank& r = ranks_[std::size_t(b.rank)];
     std::uint64_t t = e.visible_ck; // set by visible(), never before the arrival
     switch (cmd) {
     case Cmd::pre:
         t = std::max(t, bk.ready_pre_ck);
         break;
-    case Cmd::act:
-        t = std::max(t, bk.ready_act_ck);
-        if (r.last_act_group >= 0)
-            t = std::max(t, r.last_act_ck + std::uint64_t(r.last_act_group == b.bank_group
-                                                              ? cfg_.trrd_l
-                                                              : cfg_.trrd_s));
-        if (r.act_count >= 4) // the oldest of the last four activates
-            t = std::max(t, r.acts[std::size_t(r.act_count % 4)] + std::uint64_t(cfg_.tfaw));
+    case Cmd::act: {
+        // tRRD_L after the rank's last activate in this bank group, tRRD_S in another, tFAW.
+        const Rank& r = ranks_[std::size_t(e.b.rank)];
+        t = std::max(
+            {t, bk.ready_act_ck,
+             act_floors[2 * std::size_t(e.b.rank) + (r.last_act_group == e.b.bank_group)]});
         break;
+    }
     case Cmd::col:
         return col_earliest(e);
     }
@@ -135,26 +144,39 @@ bool DramChannel::choose(Choice& c) {
     constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
     std::vector<std::size_t>& pick = pick_;
     std::vector<std::size_t>& touched = touched_;
-    if (pick.size() != banks_.size()) pick.assign(banks_.size(), none);
+    if (pick.size() != banks_.size()) {
+        pick.assign(banks_.size(), none);
+        pick_hit_.assign(banks_.size(), 0);
+    }
     for (std::size_t k : touched) pick[k] = none;
     touched.clear();
     for (std::size_t i = 0; i < window; ++i) {
         visible(i);
-        const DramBurst& b = queue_[i].b;
-        const std::size_t k = queue_[i].bank_index;
+        const Entry& e = queue_[i];
+        const std::size_t k = e.bank_index;
+        const bool hit = banks_[k].open_row == e.b.row;
         if (pick[k] == none) {
             pick[k] = i;
+            pick_hit_[k] = hit;
             touched.push_back(k);
-        } else if (fr_fcfs && banks_[k].open_row == b.row && queue_[pick[k]].b.row != b.row) {
+        } else if (fr_fcfs && hit && !pick_hit_[k]) {
             pick[k] = i; // the oldest hit beats an older miss or conflict
+            pick_hit_[k] = true;
         }
+    }
+    // Per rank, the earliest slot tRRD and tFAW allow an activate: in another bank group than
+    // the rank's last activate, and in the same (index 2 x rank + 1).
+    std::uint64_t* act_floors = act_floors_.data();
+    for (std::size_t r = 0; r < ranks_.size(); ++r) {
+        act_floors[2 * r] = act_floor(ranks_[r], false);
+        act_floors[2 * r + 1] = act_floor(ranks_[r], true);
     }
     bool found = false;
     for (std::size_t k : touched) {
         const Entry& e = queue_[pick[k]];
         const Bank& bk = banks_[k];
-        const Cmd cmd = bk.open_row == e.b.row ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
-        const std::uint64_t t = earliest(e, cmd);
+        const Cmd cmd = pick_hit_[k] ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
+        const std::uint64_t t = earliest(e, cmd, act_floors);
         // Earliest first; at the same slot a row hit's column command, then the oldest.
         const bool hit_first = fr_fcfs && t == c.ck && cmd == Cmd::col && c.cmd != Cmd::col;
         const bool same_rank = !fr_fcfs || (cmd == Cmd::col) == (c.cmd == Cmd::col);

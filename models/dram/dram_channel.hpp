@@ -165,7 +165,8 @@ private:
         return cached_found_ ? &cached_choice_ : nullptr;
     }
     std::uint64_t visible(std::size_t index); // when queue_[index] entered the controller queue
-    std::uint64_t earliest(const Entry& e, Cmd cmd) const;
+    // The earliest slot of command `cmd` for request e; act_floors as choose() computes them.
+    std::uint64_t earliest(const Entry& e, Cmd cmd, const std::uint64_t* act_floors) const;
     std::uint64_t col_earliest(const Entry& e) const; // earliest(e, Cmd::col)
     // A column command at `ck` for the oldest request that no later arrival could precede.
     bool col_unbeatable(std::uint64_t ck) const;
@@ -205,7 +206,12 @@ private:
     bool cached_ = false; // next_choice() is cached_choice_ (if cached_found_)
     bool cached_found_ = false;
     Choice cached_choice_;
+    // The earliest slot tRRD and tFAW leave rank r for an activate in another bank group than its
+    // last activate's, or (same_group) in that one.
+    std::uint64_t act_floor(const Rank& r, bool same_group) const;
     std::vector<std::size_t> pick_, touched_; // choose()'s scratch: per bank, its request
+    std::vector<std::uint8_t> pick_hit_;      // and whether it hits the bank's open row
+    std::vector<std::uint64_t> act_floors_;   // and per rank, act_floor() both ways
     DramCounters counters_;
 };
 
