@@ -11,7 +11,7 @@ namespace accsim {
 namespace {
 
 // The smallest and largest of `w` (not empty), the halves at once.
-std::pair<float, float> min_max(const std::vector<float>& w) {
+std::pair<float, float> min_max(FloatView w) {
     std::array<std::pair<float, float>, 2> part{};
     run_in_two(0, w.size() / 2, w.size(), [&](int half, std::size_t first, std::size_t last) {
         // Written so that it vectorises (the values are finite).
@@ -37,7 +37,7 @@ std::uint8_t Codebook::index_of(double w) const {
     return std::uint8_t(index);
 }
 
-std::vector<std::uint8_t> Codebook::index_all(const std::vector<float>& w) const {
+std::vector<std::uint8_t> Codebook::index_all(FloatView w) const {
     std::vector<std::uint8_t> out(w.size());
     if (w.empty()) return out;
     const auto [lo_f, hi_f] = min_max(w);
@@ -63,7 +63,7 @@ std::vector<std::uint8_t> Codebook::index_all(const std::vector<float>& w) const
     return out;
 }
 
-std::optional<Codebook> exact_codebook(const std::vector<float>& values) {
+std::optional<Codebook> exact_codebook(FloatView values) {
     constexpr std::size_t most = Codebook::entries - 1;
     std::array<float, most> seen{};
     std::size_t n = 0;
@@ -82,7 +82,7 @@ std::optional<Codebook> exact_codebook(const std::vector<float>& values) {
     return book;
 }
 
-Codebook fit_codebook(const std::vector<float>& values) {
+Codebook fit_codebook(FloatView values) {
     constexpr int clusters = Codebook::entries - 1;
     Codebook book;
     if (values.empty()) {

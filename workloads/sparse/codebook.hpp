@@ -4,11 +4,26 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 namespace accsim {
+
+// The weights a codebook is fitted to or applied to: any vector of floats, read only.
+struct FloatView {
+    template <class Allocator>
+    FloatView(const std::vector<float, Allocator>& v) : data(v.data()), n(v.size()) {}
+    const float* data;
+    std::size_t n;
+    std::size_t size() const { return n; }
+    bool empty() const { return n == 0; }
+    float operator[](std::size_t k) const { return data[k]; }
+    float front() const { return data[0]; }
+    const float* begin() const { return data; }
+    const float* end() const { return data + n; }
+};
 
 struct Codebook {
     static constexpr int entries = 16;   // 4-bit indices
@@ -17,7 +32,7 @@ struct Codebook {
     std::uint8_t index_of(double w) const;
     // index_of for every value (equal results; a bin table settles most values without the
     // comparisons).
-    std::vector<std::uint8_t> index_all(const std::vector<float>& w) const;
+    std::vector<std::uint8_t> index_all(FloatView w) const;
 };
 
 // Linear initialisation over [min, max] of the non-zero weights (Deep Compression found it the
@@ -25,11 +40,11 @@ struct Codebook {
 // one-dimensional k-means on a 4096-bin histogram of the weights until no centroid moves by more
 // than a millionth of the range (at most 50). All 15 centroids stay in the book even when a
 // cluster is empty, so that the book always has 16 entries. `values` must not contain zeros.
-Codebook fit_codebook(const std::vector<float>& values);
+Codebook fit_codebook(FloatView values);
 
 // The book of weights that are already shared (a pre-quantized layer): when the non-zeros take at
 // most 15 distinct values, those values exactly, ascending, the largest repeated to fill the book
 // (so that index_of maps each value to itself). std::nullopt when there are more than 15.
-std::optional<Codebook> exact_codebook(const std::vector<float>& values);
+std::optional<Codebook> exact_codebook(FloatView values);
 
 } // namespace accsim
