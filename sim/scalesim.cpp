@@ -399,15 +399,17 @@ int cmd_scalesim(const std::vector<std::string>& args) {
     check_written(compute, (dir / "COMPUTE_REPORT.csv").string());
     check_written(bandwidth, (dir / "BANDWIDTH_REPORT.csv").string());
     if (scalesim_memory) check_written(detail, (dir / "DETAILED_ACCESS_REPORT.csv").string());
+    std::string wrote =
+        (dir / "COMPUTE_REPORT.csv").string() + ", " + (dir / "BANDWIDTH_REPORT.csv").string();
+    if (scalesim_memory) wrote += ", " + (dir / "DETAILED_ACCESS_REPORT.csv").string();
+    if (traces) wrote += fmt::format(" and the traces of each layer in {}/layerN/", dir.string());
     std::cout << fmt::format(
-        "accsim scalesim: {} layers, {} cycles in total ({})\nwrote {} "
-        "and {}\n",
-        id, total,
+        "accsim scalesim: {} layers, {} cycles in total ({})\nwrote {}\n", id, total,
         sc.user_bandwidth
             ? fmt::format("SCALE-Sim's USER memory, {} words per cycle", sc.memory.bandwidth)
         : scalesim_memory ? std::string("SCALE-Sim's CALC memory and bandwidth estimate")
                           : vm["dram"].as<std::string>() + " DRAM",
-        (dir / "COMPUTE_REPORT.csv").string(), (dir / "BANDWIDTH_REPORT.csv").string());
+        wrote);
     return exit_ok;
 }
 
