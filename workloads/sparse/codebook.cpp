@@ -113,7 +113,8 @@ Codebook fit_codebook(FloatView values) {
                            n[std::size_t(b)] += 1;
                        }
                    });
-        std::vector<double>&sum = sums[0], &count = counts[0];
+        std::vector<double>& sum = sums[0];
+        std::vector<double>& count = counts[0];
         for (int b = 0; b < bins; ++b) {
             sum[std::size_t(b)] += sums[1][std::size_t(b)];
             count[std::size_t(b)] += counts[1][std::size_t(b)];
