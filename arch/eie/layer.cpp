@@ -50,11 +50,13 @@ LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_p
     img.batch_cols = std::min(m.cols, pes * act_regs_per_pe);
     const int batches = std::max(1, (m.cols + img.batch_cols - 1) / std::max(1, img.batch_cols));
     img.tiles.resize(std::size_t(passes));
-    for (int k = 0; k < passes; ++k)
-        for (int b = 0; b < batches; ++b)
-            img.tiles[std::size_t(k)].push_back(
-                encode_interleaved(m, codes, pes, k * act_regs_per_pe, (k + 1) * act_regs_per_pe,
-                                   b * img.batch_cols, std::min(m.cols, (b + 1) * img.batch_cols)));
+    for (int b = 0; b < batches; ++b) {
+        std::vector<InterleavedCsc> tiles =
+            encode_interleaved_passes(m, codes, pes, act_regs_per_pe, passes, b * img.batch_cols,
+                                      std::min(m.cols, (b + 1) * img.batch_cols));
+        for (int k = 0; k < passes; ++k)
+            img.tiles[std::size_t(k)].push_back(std::move(tiles[std::size_t(k)]));
+    }
     return img;
 }
 

@@ -100,6 +100,45 @@ TEST_CASE("a dense row-major matrix becomes its columns' non-zeros, rows ascendi
     }
 }
 
+TEST_CASE("all passes encoded in one walk hold every non-zero in its pass, PE and row") {
+    // 300 rows on 3 PEs: 100 local rows each, in passes of 16 (the last has 4). 84,000
+    // non-zeros, so the columns are encoded in two halves on two threads. Decoding pass q's slice
+    // of PE p must give exactly the rows (16 q + local) * 3 + p of each column, with their codes,
+    // and the same tiles as encoding each pass on its own.
+    const int pes = 3, per_pass = 16, passes = 7;
+    const SparseColumns m = random_pruned(300, 700, 0.4, 1.0, 11);
+    REQUIRE(m.nonzeros() == 84000);
+    std::vector<std::uint8_t> codes(m.nonzeros());
+    for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = std::uint8_t(1 + (k * 7) % 15);
+    const std::vector<InterleavedCsc> tiles =
+        encode_interleaved_passes(m, codes, pes, per_pass, passes, 100, 650);
+    REQUIRE(tiles.size() == std::size_t(passes));
+    for (int q = 0; q < passes; ++q) {
+        CAPTURE(q);
+        const InterleavedCsc one =
+            encode_interleaved(m, codes, pes, q * per_pass, (q + 1) * per_pass, 100, 650);
+        for (int p = 0; p < pes; ++p) {
+            const PeSlices& s = tiles[std::size_t(q)].pe[std::size_t(p)];
+            CHECK(s.local_rows == std::min(per_pass, 100 - q * per_pass));
+            CHECK(bytes_of(s) == bytes_of(one.pe[std::size_t(p)]));
+            CHECK(s.ptr == one.pe[std::size_t(p)].ptr);
+        }
+    }
+    for (int j = 100; j < 650; ++j) {
+        std::vector<std::pair<int, int>> got, want;
+        for (int q = 0; q < passes; ++q)
+            for (int p = 0; p < pes; ++p)
+                for_each_in_slice(tiles[std::size_t(q)].pe[std::size_t(p)], j - 100,
+                                  [&](int local, int v) {
+                                      got.emplace_back((q * per_pass + local) * pes + p, v);
+                                  });
+        for (auto k = m.col_start[std::size_t(j)]; k < m.col_start[std::size_t(j) + 1]; ++k)
+            want.emplace_back(int(m.row[k]), int(codes[k]));
+        std::sort(got.begin(), got.end());
+        REQUIRE(got == want);
+    }
+}
+
 TEST_CASE("a large matrix encoded in two halves holds every non-zero in its PE's slice") {
     // 300,000 non-zeros (two threads): decoding every PE's slice of every column must give back
     // exactly the rows i = p + N * local of that column, with their codes, in order.

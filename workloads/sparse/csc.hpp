@@ -47,6 +47,15 @@ InterleavedCsc encode_interleaved(const SparseColumns& m, const std::vector<std:
                                   int pes, int local_begin, int local_end, int col_begin = 0,
                                   int col_end = -1);
 
+// The same for every pass of a layer at once: pass k encodes local rows [k * rows_per_pass,
+// (k + 1) * rows_per_pass), renumbered from 0, and the result holds `passes` tiles in pass order.
+// One walk over the non-zeros serves all passes (encode_interleaved per pass walks them all once
+// per pass), on two halves of the columns at once when there are many.
+std::vector<InterleavedCsc> encode_interleaved_passes(const SparseColumns& m,
+                                                      const std::vector<std::uint8_t>& codes,
+                                                      int pes, int rows_per_pass, int passes,
+                                                      int col_begin = 0, int col_end = -1);
+
 // Walks one PE's slice of column `col`: calls f(local_row, value_index) for every entry that is
 // not padding.
 template <typename F>
