@@ -497,6 +497,41 @@ TEST_CASE("the ideal DRAM preset moves data for free: no DRAM energy") {
     CHECK(ddr4["pe_array"]["dram_energy_uj"].get<double>() > 0);
 }
 
+namespace {
+
+// `accsim scalesim --traces` on a 2x2 os array with 1 kB SRAMs (the .cfg's remaining lines are
+// `cfg_tail`) and one layer: one pixel of 2 channels, a 1x1 filter, 2 filters. file() reads one
+// of layer 0's trace files.
+struct TracesRun {
+    std::string cfg, topo, out;
+    test::CommandResult result;
+    explicit TracesRun(const std::string& cfg_tail)
+        : cfg(temp_file("[general]\nrun_name = tr\n[architecture_presets]\nArrayHeight: 2\n"
+                        "ArrayWidth: 2\nIfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\n"
+                        "Dataflow : os\n" +
+                            cfg_tail,
+                        ".cfg")),
+          topo(temp_file("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                         "Channels, Num Filter, Strides,\nfc, 1, 1, 1, 1, 2, 2, 1,\n",
+                         ".csv")),
+          out(temp_path("_dir")) {
+        std::filesystem::remove(out);
+        result = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out, "--traces"});
+    }
+    ~TracesRun() {
+        std::error_code ec;
+        std::filesystem::remove_all(out, ec);
+    }
+    std::string file(const char* name) const {
+        std::ifstream f(out + "/tr/layer0/" + name);
+        std::stringstream s;
+        s << f.rdbuf();
+        return s.str();
+    }
+};
+
+} // namespace
+
 TEST_CASE("accsim scalesim --traces writes SCALE-Sim's SRAM and DRAM traces") {
     // os on 2x2, 1 kB SRAMs, 4 words per cycle; one pixel of 2 channels, a 1x1 filter, 2
     // filters. Addresses (operand_matrix.py): ifmap 0, 1; filter j * 2 + i + 10,000,000 for
@@ -505,25 +540,9 @@ TEST_CASE("accsim scalesim --traces writes SCALE-Sim's SRAM and DRAM traces") {
     // cycle after it is due and a write line when it is due. Each read buffer fetches its one
     // line of 4 words (the prefetch order rolled out by anti-diagonals) the cycle before the
     // first demand; the ofmap's two words drain as one line after the last demand (cycle 3).
-    const std::string cfg = temp_file(
-        "[general]\nrun_name = tr\n[architecture_presets]\nArrayHeight: 2\nArrayWidth: 2\n"
-        "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nBandwidth : 4\nDataflow : os\n"
-        "[run_presets]\nInterfaceBandwidth: USER\n",
-        ".cfg");
-    const std::string topo =
-        temp_file("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
-                  "Num Filter, Strides,\nfc, 1, 1, 1, 1, 2, 2, 1,\n",
-                  ".csv");
-    const std::string out = temp_path("_dir");
-    std::filesystem::remove(out);
-    auto r = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out, "--traces"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    auto file = [&](const char* name) {
-        std::ifstream f(out + "/tr/layer0/" + name);
-        std::stringstream s;
-        s << f.rdbuf();
-        return s.str();
-    };
+    const TracesRun t("Bandwidth : 4\n[run_presets]\nInterfaceBandwidth: USER\n");
+    REQUIRE_MESSAGE(t.result.exit_code == 0, t.result.err);
+    auto file = [&](const char* name) { return t.file(name); };
     CHECK(file("IFMAP_SRAM_TRACE.csv") == "1,0,-1\n2,1,-1\n3,-1,-1\n4,-1,-1\n");
     CHECK(file("FILTER_SRAM_TRACE.csv") ==
           "1,10000000,-1\n2,10000001,10000002\n3,-1,10000003\n4,-1,-1\n");
@@ -531,7 +550,6 @@ TEST_CASE("accsim scalesim --traces writes SCALE-Sim's SRAM and DRAM traces") {
     CHECK(file("IFMAP_DRAM_TRACE.csv") == "-1.0,0.0,1.0,-1.0,-1.0\n");
     CHECK(file("FILTER_DRAM_TRACE.csv") == "-1.0,10000000.0,10000001.0,10000002.0,10000003.0\n");
     CHECK(file("OFMAP_DRAM_TRACE.csv") == "3.0,20000000.0,20000001.0,-1.0,-1.0\n");
-    std::filesystem::remove_all(out);
 }
 
 TEST_CASE("accsim scalesim --traces in CALC mode lists each prefetch in Python's set order") {
@@ -544,25 +562,9 @@ TEST_CASE("accsim scalesim --traces in CALC mode lists each prefetch in Python's
     // (8 slots: a word goes to slot word & 7): ifmap 8 (slot 0), 7 (slot 7); filters 8 (slot 0),
     // 5, 6, 7; then -1 up to the row's 10 words. The write buffer drains ArrayWidth = 2 words a
     // cycle: the two ofmap words as one line after the last demand.
-    const std::string cfg = temp_file(
-        "[general]\nrun_name = tr\n[architecture_presets]\nArrayHeight: 2\nArrayWidth: 2\n"
-        "IfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nIfmapOffset: 7\n"
-        "FilterOffset: 5\nDataflow : os\n[run_presets]\nInterfaceBandwidth: CALC\n",
-        ".cfg");
-    const std::string topo =
-        temp_file("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
-                  "Num Filter, Strides,\nfc, 1, 1, 1, 1, 2, 2, 1,\n",
-                  ".csv");
-    const std::string out = temp_path("_dir");
-    std::filesystem::remove(out);
-    auto r = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out, "--traces"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    auto file = [&](const char* name) {
-        std::ifstream f(out + "/tr/layer0/" + name);
-        std::stringstream s;
-        s << f.rdbuf();
-        return s.str();
-    };
+    const TracesRun t("IfmapOffset: 7\nFilterOffset: 5\n[run_presets]\nInterfaceBandwidth: CALC\n");
+    REQUIRE_MESSAGE(t.result.exit_code == 0, t.result.err);
+    auto file = [&](const char* name) { return t.file(name); };
     CHECK(file("IFMAP_SRAM_TRACE.csv") == "1,7,-1\n2,8,-1\n3,-1,-1\n4,-1,-1\n");
     CHECK(file("FILTER_SRAM_TRACE.csv") == "1,5,-1\n2,6,7\n3,-1,8\n4,-1,-1\n");
     CHECK(file("OFMAP_SRAM_TRACE.csv") == "0,-1,-1\n1,-1,-1\n2,20000000,-1\n3,-1,20000001\n");
@@ -572,8 +574,7 @@ TEST_CASE("accsim scalesim --traces in CALC mode lists each prefetch in Python's
     CHECK(file("OFMAP_DRAM_TRACE.csv") == "3.0,20000000.0,20000001.0\n");
     // With accsim's DRAM in place of SCALE-Sim's memory there are no SCALE-Sim traces to give.
     auto c = run_accsim(
-        {"scalesim", "-c", cfg, "-t", topo, "-p", out, "--traces", "--dram", "ddr4-2400"});
+        {"scalesim", "-c", t.cfg, "-t", t.topo, "-p", t.out, "--traces", "--dram", "ddr4-2400"});
     CHECK(c.exit_code == 2);
     CHECK(c.err.find("--traces") != std::string::npos);
-    std::filesystem::remove_all(out);
 }
