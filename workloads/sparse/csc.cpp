@@ -47,9 +47,14 @@ std::vector<InterleavedCsc> encode_columns(const SparseColumns& m,
             s.ptr.assign(std::size_t(c.cols) + 1, 0);
             // About this PE's share of the tile's non-zeros, plus some padding.
             const double share = rows_of_pe > 0 ? double(s.local_rows) / rows_of_pe : 0;
-            s.entries.reserve(std::size_t(tile_nonzeros / pes * share * 1.05) + 16);
+            s.entries.resize(std::size_t(tile_nonzeros / pes * share * 1.05) + 16);
         }
     }
+    // Each slice is written through its own count of entries (the vector's size is its room): a
+    // padding entry is written every time and kept only when due, so that the run of zeros
+    // before a non-zero costs no branch (runs of more than 15 zeros are common in a sparse matrix
+    // and fall at random).
+    std::vector<std::size_t> used(std::size_t(passes) * std::size_t(pes), 0);
     // Row -> (PE, pass, row within the pass) without a division per non-zero; pass -1: outside.
     std::vector<int> pe_of(std::size_t(m.rows)), pass_of(std::size_t(m.rows)),
         row_of(std::size_t(m.rows));
@@ -69,18 +74,30 @@ std::vector<InterleavedCsc> encode_columns(const SparseColumns& m,
             const int q = pass_of[i];
             if (q < 0) continue;
             const int p = pe_of[i], row = row_of[i];
-            auto& s = out[std::size_t(q)].pe[std::size_t(p)];
-            int& last = last_row[std::size_t(q) * std::size_t(pes) + std::size_t(p)];
-            int zeros = row - last - 1;
+            const std::size_t slot = std::size_t(q) * std::size_t(pes) + std::size_t(p);
+            std::vector<CscEntry>& e = out[std::size_t(q)].pe[std::size_t(p)].entries;
+            int& last = last_row[slot];
+            std::size_t n = used[slot];
+            const int zeros = row - last - 1;
             // A padding entry stands for 15 zeros and one zero-valued entry: 16 positions.
-            for (; zeros > 15; zeros -= 16) s.entries.push_back(CscEntry::make(0, 15));
-            s.entries.push_back(CscEntry::make(codes[k], zeros));
+            const std::size_t paddings = std::size_t(zeros) / 16;
+            if (n + paddings + 2 > e.size()) e.resize(2 * (n + paddings + 2));
+            CscEntry* at = e.data() + n;
+            at[0] = CscEntry::make(0, 15);
+            for (std::size_t k2 = 1; k2 < paddings; ++k2) at[k2] = CscEntry::make(0, 15);
+            at[paddings] = CscEntry::make(codes[k], zeros & 15);
+            used[slot] = n + paddings + 1;
             last = row;
         }
-        for (auto& c : out)
-            for (auto& s : c.pe)
-                s.ptr[std::size_t(j - col_begin) + 1] = std::uint32_t(s.entries.size());
+        for (int q = 0; q < passes; ++q)
+            for (int p = 0; p < pes; ++p)
+                out[std::size_t(q)].pe[std::size_t(p)].ptr[std::size_t(j - col_begin) + 1] =
+                    std::uint32_t(used[std::size_t(q) * std::size_t(pes) + std::size_t(p)]);
     }
+    for (int q = 0; q < passes; ++q)
+        for (int p = 0; p < pes; ++p)
+            out[std::size_t(q)].pe[std::size_t(p)].entries.resize(
+                used[std::size_t(q) * std::size_t(pes) + std::size_t(p)]);
     return out;
 }
 
