@@ -193,6 +193,34 @@ TEST_CASE("magnitude pruning keeps exactly the requested share of weights") {
     }
 }
 
+TEST_CASE("pruning a large matrix on two threads keeps the exact share, in order, in range") {
+    // 500 x 400 = 200,000 positions: the draws, the bits and the values each run in two halves.
+    // Density 0.3 draws the kept positions; 0.8 draws the pruned ones and inverts the bitmap.
+    for (double d : {0.3, 0.8}) {
+        CAPTURE(d);
+        const SparseColumns m = random_pruned(500, 400, d, 0.5, 21);
+        REQUIRE(m.nonzeros() == std::uint64_t(std::llround(500 * 400 * d)));
+        REQUIRE(m.col_start.front() == 0);
+        REQUIRE(m.col_start.back() == m.nonzeros());
+        std::uint64_t out_of_order = 0, out_of_range = 0;
+        for (int j = 0; j < m.cols; ++j) {
+            REQUIRE(m.col_start[std::size_t(j)] <= m.col_start[std::size_t(j) + 1]);
+            for (auto k = m.col_start[std::size_t(j)]; k < m.col_start[std::size_t(j) + 1]; ++k)
+                out_of_order += m.row[k] >= 500u ||
+                                (k > m.col_start[std::size_t(j)] && m.row[k - 1] >= m.row[k]);
+        }
+        for (float v : m.value)
+            out_of_range += std::fabs(v) < 0.5 * (1 - d) - 1e-6 || std::fabs(v) > 0.5;
+        CHECK(out_of_order == 0);
+        CHECK(out_of_range == 0);
+        // The same seed gives the same matrix.
+        const SparseColumns again = random_pruned(500, 400, d, 0.5, 21);
+        CHECK(again.row == m.row);
+        CHECK(again.value == m.value);
+        CHECK(again.col_start == m.col_start);
+    }
+}
+
 namespace {
 
 // The dense fixed-point product the PEs must reproduce: y_i = sum_j W_ij x_j with the decoded
