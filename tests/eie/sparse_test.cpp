@@ -193,9 +193,9 @@ TEST_CASE("magnitude pruning keeps exactly the requested share of weights") {
     }
 }
 
-TEST_CASE("pruning a large matrix on two threads keeps the exact share, in order, in range") {
-    // 500 x 400 = 200,000 positions: the draws, the bits and the values each run in two halves.
-    // Density 0.3 draws the kept positions; 0.8 draws the pruned ones and inverts the bitmap.
+TEST_CASE("pruning a large matrix keeps the exact share, rows in order, weights in range") {
+    // 500 x 400 = 200,000 positions, drawn in blocks of 2^18 positions. Density 0.3 draws the
+    // kept positions; 0.8 draws the pruned ones and inverts the bitmap.
     for (double d : {0.3, 0.8}) {
         CAPTURE(d);
         const SparseColumns m = random_pruned(500, 400, d, 0.5, 21);
