@@ -32,7 +32,6 @@ using namespace scalesim;
 // again.
 class EstimateReadBuffer {
 public:
-    // Addresses lie in [lo, hi].
     // Addresses lie in [lo, hi]. With `trace`, the DRAM trace as SCALE-Sim writes it: per row the
     // cycle, then the words of the prefetch in Python's set order (scalesim_pyset.hpp), -1 where
     // the row has room for more, and 1 beyond a row's own width up to the widest prefetch's (the
