@@ -404,7 +404,8 @@ int cmd_scalesim(const std::vector<std::string>& args) {
     if (scalesim_memory) wrote += ", " + (dir / "DETAILED_ACCESS_REPORT.csv").string();
     if (traces) wrote += fmt::format(" and the traces of each layer in {}/layerN/", dir.string());
     std::cout << fmt::format(
-        "accsim scalesim: {} layers, {} cycles in total ({})\nwrote {}\n", id, total,
+        "accsim scalesim: {} layer{}, {} cycles in total ({})\nwrote {}\n", id, id == 1 ? "" : "s",
+        total,
         sc.user_bandwidth
             ? fmt::format("SCALE-Sim's USER memory, {} words per cycle", sc.memory.bandwidth)
         : scalesim_memory ? std::string("SCALE-Sim's CALC memory and bandwidth estimate")
