@@ -29,6 +29,24 @@ private:
 // The process's budget (one run at a time per process).
 MemoryBudget& memory_budget();
 
+// Claims of data that lives only while a function runs, given back when it returns.
+class ScopedClaim {
+public:
+    ScopedClaim() = default;
+    ScopedClaim(double bytes, const std::string& what) { take(bytes, what); }
+    ScopedClaim(const ScopedClaim&) = delete;
+    ScopedClaim& operator=(const ScopedClaim&) = delete;
+    ~ScopedClaim() { memory_budget().release(bytes_); }
+    // Claims `bytes` more (memory_budget().claim: throws InputError above the limit).
+    void take(double bytes, const std::string& what) {
+        memory_budget().claim(bytes, what);
+        bytes_ += bytes;
+    }
+
+private:
+    double bytes_ = 0;
+};
+
 // Half of the machine's physical memory, in bytes (run.max_memory_mib = auto, and the bound of a
 // sweep's or study's grid).
 double default_memory_limit();

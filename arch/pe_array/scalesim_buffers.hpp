@@ -10,6 +10,14 @@
 
 namespace accsim::pe_array::scalesim {
 
+// A trace row: the cycle, then the `cols` values of a line.
+inline void push_trace_row(TraceRows& to, std::int64_t cycle, const std::int64_t* line,
+                           std::int64_t cols) {
+    std::vector<std::int64_t> row{cycle};
+    row.insert(row.end(), line, line + cols);
+    to.push_back(std::move(row));
+}
+
 // memory/write_buffer.py with write_port.py (latency 0): the words written land in lines of
 // `bandwidth`; once more than the drain half is held and no drain is running, the held lines
 // drain one a cycle; a write that finds the buffer full waits for the drain to end.
@@ -91,10 +99,8 @@ private:
         last_cycle_ = start + n - 1;
         if (trace_)
             for (std::int64_t k = drained_; k < end; ++k) {
-                std::vector<std::int64_t> row{start + k - drained_};
                 const auto& w = line_words_[std::size_t(k)];
-                row.insert(row.end(), w.begin(), w.end());
-                trace_->push_back(std::move(row));
+                push_trace_row(*trace_, start + k - drained_, w.data(), std::int64_t(w.size()));
             }
         drained_ = end;
         return last_cycle_;

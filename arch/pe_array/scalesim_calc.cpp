@@ -196,28 +196,20 @@ ScaleSimMemoryResult scalesim_calc_memory(const ScaleSimLayer& layer,
     const std::int64_t filter_words = window * layer.filters;
     const double bytes =
         4 * (double(ifmap_words) + double(filter_words)) + 24 * (double(pixels) + double(window));
-    struct Claim {
-        double bytes;
-        ~Claim() { memory_budget().release(bytes); }
-    } claim{0};
-    memory_budget().claim(bytes, fmt::format("SCALE-Sim CALC-mode estimate of a layer of {} "
-                                             "ifmap and {} filter words",
-                                             ifmap_words, filter_words));
-    claim.bytes = bytes;
+    ScopedClaim claim(bytes, fmt::format("SCALE-Sim CALC-mode estimate of a layer of {} ifmap "
+                                         "and {} filter words",
+                                         ifmap_words, filter_words));
     DemandStream demand(layer, config);
     // With traces, every line's three SRAM trace rows are held until the layer's files are
     // written, and about as many rows of DRAM trace (a prefetch's rows span the cycles since the
     // previous one, the write buffer drains a row a cycle): 8 bytes a value, about 56 a row.
-    Claim trace_claim{0};
     if (traces) {
         const double lines = double(demand.lines());
         const double values =
             double(demand.ifmap_cols() + demand.filter_cols() + demand.ofmap_cols()) + 3 +
             2 * (1 + double(std::max<std::int64_t>(10, config.rows))) + 1 + double(config.cols);
         const double trace_bytes = lines * (8 * values + 6 * 56);
-        memory_budget().claim(trace_bytes,
-                              fmt::format("SCALE-Sim CALC-mode traces of {:.3g} lines", lines));
-        trace_claim.bytes = trace_bytes;
+        claim.take(trace_bytes, fmt::format("SCALE-Sim CALC-mode traces of {:.3g} lines", lines));
     }
     // single_layer_sim.py in CALC mode: 10 words a cycle for the estimators' first prefetch, the
     // array's width for the write buffer.
@@ -233,9 +225,7 @@ ScaleSimMemoryResult scalesim_calc_memory(const ScaleSimLayer& layer,
         frow(std::size_t(demand.filter_cols())), orow(std::size_t(demand.ofmap_cols()));
     // An SRAM trace row: the cycle the line was served, then its demand.
     auto sram_row = [](const std::vector<std::int64_t>& line, std::int64_t served, TraceRows& to) {
-        std::vector<std::int64_t> row{served};
-        row.insert(row.end(), line.begin(), line.end());
-        to.push_back(std::move(row));
+        push_trace_row(to, served, line.data(), std::int64_t(line.size()));
     };
     ScaleSimMemoryResult r;
     SramSpan spans[3];

@@ -196,15 +196,10 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
     const double prefetch =
         row_folds * R * T + col_folds * C * (config.dataflow == Dataflow::os ? T : Sr);
     const double bytes = 8 * (lines * (R + 2 * C) + 2 * words) + 64 * prefetch;
-    // The matrices live only while this layer runs: the claim is given back when it returns.
-    struct Claim {
-        double bytes;
-        ~Claim() { memory_budget().release(bytes); }
-    } claim{0};
-    memory_budget().claim(bytes, fmt::format("SCALE-Sim USER-mode matrices of a layer of {:.3g} "
-                                             "demand lines",
-                                             lines));
-    claim.bytes = bytes;
+    // The matrices live only while this layer runs.
+    const ScopedClaim claim(
+        bytes,
+        fmt::format("SCALE-Sim USER-mode matrices of a layer of {:.3g} demand lines", lines));
     const Operands o = operand_matrices(layer, config);
     const Matrices m = compute_matrices(o, config);
 
@@ -216,10 +211,7 @@ ScaleSimMemoryResult scalesim_user_memory(const ScaleSimLayer& layer,
                       traces ? &traces->ofmap_dram : nullptr);
     // An SRAM trace row: the cycle the line was served, then its demand.
     auto sram_row = [](const Mat& demand, std::int64_t i, std::int64_t served, TraceRows& to) {
-        std::vector<std::int64_t> row{served};
-        row.insert(row.end(), demand.v.begin() + i * demand.cols,
-                   demand.v.begin() + (i + 1) * demand.cols);
-        to.push_back(std::move(row));
+        push_trace_row(to, served, &demand.v[std::size_t(i * demand.cols)], demand.cols);
     };
     ScaleSimMemoryResult r;
     std::int64_t last_ofmap = 0;

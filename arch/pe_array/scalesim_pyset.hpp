@@ -2,12 +2,12 @@
 // (memory/read_buffer_estimate_bw.py) collects the distinct words of each set in a Python set and
 // writes its DRAM trace from list(set): the words of a prefetch appear in the set's table order,
 // not in the order they were seen. This follows CPython's Objects/setobject.c (the same order in
-// CPython 3.7 to 3.13, checked against each on sets of up to 120,000 integers): an open-addressing
-// table of
-// 8 slots at first, probed at the hash and the 9 slots after it, then at (i * 5 + 1 + perturb),
-// perturb shifted right 5 bits a round; grown to the smallest power of two above 4 x used (2 x
-// above 50,000) once 5 x fill reaches 3 x mask, the old slots re-inserted in table order. A
-// non-negative integer below 2^61 - 1 is its own hash. Internal to the CALC-mode memory.
+// CPython 3.7 to 3.13: checked against 3.11 on sets of up to 120,000 integers, the others on sets
+// of up to 60,000): an open-addressing table of 8 slots at first, probed at the hash and the 9
+// slots after it, then at (i * 5 + 1 + perturb), perturb shifted right 5 bits a round; grown to
+// the smallest power of two above 4 x used (2 x above 50,000) once 5 x fill reaches 3 x mask, the
+// old slots re-inserted in table order. A non-negative integer below 2^61 - 1 is its own hash.
+// Internal to the CALC-mode memory.
 #pragma once
 
 #include <cstdint>

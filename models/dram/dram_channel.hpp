@@ -61,7 +61,7 @@ public:
     // feeds every burst through it.
     void push(const DramBurst& b) {
         // A request beyond the controller queue is not looked at yet: the choice stands.
-        if (queue_.size() < std::size_t(cfg_.queue_depth)) cached_ = false;
+        if (below_depth()) cached_ = false;
         Entry& e = queue_.push_slot();
         e.b = b;
         e.seq = next_seq_++;
@@ -85,7 +85,7 @@ public:
     template <class Done>
     void advance(std::uint64_t now_ck, Done&& done, bool more_waiting = false) {
         for (;;) {
-            if (more_waiting && queue_.size() < std::size_t(cfg_.queue_depth)) return;
+            if (more_waiting && below_depth()) return;
             // The common case of a stream first, without building a choice.
             if (!cached_) {
                 std::uint64_t txn = 0, data_end = 0;
