@@ -38,23 +38,11 @@ std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
     return ck;
 }
 
-[[gnu::always_inline]] inline std::uint64_t DramChannel::visible(std::size_t index) {
-    // Requests enter the controller queue in arrival order, each in the next slot freed; they
-    // are looked at in queue order, so the freed slots are handed out in that order too. A
-    // request is looked at only within the first queue_depth pushed, so a slot is free for it.
-    Entry& e = queue_[index];
-    if (e.visible_ck == never) {
-        e.visible_ck = std::max(e.b.arrival_ck, freed_ck_.front());
-        freed_ck_.pop_front();
-    }
-    return e.visible_ck;
-}
-
 [[gnu::always_inline]] inline std::uint64_t DramChannel::col_earliest(const Entry& e) const {
     const DramBurst& b = e.b;
     const Bank& bk = bank(e);
     const Rank& r = ranks_[std::size_t(b.rank)];
-    std::uint64_t t = e.visible_ck; // set by visible(), never before the arrival
+    std::uint64_t t = e.visible_ck; // set by enter_window(), never before the arrival
     t = std::max(t, bk.ready_col_ck);
     if (any_col_)
         t = std::max(t, last_col_ck_ + std::uint64_t(last_col_rank_ == b.rank &&
@@ -97,7 +85,7 @@ std::uint64_t DramChannel::act_floor(const Rank& r, bool same_group) const {
 [[gnu::always_inline]] inline std::uint64_t
 DramChannel::earliest(const Entry& e, Cmd cmd, const std::uint64_t* act_floors) const {
     const Bank& bk = bank(e);
-    std::uint64_t t = e.visible_ck; // set by visible(), never before the arrival
+    std::uint64_t t = e.visible_ck; // set by enter_window(), never before the arrival
     switch (cmd) {
     case Cmd::pre:
         t = std::max(t, bk.ready_pre_ck);
@@ -116,12 +104,48 @@ DramChannel::earliest(const Entry& e, Cmd cmd, const std::uint64_t* act_floors) 
     return free_slot(t);
 }
 
+void DramChannel::enter_window(std::size_t index) {
+    // Requests enter the controller queue in arrival order, each in the next slot freed (a
+    // request is within the first queue_depth pushed only when a slot is free for it).
+    Entry& e = queue_[index];
+    e.visible_ck = std::max(e.b.arrival_ck, freed_ck_.front());
+    freed_ck_.pop_front();
+    Bank& bk = banks_[e.bank_index];
+    bk.window.push_back(e);
+    bk.stale = true;
+}
+
+void DramChannel::update_pick(Bank& bk) const {
+    bk.pick = 0;
+    bk.pick_hit = bk.window[0].b.row == bk.open_row;
+    if (!bk.pick_hit && cfg_.scheduler == DramScheduler::fr_fcfs)
+        for (std::size_t i = 1; i < bk.window.size(); ++i)
+            if (bk.window[i].b.row == bk.open_row) { // the oldest hit beats an older miss
+                bk.pick = std::uint32_t(i);
+                bk.pick_hit = true;
+                break;
+            }
+    bk.stale = false;
+}
+
+std::size_t DramChannel::index_of(std::uint64_t seq) const {
+    // queue_ is in arrival order, so in seq order.
+    std::size_t lo = 0, hi = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
+    while (lo < hi) {
+        const std::size_t mid = (lo + hi) / 2;
+        if (queue_[mid].seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 bool DramChannel::choose(Choice& c) {
     if (queue_.empty()) return false;
     // The common case of a stream, in O(1): the oldest request hits its open row and its column
     // command takes the earliest slot any column command could, so nothing can go before it.
     {
-        visible(0);
         const Entry& e = queue_.front();
         if (bank(e).open_row == e.b.row) {
             const std::uint64_t t = col_earliest(e);
@@ -137,33 +161,7 @@ bool DramChannel::choose(Choice& c) {
             }
         }
     }
-    const std::size_t window = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
-    // Per bank, FR-FCFS: the oldest request that hits the open row, else the oldest request;
-    // FCFS: the oldest request, always.
     const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
-    constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-    std::vector<std::size_t>& pick = pick_;
-    std::vector<std::size_t>& touched = touched_;
-    if (pick.size() != banks_.size()) {
-        pick.assign(banks_.size(), none);
-        pick_hit_.assign(banks_.size(), 0);
-    }
-    for (std::size_t k : touched) pick[k] = none;
-    touched.clear();
-    for (std::size_t i = 0; i < window; ++i) {
-        visible(i);
-        const Entry& e = queue_[i];
-        const std::size_t k = e.bank_index;
-        const bool hit = banks_[k].open_row == e.b.row;
-        if (pick[k] == none) {
-            pick[k] = i;
-            pick_hit_[k] = hit;
-            touched.push_back(k);
-        } else if (fr_fcfs && hit && !pick_hit_[k]) {
-            pick[k] = i; // the oldest hit beats an older miss or conflict
-            pick_hit_[k] = true;
-        }
-    }
     // Per rank, the earliest slot tRRD and tFAW allow an activate: in another bank group than
     // the rank's last activate, and in the same (index 2 x rank + 1).
     std::uint64_t* act_floors = act_floors_.data();
@@ -171,27 +169,37 @@ bool DramChannel::choose(Choice& c) {
         act_floors[2 * r] = act_floor(ranks_[r], false);
         act_floors[2 * r + 1] = act_floor(ranks_[r], true);
     }
-    bool found = false;
-    for (std::size_t k : touched) {
-        const Entry& e = queue_[pick[k]];
-        const Bank& bk = banks_[k];
-        const Cmd cmd = pick_hit_[k] ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
+    // Each bank's pick against the others. The order below is total (earliest first; at the
+    // same slot a row hit's column command, then the oldest), so the banks' order does not
+    // matter.
+    // Compared as (slot, then order): order is (FR-FCFS) whether it is not a column command in
+    // the top bit, then the seq.
+    std::uint64_t best_ck = never, best_order = never;
+    const Entry* best = nullptr;
+    Cmd best_cmd = Cmd::col;
+    for (Bank& bk : banks_) {
+        if (bk.window.empty()) continue;
+        if (bk.stale) update_pick(bk);
+        const Entry& e = bk.window[bk.pick];
+        const Cmd cmd = bk.pick_hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
         const std::uint64_t t = earliest(e, cmd, act_floors);
-        // Earliest first; at the same slot a row hit's column command, then the oldest.
-        const bool hit_first = fr_fcfs && t == c.ck && cmd == Cmd::col && c.cmd != Cmd::col;
-        const bool same_rank = !fr_fcfs || (cmd == Cmd::col) == (c.cmd == Cmd::col);
-        const bool better =
-            !found || t < c.ck || hit_first || (t == c.ck && same_rank && e.seq < c.seq);
-        if (better) {
-            found = true;
-            c = Choice{};
-            c.index = pick[k];
-            c.cmd = cmd;
-            c.ck = t;
-            c.txn = e.b.txn;
-            c.seq = e.seq;
-            c.rank = e.b.rank;
+        const std::uint64_t order = (std::uint64_t(fr_fcfs && cmd != Cmd::col) << 63) | e.seq;
+        if (t < best_ck || (t == best_ck && order < best_order)) {
+            best_ck = t;
+            best_order = order;
+            best = &e;
+            best_cmd = cmd;
         }
+    }
+    const bool found = best != nullptr;
+    if (found) {
+        c = Choice{};
+        c.cmd = best_cmd;
+        c.ck = best_ck;
+        c.txn = best->b.txn;
+        c.seq = best->seq;
+        c.rank = best->b.rank;
+        c.index = index_of(c.seq);
     }
     // All-bank refresh is due before that command: it comes first.
     const Rank& r = ranks_[std::size_t(c.rank)];
@@ -232,6 +240,7 @@ void DramChannel::refresh(int rank) {
     for (std::size_t k = first; k < first + std::size_t(cfg_.banks()); ++k) {
         banks_[k].open_row = -1;
         banks_[k].ready_act_ck = start + std::uint64_t(cfg_.trfc);
+        banks_[k].stale = true;
     }
     r.next_refresh_ck += std::uint64_t(cfg_.trefi);
     ++counters_.refreshes;
@@ -265,14 +274,22 @@ void DramChannel::refresh(int rank) {
     last_col_group_ = b.bank_group;
     data_bus_free_ck_ = std::max(data_bus_free_ck_, data_end);
     counters_.last_data_ck = std::max(counters_.last_data_ck, data_end);
+    // Out of its bank's window; the first request beyond the controller queue comes in.
+    auto& w = bk.window;
+    std::size_t at = 0;
+    while (w[at].seq != e.seq) ++at;
+    w.erase(w.begin() + std::ptrdiff_t(at));
+    bk.stale = true;
     if (index == 0)
         queue_.pop_front();
     else
         queue_.erase(index);
     if (trace_queue) queue_events.push_back({t, -1});
     // A slot of the controller queue frees now: the next request to enter takes it (see
-    // visible()). Column commands issue in slot order, so the free slots stay in time order.
+    // enter_window()). Column commands issue in slot order, so the free slots stay in time order.
     freed_ck_.push_back(t);
+    if (queue_.size() >= std::size_t(cfg_.queue_depth))
+        enter_window(std::size_t(cfg_.queue_depth) - 1);
 }
 
 [[gnu::always_inline]] inline void DramChannel::note_command(std::uint64_t t, bool ahead) {
@@ -298,12 +315,14 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
     case Cmd::pre:
         if (e.kind < 0) e.kind = 2;
         bk.open_row = -1;
+        bk.stale = true;
         bk.ready_act_ck = std::max(bk.ready_act_ck, t + std::uint64_t(cfg_.trp));
         break;
     case Cmd::act:
         if (e.kind < 0) e.kind = 1;
         ++counters_.activates;
         bk.open_row = b.row;
+        bk.stale = true;
         bk.ready_col_ck = t + std::uint64_t(cfg_.trcd);
         bk.ready_pre_ck = std::max(bk.ready_pre_ck, t + std::uint64_t(cfg_.tras));
         r.acts[std::size_t(r.act_count % 4)] = t;
@@ -323,7 +342,6 @@ bool DramChannel::stream_step(std::uint64_t now_ck, std::uint64_t& txn, std::uin
     // choose()'s first case and issue() for it, without building a Choice: the oldest request
     // hits its open row at the earliest slot any column command could take, before a refresh.
     if (queue_.empty()) return false;
-    visible(0);
     const Entry& e = queue_.front();
     if (bank(e).open_row != e.b.row) return false;
     const std::uint64_t t = col_earliest(e);

@@ -65,10 +65,10 @@ public:
         Entry& e = queue_.push_slot();
         e.b = b;
         e.seq = next_seq_++;
-        e.visible_ck = ~std::uint64_t(0); // taken from a free slot by visible()
         e.kind = -1;
         e.bank_index = bank_index(b);
         if (trace_queue) queue_events.push_back({b.arrival_ck, +1});
+        if (queue_.size() <= std::size_t(cfg_.queue_depth)) enter_window(queue_.size() - 1);
     }
     bool idle() const { return queue_.empty(); }
     std::size_t queued() const { return queue_.size(); }
@@ -142,6 +142,12 @@ private:
     struct Bank {
         std::int64_t open_row = -1;
         std::uint64_t ready_act_ck = 0, ready_col_ck = 0, ready_pre_ck = 0;
+        // The requests of the controller queue on this bank, oldest first (copies of their
+        // entries in queue_), and which of them FR-FCFS serves next (pick, and whether it hits
+        // open_row), worked out again only when the list or the open row changed (stale).
+        std::vector<Entry> window;
+        std::uint32_t pick = 0;
+        bool pick_hit = false, stale = true;
     };
     struct Rank {
         std::array<std::uint64_t, 4> acts{}; // the last four activates (tFAW)
@@ -155,6 +161,14 @@ private:
     };
 
     bool choose(Choice& c);
+    // queue_[index] has just come within the controller queue (the first queue_depth entries):
+    // it takes the oldest free slot (visible_ck) and joins its bank's window. Entries come in in
+    // queue order, so the free slots are handed out in that order.
+    void enter_window(std::size_t index);
+    // The bank's next request to serve, FR-FCFS: the oldest that hits the open row, else the
+    // oldest; FCFS: the oldest.
+    void update_pick(Bank& bk) const;
+    std::size_t index_of(std::uint64_t seq) const; // of the queued request with that seq
     // choose()'s answer, kept until a command, a refresh or a request entering the controller
     // queue changes it (the time does not); null when nothing is queued.
     const Choice* next_choice() {
@@ -164,7 +178,6 @@ private:
         }
         return cached_found_ ? &cached_choice_ : nullptr;
     }
-    std::uint64_t visible(std::size_t index); // when queue_[index] entered the controller queue
     // The earliest slot of command `cmd` for request e; act_floors as choose() computes them.
     std::uint64_t earliest(const Entry& e, Cmd cmd, const std::uint64_t* act_floors) const;
     std::uint64_t col_earliest(const Entry& e) const; // earliest(e, Cmd::col)
@@ -201,7 +214,7 @@ private:
     bool any_cmd_ = false;
     RequestRing<std::uint64_t> future_cols_; // slots of column commands issued ahead of time
     // The controller queue's free slots, each with the time it freed (0 for the queue_depth
-    // slots free at the start), taken in order by the requests entering (see visible()).
+    // slots free at the start), taken in order by the requests entering (see enter_window()).
     RequestRing<std::uint64_t> freed_ck_;
     bool cached_ = false; // next_choice() is cached_choice_ (if cached_found_)
     bool cached_found_ = false;
@@ -209,9 +222,7 @@ private:
     // The earliest slot tRRD and tFAW leave rank r for an activate in another bank group than its
     // last activate's, or (same_group) in that one.
     std::uint64_t act_floor(const Rank& r, bool same_group) const;
-    std::vector<std::size_t> pick_, touched_; // choose()'s scratch: per bank, its request
-    std::vector<std::uint8_t> pick_hit_;      // and whether it hits the bank's open row
-    std::vector<std::uint64_t> act_floors_;   // and per rank, act_floor() both ways
+    std::vector<std::uint64_t> act_floors_; // choose()'s scratch: per rank, act_floor() both ways
     DramCounters counters_;
 };
 
