@@ -36,7 +36,12 @@ public:
         head_ = (head_ + 1) & mask_;
         --count_;
     }
-    void erase(std::size_t i) { // keeps the order of the others
+    void erase(std::size_t i) { // keeps the order of the others, moving the fewer of them
+        if (i < count_ / 2) {
+            for (; i > 0; --i) (*this)[i] = (*this)[i - 1];
+            pop_front();
+            return;
+        }
         for (; i + 1 < count_; ++i) (*this)[i] = (*this)[i + 1];
         --count_;
     }
