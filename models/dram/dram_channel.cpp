@@ -13,7 +13,10 @@ constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
 
 DramChannel::DramChannel(const DramConfig& cfg)
     : cfg_(cfg), banks_(std::size_t(cfg.ranks) * std::size_t(cfg.banks())), ranks_(cfg.ranks) {
-    act_floors_.assign(2 * ranks_.size(), 0);
+    act_floors_.assign(ranks_.size() * std::size_t(cfg.bank_groups), 0);
+    col_floors_.assign(2 * act_floors_.size(), ColFloor{});
+    for (std::size_t k = 0; k < banks_.size(); ++k) // by rank, then group, then bank
+        banks_[k].group_index = std::uint32_t(k / std::size_t(cfg.banks_per_group));
     for (auto& r : ranks_) {
         r.next_refresh_ck = cfg.trefi > 0 ? std::uint64_t(cfg.trefi) : never;
         r.write_end_ck.assign(std::size_t(cfg.bank_groups), 0);
@@ -38,22 +41,19 @@ std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
     return ck;
 }
 
-[[gnu::always_inline]] inline std::uint64_t DramChannel::col_earliest(const Entry& e) const {
-    const DramBurst& b = e.b;
-    const Bank& bk = bank(e);
-    const Rank& r = ranks_[std::size_t(b.rank)];
-    std::uint64_t t = e.visible_ck; // set by enter_window(), never before the arrival
-    t = std::max(t, bk.ready_col_ck);
+[[gnu::always_inline]] inline std::uint64_t DramChannel::col_floor(int rank, int group,
+                                                                   bool write) const {
+    std::uint64_t t = 0;
     if (any_col_)
-        t = std::max(t, last_col_ck_ + std::uint64_t(last_col_rank_ == b.rank &&
-                                                             last_col_group_ == b.bank_group
-                                                         ? cfg_.tccd_l
-                                                         : cfg_.tccd_s));
-    if (!b.write && r.any_write) {
+        t = last_col_ck_ + std::uint64_t(last_col_rank_ == rank && last_col_group_ == group
+                                             ? cfg_.tccd_l
+                                             : cfg_.tccd_s);
+    const Rank& r = ranks_[std::size_t(rank)];
+    if (!write && r.any_write) {
         // tWTR_L after the last write to this bank group, tWTR_S after any other. With
         // tWTR_L >= tWTR_S (as in every JEDEC part) that is the latest write of all with
         // tWTR_S and this group's with tWTR_L; otherwise each group in turn.
-        const std::uint64_t own = r.write_end_ck[b.bank_group];
+        const std::uint64_t own = r.write_end_ck[std::size_t(group)];
         if (cfg_.twtr_l >= cfg_.twtr_s) {
             t = std::max(t, r.last_write_end_ck + std::uint64_t(cfg_.twtr_s));
             if (own > 0) t = std::max(t, own + std::uint64_t(cfg_.twtr_l));
@@ -61,16 +61,22 @@ std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
             for (int g = 0; g < cfg_.bank_groups; ++g) {
                 const std::uint64_t end = r.write_end_ck[std::size_t(g)];
                 if (end > 0)
-                    t = std::max(
-                        t, end + std::uint64_t(g == b.bank_group ? cfg_.twtr_l : cfg_.twtr_s));
+                    t = std::max(t, end + std::uint64_t(g == group ? cfg_.twtr_l : cfg_.twtr_s));
             }
         }
     }
-    const std::uint64_t latency = std::uint64_t(b.write ? cfg_.cwl : cfg_.cl);
+    // The data bus, free when this command's data would start.
+    const std::uint64_t latency = std::uint64_t(write ? cfg_.cwl : cfg_.cl);
     if (data_bus_free_ck_ > t + latency) t = data_bus_free_ck_ - latency;
     // After the last column command, so after every one issued ahead: only the in-order
     // commands' clock can hold it back.
     return any_cmd_ ? std::max(t, last_cmd_ck_ + 1) : t;
+}
+
+[[gnu::always_inline]] inline std::uint64_t DramChannel::col_earliest(const Entry& e) const {
+    // Every bound is a maximum: the request's and bank's own, and the rest's (col_floor).
+    return std::max(
+        {e.visible_ck, bank(e).ready_col_ck, col_floor(e.b.rank, e.b.bank_group, e.b.write)});
 }
 
 std::uint64_t DramChannel::act_floor(const Rank& r, bool same_group) const {
@@ -80,28 +86,6 @@ std::uint64_t DramChannel::act_floor(const Rank& r, bool same_group) const {
     if (r.act_count >= 4) // the oldest of the last four activates
         t = std::max(t, r.acts[std::size_t(r.act_count % 4)] + std::uint64_t(cfg_.tfaw));
     return t;
-}
-
-[[gnu::always_inline]] inline std::uint64_t
-DramChannel::earliest(const Entry& e, Cmd cmd, const std::uint64_t* act_floors) const {
-    const Bank& bk = bank(e);
-    std::uint64_t t = e.visible_ck; // set by enter_window(), never before the arrival
-    switch (cmd) {
-    case Cmd::pre:
-        t = std::max(t, bk.ready_pre_ck);
-        break;
-    case Cmd::act: {
-        // tRRD_L after the rank's last activate in this bank group, tRRD_S in another, tFAW.
-        const Rank& r = ranks_[std::size_t(e.b.rank)];
-        t = std::max(
-            {t, bk.ready_act_ck,
-             act_floors[2 * std::size_t(e.b.rank) + (r.last_act_group == e.b.bank_group)]});
-        break;
-    }
-    case Cmd::col:
-        return col_earliest(e);
-    }
-    return free_slot(t);
 }
 
 void DramChannel::enter_window(std::size_t index) {
@@ -116,15 +100,24 @@ void DramChannel::enter_window(std::size_t index) {
 }
 
 void DramChannel::update_pick(Bank& bk) const {
-    bk.pick = 0;
-    bk.pick_hit = bk.window[0].b.row == bk.open_row;
-    if (!bk.pick_hit && cfg_.scheduler == DramScheduler::fr_fcfs)
+    const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
+    std::size_t pick = 0;
+    bool hit = bk.window[0].b.row == bk.open_row;
+    if (!hit && fr_fcfs)
         for (std::size_t i = 1; i < bk.window.size(); ++i)
             if (bk.window[i].b.row == bk.open_row) { // the oldest hit beats an older miss
-                bk.pick = std::uint32_t(i);
-                bk.pick_hit = true;
+                pick = i;
+                hit = true;
                 break;
             }
+    const Entry& e = bk.window[pick];
+    bk.pick = std::uint32_t(pick);
+    bk.cmd = hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
+    bk.own_ck = std::max(e.visible_ck, bk.cmd == Cmd::col   ? bk.ready_col_ck
+                                       : bk.cmd == Cmd::pre ? bk.ready_pre_ck
+                                                            : bk.ready_act_ck);
+    bk.order = (std::uint64_t(fr_fcfs && !hit) << 63) | e.seq;
+    bk.col_floor_index = 2 * bk.group_index + std::uint32_t(e.b.write);
     bk.stale = false;
 }
 
@@ -161,44 +154,54 @@ bool DramChannel::choose(Choice& c) {
             }
         }
     }
-    const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
-    // Per rank, the earliest slot tRRD and tFAW allow an activate: in another bank group than
-    // the rank's last activate, and in the same (index 2 x rank + 1).
-    std::uint64_t* act_floors = act_floors_.data();
+    // What the ranks' and the channel's state add to each bank's own bound, worked out once
+    // per choice: per rank and bank group, the earliest slot tRRD (tRRD_L in the group of the
+    // rank's last activate) and tFAW allow an activate; a column command's col_floor() per
+    // group and direction, only where a row hit asks for it; the command bus.
+    const std::size_t groups = std::size_t(cfg_.bank_groups);
     for (std::size_t r = 0; r < ranks_.size(); ++r) {
-        act_floors[2 * r] = act_floor(ranks_[r], false);
-        act_floors[2 * r + 1] = act_floor(ranks_[r], true);
+        const std::uint64_t other = act_floor(ranks_[r], false), same = act_floor(ranks_[r], true);
+        for (std::size_t g = 0; g < groups; ++g)
+            act_floors_[r * groups + g] = ranks_[r].last_act_group == int(g) ? same : other;
     }
-    // Each bank's pick against the others. The order below is total (earliest first; at the
-    // same slot a row hit's column command, then the oldest), so the banks' order does not
-    // matter.
-    // Compared as (slot, then order): order is (FR-FCFS) whether it is not a column command in
-    // the top bit, then the seq.
+    ++floor_generation_;
+    const std::uint64_t cmd_floor = any_cmd_ ? last_cmd_ck_ + 1 : 0;
+    const bool none_ahead = future_cols_.empty();
+    // Each bank's pick against the others, compared as (slot, order): order puts (FR-FCFS) a
+    // column command before others at the same slot, then the oldest. The order is total, so
+    // the banks' order does not matter.
     std::uint64_t best_ck = never, best_order = never;
-    const Entry* best = nullptr;
-    Cmd best_cmd = Cmd::col;
+    const Bank* best = nullptr;
     for (Bank& bk : banks_) {
         if (bk.window.empty()) continue;
         if (bk.stale) update_pick(bk);
-        const Entry& e = bk.window[bk.pick];
-        const Cmd cmd = bk.pick_hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
-        const std::uint64_t t = earliest(e, cmd, act_floors);
-        const std::uint64_t order = (std::uint64_t(fr_fcfs && cmd != Cmd::col) << 63) | e.seq;
-        if (t < best_ck || (t == best_ck && order < best_order)) {
+        std::uint64_t t = bk.own_ck;
+        if (bk.cmd == Cmd::col) {
+            ColFloor& f = col_floors_[bk.col_floor_index];
+            if (f.generation != floor_generation_) {
+                const Entry& e = bk.window[bk.pick];
+                f = {floor_generation_, col_floor(e.b.rank, e.b.bank_group, e.b.write)};
+            }
+            t = std::max(t, f.ck);
+        } else {
+            if (bk.cmd == Cmd::act) t = std::max(t, act_floors_[bk.group_index]);
+            t = none_ahead ? std::max(t, cmd_floor) : free_slot(t);
+        }
+        if (t < best_ck || (t == best_ck && bk.order < best_order)) {
             best_ck = t;
-            best_order = order;
-            best = &e;
-            best_cmd = cmd;
+            best_order = bk.order;
+            best = &bk;
         }
     }
     const bool found = best != nullptr;
     if (found) {
+        const Entry& e = best->window[best->pick];
         c = Choice{};
-        c.cmd = best_cmd;
+        c.cmd = best->cmd;
         c.ck = best_ck;
-        c.txn = best->b.txn;
-        c.seq = best->seq;
-        c.rank = best->b.rank;
+        c.txn = e.b.txn;
+        c.seq = e.seq;
+        c.rank = e.b.rank;
         c.index = index_of(c.seq);
     }
     // All-bank refresh is due before that command: it comes first.

@@ -148,11 +148,16 @@ private:
         std::int64_t open_row = -1;
         std::uint64_t ready_act_ck = 0, ready_col_ck = 0, ready_pre_ck = 0;
         // The requests of the controller queue on this bank, oldest first (copies of their
-        // entries in queue_), and which of them FR-FCFS serves next (pick, and whether it hits
-        // open_row), worked out again only when the list or the open row changed (stale).
+        // entries in queue_), and which of them the scheduler serves next: pick, its command,
+        // the earliest slot the request and this bank allow it (own_ck) and its place at a
+        // tie (order), worked out again only when the list or the bank changed (stale).
         std::vector<Entry> window;
+        std::uint32_t group_index = 0;     // rank x bank_groups + bank group
+        std::uint32_t col_floor_index = 0; // 2 x group_index + whether pick writes
         std::uint32_t pick = 0;
-        bool pick_hit = false, stale = true;
+        Cmd cmd = Cmd::act;
+        bool stale = true;
+        std::uint64_t own_ck = 0, order = 0;
     };
     struct Rank {
         std::array<std::uint64_t, 4> acts{}; // the last four activates (tFAW)
@@ -183,9 +188,10 @@ private:
         }
         return cached_found_ ? &cached_choice_ : nullptr;
     }
-    // The earliest slot of command `cmd` for request e; act_floors as choose() computes them.
-    std::uint64_t earliest(const Entry& e, Cmd cmd, const std::uint64_t* act_floors) const;
-    std::uint64_t col_earliest(const Entry& e) const; // earliest(e, Cmd::col)
+    // The earliest slot of e's column command, and the part of it that the rank's and the
+    // channel's state set (tCCD, tWTR, the data and command buses).
+    std::uint64_t col_earliest(const Entry& e) const;
+    std::uint64_t col_floor(int rank, int group, bool write) const;
     // A column command at `ck` for the oldest request that no later arrival could precede.
     bool col_unbeatable(std::uint64_t ck) const;
     // Issues the oldest request's column command when choose() would pick it in O(1); false
@@ -227,7 +233,14 @@ private:
     // The earliest slot tRRD and tFAW leave rank r for an activate in another bank group than its
     // last activate's, or (same_group) in that one.
     std::uint64_t act_floor(const Rank& r, bool same_group) const;
-    std::vector<std::uint64_t> act_floors_; // choose()'s scratch: per rank, act_floor() both ways
+    // choose()'s scratch, per rank and bank group: act_floor() for an activate there, and
+    // col_floor() for a read and a write (current when its generation is floor_generation_).
+    struct ColFloor {
+        std::uint64_t generation = 0, ck = 0;
+    };
+    std::vector<std::uint64_t> act_floors_;
+    std::vector<ColFloor> col_floors_;
+    std::uint64_t floor_generation_ = 0;
     DramCounters counters_;
 };
 
