@@ -46,9 +46,9 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     const std::uint64_t id = next_txn_++;
 
     if (cfg_.model == DramModel::ideal || bytes == 0) {
-        pending_[id] = {&trans, 0, 0, arrival};
-        responses_.emplace(arrival + sc_time(cfg_.ideal_latency_ns, SC_NS), id);
-        response_event_.notify(responses_.begin()->first - sc_core::sc_time_stamp());
+        pending_.push_back({&trans, 0, 0, arrival});
+        add_response(arrival + sc_time(cfg_.ideal_latency_ns, SC_NS), id);
+        response_event_.notify(responses_.top().at - sc_core::sc_time_stamp());
         return;
     }
     // Time in DRAM clocks: the request is seen at the next clock edge.
@@ -56,7 +56,7 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     const std::uint64_t burst_bytes = std::uint64_t(cfg_.burst_bytes());
     const std::uint64_t first = trans.get_address() / burst_bytes;
     const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
-    pending_[id] = {&trans, last - first + 1, 0, arrival};
+    pending_.push_back({&trans, last - first + 1, 0, arrival});
     backlog_.push_back({id, first, last, arrival_ck, write});
     if (channels_.size() == 1)
         backlog_bursts_[0] += last - first + 1;
@@ -131,12 +131,12 @@ void DramController::schedule() {
     auto done = [&](std::uint64_t txn, std::uint64_t end_ck) {
         if (txn != last_txn) { // bursts of one transaction come one after another
             last_txn = txn;
-            last = &pending_.at(txn);
+            last = &pending(txn);
         }
         Pending& p = *last;
         p.end_ck = std::max(p.end_ck, end_ck);
         if (--p.bursts_left == 0) {
-            responses_.emplace(time_of(p.end_ck), txn);
+            add_response(time_of(p.end_ck), txn);
             responded = true;
         }
     };
@@ -146,7 +146,7 @@ void DramController::schedule() {
             channels_[c].advance(now_ck, done, backlog_bursts_[c] > 0);
     } while (feed());
     if (responded) {
-        const sc_time at = responses_.begin()->first;
+        const sc_time at = responses_.top().at;
         response_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
     }
     std::uint64_t next = UINT64_MAX;
@@ -160,20 +160,23 @@ void DramController::schedule() {
 
 void DramController::respond() {
     const sc_time now = sc_core::sc_time_stamp();
-    while (!responses_.empty() && responses_.begin()->first <= now) {
-        std::uint64_t id = responses_.begin()->second;
-        responses_.erase(responses_.begin());
-        auto it = pending_.find(id);
-        tlm::tlm_generic_payload* trans = it->second.trans;
+    while (!responses_.empty() && responses_.top().at <= now) {
+        const std::uint64_t id = responses_.top().id;
+        responses_.pop();
+        Pending& p = pending(id);
+        tlm::tlm_generic_payload* trans = p.trans;
         if (tracing_)
-            traced_.push_back(
-                {it->second.arrival, now, trans->is_write(), trans->get_data_length()});
-        pending_.erase(it);
+            traced_.push_back({p.arrival, now, trans->is_write(), trans->get_data_length()});
+        p.trans = nullptr; // answered
+        while (!pending_.empty() && !pending_.front().trans) {
+            pending_.pop_front();
+            ++pending_base_;
+        }
         tlm::tlm_phase phase = tlm::BEGIN_RESP;
         sc_time delay = sc_core::SC_ZERO_TIME;
         tSocket->nb_transport_bw(*trans, phase, delay);
     }
-    if (!responses_.empty()) response_event_.notify(responses_.begin()->first - now);
+    if (!responses_.empty()) response_event_.notify(responses_.top().at - now);
 }
 
 const DramStats& DramController::finish() {

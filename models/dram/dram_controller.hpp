@@ -8,12 +8,12 @@
 #include "models/dram/dram_channel.hpp"
 
 #include <deque>
-#include <map>
+#include <functional>
 #include <memory>
+#include <queue>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
-#include <unordered_map>
 
 namespace accsim {
 
@@ -71,7 +71,11 @@ private:
     DramConfig cfg_;
     DramAddressMap map_;
     std::vector<DramChannel> channels_;
-    std::unordered_map<std::uint64_t, Pending> pending_;
+    // Transactions by id (ids are given in arrival order): pending_[id - pending_base_], the
+    // front dropped once answered, so it spans the oldest one still in flight to the newest.
+    RequestRing<Pending> pending_;
+    std::uint64_t pending_base_ = 0;
+    Pending& pending(std::uint64_t id) { return pending_[std::size_t(id - pending_base_)]; }
     // Transactions whose bursts are not all in a channel queue yet, in arrival order.
     struct Backlog {
         std::uint64_t id, next, last; // bursts next..last (in burst units of the address)
@@ -81,7 +85,19 @@ private:
     std::deque<Backlog> backlog_;
     std::vector<std::uint64_t> backlog_bursts_; // per channel: its bursts in backlog_
     std::size_t feed_ahead_ = 64;
-    std::multimap<sc_core::sc_time, std::uint64_t> responses_; // when -> transaction id
+    // Responses due, earliest first and in the order they were decided at a tie.
+    struct Response {
+        sc_core::sc_time at;
+        std::uint64_t order, id;
+        bool operator>(const Response& o) const {
+            return at > o.at || (at == o.at && order > o.order);
+        }
+    };
+    std::priority_queue<Response, std::vector<Response>, std::greater<Response>> responses_;
+    std::uint64_t next_response_order_ = 0;
+    void add_response(const sc_core::sc_time& at, std::uint64_t id) {
+        responses_.push({at, next_response_order_++, id});
+    }
     std::uint64_t next_txn_ = 0;
     sc_core::sc_event response_event_, schedule_event_;
     DramStats stats_;

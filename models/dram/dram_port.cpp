@@ -26,7 +26,7 @@ DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, boo
     p.set_byte_enable_ptr(nullptr);
     p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     ++outstanding_;
-    ticket_of_[&p] = t;
+    p.ticket = t;
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     iSocket->nb_transport_fw(p, phase, delay);
@@ -36,10 +36,9 @@ DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, boo
 tlm::tlm_sync_enum DramPort::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                              sc_core::sc_time&) {
     if (phase == tlm::BEGIN_RESP) {
-        auto it = ticket_of_.find(&trans);
-        slots_[it->second].done = true;
-        if (listing_) completed_.push_back(it->second);
-        ticket_of_.erase(it);
+        const Ticket t = static_cast<TicketedPayload&>(trans).ticket;
+        slots_[t].done = true;
+        if (listing_) completed_.push_back(t);
         --outstanding_;
         response_event_.notify(sc_core::SC_ZERO_TIME);
     }

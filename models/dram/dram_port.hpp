@@ -8,7 +8,6 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -38,13 +37,16 @@ public:
 private:
     tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                        sc_core::sc_time& delay);
+    // Every payload this port sends is one of these, so a response finds its ticket in it.
+    struct TicketedPayload : tlm::tlm_generic_payload {
+        Ticket ticket = 0;
+    };
     struct Slot {
-        tlm::tlm_generic_payload payload;
+        TicketedPayload payload;
         bool done = true;
     };
     std::deque<Slot> slots_; // stable addresses
     std::vector<Ticket> free_;
-    std::unordered_map<const tlm::tlm_generic_payload*, Ticket> ticket_of_;
     std::size_t outstanding_ = 0;
     bool listing_ = false;
     std::vector<Ticket> completed_;
