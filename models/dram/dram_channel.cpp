@@ -94,9 +94,22 @@ void DramChannel::enter_window(std::size_t index) {
     Entry& e = queue_[index];
     e.visible_ck = std::max(e.b.arrival_ck, freed_ck_.front());
     freed_ck_.pop_front();
-    Bank& bk = banks_[e.bank_index];
-    bk.window.push_back(e);
-    bk.stale = true;
+    if (windows_valid_) {
+        Bank& bk = banks_[e.bank_index];
+        bk.window.push_back(e);
+        bk.stale = true;
+    }
+}
+
+void DramChannel::rebuild_windows() {
+    for (Bank& bk : banks_) {
+        bk.window.clear();
+        bk.stale = true;
+    }
+    const std::size_t window = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
+    for (std::size_t i = 0; i < window; ++i)
+        banks_[queue_[i].bank_index].window.push_back(queue_[i]);
+    windows_valid_ = true;
 }
 
 void DramChannel::update_pick(Bank& bk) const {
@@ -150,10 +163,12 @@ bool DramChannel::choose(Choice& c) {
                 c.txn = e.b.txn;
                 c.seq = e.seq;
                 c.rank = e.b.rank;
+                windows_valid_ = false; // see stream_step()
                 return true;
             }
         }
     }
+    if (!windows_valid_) rebuild_windows();
     // What the ranks' and the channel's state add to each bank's own bound, worked out once
     // per choice: per rank and bank group, the earliest slot tRRD (tRRD_L in the group of the
     // rank's last activate) and tFAW allow an activate; a column command's col_floor() per
@@ -278,10 +293,12 @@ void DramChannel::refresh(int rank) {
     data_bus_free_ck_ = std::max(data_bus_free_ck_, data_end);
     counters_.last_data_ck = std::max(counters_.last_data_ck, data_end);
     // Out of its bank's window; the first request beyond the controller queue comes in.
-    auto& w = bk.window;
-    std::size_t at = 0;
-    while (w[at].seq != e.seq) ++at;
-    w.erase(w.begin() + std::ptrdiff_t(at));
+    if (windows_valid_) {
+        auto& w = bk.window;
+        std::size_t at = 0;
+        while (w[at].seq != e.seq) ++at;
+        w.erase(w.begin() + std::ptrdiff_t(at));
+    }
     bk.stale = true;
     if (index == 0)
         queue_.pop_front();
@@ -350,6 +367,9 @@ bool DramChannel::stream_step(std::uint64_t now_ck, std::uint64_t& txn, std::uin
     const std::uint64_t t = col_earliest(e);
     if (t >= ranks_[std::size_t(e.b.rank)].next_refresh_ck || !col_unbeatable(t)) return false;
     txn = e.b.txn;
+    // A stream takes this path burst after burst: the banks' windows are left to choose() to
+    // build again when it needs them, rather than kept up to date at every burst.
+    windows_valid_ = false;
     issue_col(0, t, data_end);
     note_command(t, t > now_ck);
     return true;

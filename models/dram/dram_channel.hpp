@@ -175,6 +175,9 @@ private:
     // it takes the oldest free slot (visible_ck) and joins its bank's window. Entries come in in
     // queue order, so the free slots are handed out in that order.
     void enter_window(std::size_t index);
+    // The banks' windows hold the controller queue (else choose() builds them again first).
+    bool windows_valid_ = false;
+    void rebuild_windows();
     // The bank's next request to serve, FR-FCFS: the oldest that hits the open row, else the
     // oldest; FCFS: the oldest.
     void update_pick(Bank& bk) const;
