@@ -45,39 +45,43 @@ SC_MODULE(TrafficGenerator) {
         capacity_bytes = std::uint64_t(cfg.channels) * std::uint64_t(cfg.ranks) *
                          std::uint64_t(cfg.banks()) * std::uint64_t(cfg.rows) *
                          std::uint64_t(cfg.columns) * std::uint64_t(cfg.bus_width_bits / 8);
-        SC_THREAD(run);
+        // A method, not a thread: it runs once at the start and then whenever transactions
+        // complete, takes them and issues as many as keep `outstanding` in flight.
+        SC_METHOD(run);
+        sensitive << port.response_event();
+        port.list_completions();
+        latency_ns.assign(t.requests, 0);
+        slots = std::max<std::uint64_t>(1, capacity_bytes / t.bytes);
+    }
+
+    SplitMix64 rng{stream_seed(t.seed, 0x64726d)};
+    std::uint64_t slots = 1, next = 0, done = 0;
+    struct InFlight {
+        std::uint64_t index;
+        double issued_ns;
+    };
+    std::vector<InFlight> flying; // by ticket
+
+    static double now_ns() {
+        return sc_core::sc_time_stamp().to_seconds() * 1e9;
     }
 
     void run() {
-        SplitMix64 rng(stream_seed(t.seed, 0x64726d));
-        const std::uint64_t slots = std::max<std::uint64_t>(1, capacity_bytes / t.bytes);
-        struct InFlight {
-            std::uint64_t index;
-            double issued_ns;
-        };
-        std::vector<InFlight> flying; // by ticket
-        port.list_completions();
-        latency_ns.assign(t.requests, 0);
-        std::uint64_t next = 0, done = 0;
-        auto now_ns = [] { return sc_core::sc_time_stamp().to_seconds() * 1e9; };
-        first_issue_ns = now_ns();
-        while (done < t.requests) {
-            while (next < t.requests && port.outstanding() < t.outstanding) {
-                const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;
-                const bool write = t.write_fraction > 0 && rng.uniform() < t.write_fraction;
-                const double issued = now_ns();
-                const DramPort::Ticket ticket = port.issue(slot * t.bytes, t.bytes, write);
-                if (ticket >= flying.size()) flying.resize(ticket + 1);
-                flying[ticket] = {next, issued};
-                ++next;
-            }
-            port.wait_any();
-            for (const DramPort::Ticket ticket : port.take_completed()) {
-                port.wait_for(ticket); // recycles it; returns at once
-                latency_ns[flying[ticket].index] = now_ns() - flying[ticket].issued_ns;
-                last_done_ns = now_ns();
-                ++done;
-            }
+        if (next == 0) first_issue_ns = now_ns();
+        for (const DramPort::Ticket ticket : port.take_completed()) {
+            port.release(ticket);
+            latency_ns[flying[ticket].index] = now_ns() - flying[ticket].issued_ns;
+            last_done_ns = now_ns();
+            ++done;
+        }
+        while (next < t.requests && port.outstanding() < t.outstanding) {
+            const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;
+            const bool write = t.write_fraction > 0 && rng.uniform() < t.write_fraction;
+            const double issued = now_ns();
+            const DramPort::Ticket ticket = port.issue(slot * t.bytes, t.bytes, write);
+            if (ticket >= flying.size()) flying.resize(ticket + 1);
+            flying[ticket] = {next, issued};
+            ++next;
         }
     }
 };

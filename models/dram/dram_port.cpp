@@ -47,7 +47,7 @@ tlm::tlm_sync_enum DramPort::nb_transport_bw(tlm::tlm_generic_payload& trans, tl
 
 void DramPort::wait_for(Ticket t) {
     while (!slots_[t].done) sc_core::wait(response_event_);
-    free_.push_back(t);
+    release(t);
 }
 
 void DramPort::wait_any() {

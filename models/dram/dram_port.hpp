@@ -25,6 +25,11 @@ public:
     Ticket issue(std::uint64_t address, std::uint64_t bytes, bool write);
     bool done(Ticket t) const { return slots_[t].done; }
     void wait_for(Ticket t);
+    // A completed ticket back for reuse (as wait_for does once it has returned): for an
+    // SC_METHOD caller, woken by response_event().
+    void release(Ticket t) { free_.push_back(t); }
+    // Notified (in the next delta cycle) whenever transactions complete.
+    const sc_core::sc_event& response_event() const { return response_event_; }
     void wait_all();
     // Blocks until the next transaction completes (returns at once when none is outstanding).
     void wait_any();
