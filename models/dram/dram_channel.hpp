@@ -102,13 +102,14 @@ public:
             const Choice* next = next_choice();
             if (!next) return;
             const Choice c = *next;
+            const bool settled = !below_depth(); // a full queue: in slot order, now
             if (c.refresh) {
-                if (c.ck > now_ck) return;
+                if (c.ck > now_ck && !settled) return;
                 cached_ = false;
                 refresh(c.rank);
                 continue;
             }
-            const bool ahead = c.ck > now_ck;
+            const bool ahead = c.ck > now_ck && !settled;
             if (ahead && !unbeatable(c)) return;
             cached_ = false;
             std::uint64_t data_end = 0;
