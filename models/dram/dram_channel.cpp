@@ -13,8 +13,10 @@ constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
 
 DramChannel::DramChannel(const DramConfig& cfg)
     : cfg_(cfg), banks_(std::size_t(cfg.ranks) * std::size_t(cfg.banks())), ranks_(cfg.ranks) {
-    act_floors_.assign(ranks_.size() * std::size_t(cfg.bank_groups), 0);
-    col_floors_.assign(2 * act_floors_.size(), ColFloor{});
+    // floors_: [0] none (a precharge), then an activate's per rank and group, then a column
+    // command's per rank, group and direction.
+    floors_.assign(1 + 3 * ranks_.size() * std::size_t(cfg.bank_groups), Floor{});
+    nonempty_.assign((banks_.size() + 63) / 64, 0);
     for (std::size_t k = 0; k < banks_.size(); ++k) // by rank, then group, then bank
         banks_[k].group_index = std::uint32_t(k / std::size_t(cfg.banks_per_group));
     for (auto& r : ranks_) {
@@ -98,6 +100,7 @@ void DramChannel::enter_window(std::size_t index) {
         Bank& bk = banks_[e.bank_index];
         bk.window.push_back(e);
         bk.stale = true;
+        nonempty_[e.bank_index / 64] |= std::uint64_t(1) << (e.bank_index % 64);
     }
 }
 
@@ -106,9 +109,13 @@ void DramChannel::rebuild_windows() {
         bk.window.clear();
         bk.stale = true;
     }
+    std::fill(nonempty_.begin(), nonempty_.end(), 0);
     const std::size_t window = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
-    for (std::size_t i = 0; i < window; ++i)
-        banks_[queue_[i].bank_index].window.push_back(queue_[i]);
+    for (std::size_t i = 0; i < window; ++i) {
+        const std::uint32_t k = queue_[i].bank_index;
+        banks_[k].window.push_back(queue_[i]);
+        nonempty_[k / 64] |= std::uint64_t(1) << (k % 64);
+    }
     windows_valid_ = true;
 }
 
@@ -130,21 +137,24 @@ void DramChannel::update_pick(Bank& bk) const {
                                        : bk.cmd == Cmd::pre ? bk.ready_pre_ck
                                                             : bk.ready_act_ck);
     bk.order = (std::uint64_t(fr_fcfs && !hit) << 63) | e.seq;
-    bk.col_floor_index = 2 * bk.group_index + std::uint32_t(e.b.write);
+    const std::uint32_t groups = std::uint32_t(ranks_.size()) * std::uint32_t(cfg_.bank_groups);
+    bk.floor_index = bk.cmd == Cmd::pre ? 0
+                     : bk.cmd == Cmd::act
+                         ? 1 + bk.group_index
+                         : 1 + groups + 2 * bk.group_index + std::uint32_t(e.b.write);
     bk.stale = false;
 }
 
 std::size_t DramChannel::index_of(std::uint64_t seq) const {
     // queue_ is in arrival order, so in seq order.
-    std::size_t lo = 0, hi = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
-    while (lo < hi) {
-        const std::size_t mid = (lo + hi) / 2;
-        if (queue_[mid].seq < seq)
-            lo = mid + 1;
-        else
-            hi = mid;
+    // Halving without a branch on the comparison (the position is as good as random).
+    std::size_t first = 0, n = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
+    while (n > 1) {
+        const std::size_t half = n / 2;
+        first = queue_[first + half - 1].seq < seq ? first + half : first;
+        n -= half;
     }
-    return lo;
+    return first;
 }
 
 bool DramChannel::choose(Choice& c) {
@@ -174,40 +184,38 @@ bool DramChannel::choose(Choice& c) {
     // rank's last activate) and tFAW allow an activate; a column command's col_floor() per
     // group and direction, only where a row hit asks for it; the command bus.
     const std::size_t groups = std::size_t(cfg_.bank_groups);
+    const std::uint64_t generation = ++floor_generation_;
+    floors_[0] = {generation, 0};
     for (std::size_t r = 0; r < ranks_.size(); ++r) {
         const std::uint64_t other = act_floor(ranks_[r], false), same = act_floor(ranks_[r], true);
         for (std::size_t g = 0; g < groups; ++g)
-            act_floors_[r * groups + g] = ranks_[r].last_act_group == int(g) ? same : other;
+            floors_[1 + r * groups + g] = {generation,
+                                           ranks_[r].last_act_group == int(g) ? same : other};
     }
-    ++floor_generation_;
     const std::uint64_t cmd_floor = any_cmd_ ? last_cmd_ck_ + 1 : 0;
     const bool none_ahead = future_cols_.empty();
     // Each bank's pick against the others, compared as (slot, order): order puts (FR-FCFS) a
     // column command before others at the same slot, then the oldest. The order is total, so
-    // the banks' order does not matter.
+    // the banks' order does not matter. Which bank wins, and which command each asks for, are
+    // as good as random, so the loop avoids branching on them.
     std::uint64_t best_ck = never, best_order = never;
     const Bank* best = nullptr;
-    for (Bank& bk : banks_) {
-        if (bk.window.empty()) continue;
-        if (bk.stale) update_pick(bk);
-        std::uint64_t t = bk.own_ck;
-        if (bk.cmd == Cmd::col) {
-            ColFloor& f = col_floors_[bk.col_floor_index];
-            if (f.generation != floor_generation_) {
+    for (std::size_t w = 0; w < nonempty_.size(); ++w)
+        for (std::uint64_t bits = nonempty_[w]; bits != 0; bits &= bits - 1) {
+            Bank& bk = banks_[64 * w + std::size_t(__builtin_ctzll(bits))];
+            if (bk.stale) update_pick(bk);
+            Floor& f = floors_[bk.floor_index];
+            if (f.generation != generation) { // a column command's, the first time asked
                 const Entry& e = bk.window[bk.pick];
-                f = {floor_generation_, col_floor(e.b.rank, e.b.bank_group, e.b.write)};
+                f = {generation, col_floor(e.b.rank, e.b.bank_group, e.b.write)};
             }
-            t = std::max(t, f.ck);
-        } else {
-            if (bk.cmd == Cmd::act) t = std::max(t, act_floors_[bk.group_index]);
-            t = none_ahead ? std::max(t, cmd_floor) : free_slot(t);
+            std::uint64_t t = std::max({bk.own_ck, f.ck, cmd_floor});
+            if (!none_ahead && bk.cmd != Cmd::col) t = free_slot(t);
+            const bool better = (t < best_ck) | ((t == best_ck) & (bk.order < best_order));
+            best_ck = better ? t : best_ck;
+            best_order = better ? bk.order : best_order;
+            best = better ? &bk : best;
         }
-        if (t < best_ck || (t == best_ck && bk.order < best_order)) {
-            best_ck = t;
-            best_order = bk.order;
-            best = &bk;
-        }
-    }
     const bool found = best != nullptr;
     if (found) {
         const Entry& e = best->window[best->pick];
@@ -298,6 +306,7 @@ void DramChannel::refresh(int rank) {
         std::size_t at = 0;
         while (w[at].seq != e.seq) ++at;
         w.erase(w.begin() + std::ptrdiff_t(at));
+        if (w.empty()) nonempty_[e.bank_index / 64] &= ~(std::uint64_t(1) << (e.bank_index % 64));
     }
     bk.stale = true;
     if (index == 0)

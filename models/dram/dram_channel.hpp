@@ -153,8 +153,8 @@ private:
         // the earliest slot the request and this bank allow it (own_ck) and its place at a
         // tie (order), worked out again only when the list or the bank changed (stale).
         std::vector<Entry> window;
-        std::uint32_t group_index = 0;     // rank x bank_groups + bank group
-        std::uint32_t col_floor_index = 0; // 2 x group_index + whether pick writes
+        std::uint32_t group_index = 0; // rank x bank_groups + bank group
+        std::uint32_t floor_index = 0; // in floors_, for pick's command
         std::uint32_t pick = 0;
         Cmd cmd = Cmd::act;
         bool stale = true;
@@ -237,13 +237,14 @@ private:
     // The earliest slot tRRD and tFAW leave rank r for an activate in another bank group than its
     // last activate's, or (same_group) in that one.
     std::uint64_t act_floor(const Rank& r, bool same_group) const;
-    // choose()'s scratch, per rank and bank group: act_floor() for an activate there, and
-    // col_floor() for a read and a write (current when its generation is floor_generation_).
-    struct ColFloor {
+    // choose()'s scratch: the bound the ranks' and the channel's state set on each kind of
+    // command (none for a precharge; act_floor() per rank and bank group; col_floor() per rank,
+    // group and direction), current when its generation is floor_generation_.
+    struct Floor {
         std::uint64_t generation = 0, ck = 0;
     };
-    std::vector<std::uint64_t> act_floors_;
-    std::vector<ColFloor> col_floors_;
+    std::vector<Floor> floors_;
+    std::vector<std::uint64_t> nonempty_; // a bit per bank whose window holds a request
     std::uint64_t floor_generation_ = 0;
     DramCounters counters_;
 };
