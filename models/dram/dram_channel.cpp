@@ -90,18 +90,25 @@ std::uint64_t DramChannel::act_floor(const Rank& r, bool same_group) const {
     return t;
 }
 
-void DramChannel::enter_window(std::size_t index) {
-    // Requests enter the controller queue in arrival order, each in the next slot freed (a
-    // request is within the first queue_depth pushed only when a slot is free for it).
+[[gnu::always_inline]] inline std::uint64_t DramChannel::visible(std::size_t index) {
+    // Requests enter the controller queue in arrival order, each in the next slot freed; they
+    // are looked at in queue order, so the freed slots are handed out in that order too. A
+    // request is looked at only within the first queue_depth pushed, so a slot is free for it.
     Entry& e = queue_[index];
-    e.visible_ck = std::max(e.b.arrival_ck, freed_ck_.front());
-    freed_ck_.pop_front();
-    if (windows_valid_) {
-        Bank& bk = banks_[e.bank_index];
-        bk.window.push_back(e);
-        bk.stale = true;
-        nonempty_[e.bank_index / 64] |= std::uint64_t(1) << (e.bank_index % 64);
+    if (e.visible_ck == never) {
+        e.visible_ck = std::max(e.b.arrival_ck, freed_ck_.front());
+        freed_ck_.pop_front();
     }
+    return e.visible_ck;
+}
+
+void DramChannel::enter_window(std::size_t index) {
+    visible(index);
+    const Entry& e = queue_[index];
+    Bank& bk = banks_[e.bank_index];
+    bk.window.push_back(e);
+    bk.stale = true;
+    nonempty_[e.bank_index / 64] |= std::uint64_t(1) << (e.bank_index % 64);
 }
 
 void DramChannel::rebuild_windows() {
@@ -112,6 +119,7 @@ void DramChannel::rebuild_windows() {
     std::fill(nonempty_.begin(), nonempty_.end(), 0);
     const std::size_t window = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
     for (std::size_t i = 0; i < window; ++i) {
+        visible(i);
         const std::uint32_t k = queue_[i].bank_index;
         banks_[k].window.push_back(queue_[i]);
         nonempty_[k / 64] |= std::uint64_t(1) << (k % 64);
@@ -162,6 +170,7 @@ bool DramChannel::choose(Choice& c) {
     // The common case of a stream, in O(1): the oldest request hits its open row and its column
     // command takes the earliest slot any column command could, so nothing can go before it.
     {
+        visible(0);
         const Entry& e = queue_.front();
         if (bank(e).open_row == e.b.row) {
             const std::uint64_t t = col_earliest(e);
@@ -315,9 +324,9 @@ void DramChannel::refresh(int rank) {
         queue_.erase(index);
     if (trace_queue) queue_events.push_back({t, -1});
     // A slot of the controller queue frees now: the next request to enter takes it (see
-    // enter_window()). Column commands issue in slot order, so the free slots stay in time order.
+    // visible()). Column commands issue in slot order, so the free slots stay in time order.
     freed_ck_.push_back(t);
-    if (queue_.size() >= std::size_t(cfg_.queue_depth))
+    if (windows_valid_ && queue_.size() >= std::size_t(cfg_.queue_depth))
         enter_window(std::size_t(cfg_.queue_depth) - 1);
 }
 
@@ -371,6 +380,7 @@ bool DramChannel::stream_step(std::uint64_t now_ck, std::uint64_t& txn, std::uin
     // choose()'s first case and issue() for it, without building a Choice: the oldest request
     // hits its open row at the earliest slot any column command could take, before a refresh.
     if (queue_.empty()) return false;
+    visible(0);
     const Entry& e = queue_.front();
     if (bank(e).open_row != e.b.row) return false;
     const std::uint64_t t = col_earliest(e);

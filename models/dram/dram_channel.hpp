@@ -70,10 +70,12 @@ public:
         Entry& e = queue_.push_slot();
         e.b = b;
         e.seq = next_seq_++;
+        e.visible_ck = ~std::uint64_t(0); // taken from a free slot by visible()
         e.kind = -1;
         e.bank_index = bank_index(b);
         if (trace_queue) queue_events.push_back({b.arrival_ck, +1});
-        if (queue_.size() <= std::size_t(cfg_.queue_depth)) enter_window(queue_.size() - 1);
+        if (windows_valid_ && queue_.size() <= std::size_t(cfg_.queue_depth))
+            enter_window(queue_.size() - 1);
     }
     bool idle() const { return queue_.empty(); }
     std::size_t queued() const { return queue_.size(); }
@@ -172,9 +174,9 @@ private:
     };
 
     bool choose(Choice& c);
-    // queue_[index] has just come within the controller queue (the first queue_depth entries):
-    // it takes the oldest free slot (visible_ck) and joins its bank's window. Entries come in in
-    // queue order, so the free slots are handed out in that order.
+    std::uint64_t visible(std::size_t index); // when queue_[index] entered the controller queue
+    // queue_[index] has just come within the controller queue (the first queue_depth entries)
+    // while the banks' windows are kept: it joins its bank's window.
     void enter_window(std::size_t index);
     // The banks' windows hold the controller queue (else choose() builds them again first).
     bool windows_valid_ = false;
@@ -229,7 +231,7 @@ private:
     bool any_cmd_ = false;
     RequestRing<std::uint64_t> future_cols_; // slots of column commands issued ahead of time
     // The controller queue's free slots, each with the time it freed (0 for the queue_depth
-    // slots free at the start), taken in order by the requests entering (see enter_window()).
+    // slots free at the start), taken in order by the requests entering (see visible()).
     RequestRing<std::uint64_t> freed_ck_;
     bool cached_ = false; // next_choice() is cached_choice_ (if cached_found_)
     bool cached_found_ = false;
