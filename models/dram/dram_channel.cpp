@@ -107,15 +107,12 @@ void DramChannel::enter_window(std::size_t index) {
     const Entry& e = queue_[index];
     Bank& bk = banks_[e.bank_index];
     bk.window.push_back(e);
-    bk.stale = true;
     nonempty_[e.bank_index / 64] |= std::uint64_t(1) << (e.bank_index % 64);
+    update_pick(bk);
 }
 
 void DramChannel::rebuild_windows() {
-    for (Bank& bk : banks_) {
-        bk.window.clear();
-        bk.stale = true;
-    }
+    for (Bank& bk : banks_) bk.window.clear();
     std::fill(nonempty_.begin(), nonempty_.end(), 0);
     const std::size_t window = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
     for (std::size_t i = 0; i < window; ++i) {
@@ -124,6 +121,8 @@ void DramChannel::rebuild_windows() {
         banks_[k].window.push_back(queue_[i]);
         nonempty_[k / 64] |= std::uint64_t(1) << (k % 64);
     }
+    for (Bank& bk : banks_)
+        if (!bk.window.empty()) update_pick(bk);
     windows_valid_ = true;
 }
 
@@ -150,7 +149,6 @@ void DramChannel::update_pick(Bank& bk) const {
                      : bk.cmd == Cmd::act
                          ? 1 + bk.group_index
                          : 1 + groups + 2 * bk.group_index + std::uint32_t(e.b.write);
-    bk.stale = false;
 }
 
 std::size_t DramChannel::index_of(std::uint64_t seq) const {
@@ -212,7 +210,6 @@ bool DramChannel::choose(Choice& c) {
     for (std::size_t w = 0; w < nonempty_.size(); ++w)
         for (std::uint64_t bits = nonempty_[w]; bits != 0; bits &= bits - 1) {
             Bank& bk = banks_[64 * w + std::size_t(__builtin_ctzll(bits))];
-            if (bk.stale) update_pick(bk);
             Floor& f = floors_[bk.floor_index];
             if (f.generation != generation) { // a column command's, the first time asked
                 const Entry& e = bk.window[bk.pick];
@@ -275,7 +272,7 @@ void DramChannel::refresh(int rank) {
     for (std::size_t k = first; k < first + std::size_t(cfg_.banks()); ++k) {
         banks_[k].open_row = -1;
         banks_[k].ready_act_ck = start + std::uint64_t(cfg_.trfc);
-        banks_[k].stale = true;
+        repick(banks_[k]);
     }
     r.next_refresh_ck += std::uint64_t(cfg_.trefi);
     ++counters_.refreshes;
@@ -315,9 +312,11 @@ void DramChannel::refresh(int rank) {
         std::size_t at = 0;
         while (w[at].seq != e.seq) ++at;
         w.erase(w.begin() + std::ptrdiff_t(at));
-        if (w.empty()) nonempty_[e.bank_index / 64] &= ~(std::uint64_t(1) << (e.bank_index % 64));
+        if (w.empty())
+            nonempty_[e.bank_index / 64] &= ~(std::uint64_t(1) << (e.bank_index % 64));
+        else
+            update_pick(bk);
     }
-    bk.stale = true;
     if (index == 0)
         queue_.pop_front();
     else
@@ -353,20 +352,20 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
     case Cmd::pre:
         if (e.kind < 0) e.kind = 2;
         bk.open_row = -1;
-        bk.stale = true;
         bk.ready_act_ck = std::max(bk.ready_act_ck, t + std::uint64_t(cfg_.trp));
+        repick(bk);
         break;
     case Cmd::act:
         if (e.kind < 0) e.kind = 1;
         ++counters_.activates;
         bk.open_row = b.row;
-        bk.stale = true;
         bk.ready_col_ck = t + std::uint64_t(cfg_.trcd);
         bk.ready_pre_ck = std::max(bk.ready_pre_ck, t + std::uint64_t(cfg_.tras));
         r.acts[std::size_t(r.act_count % 4)] = t;
         ++r.act_count;
         r.last_act_ck = t;
         r.last_act_group = b.bank_group;
+        repick(bk);
         break;
     case Cmd::col:
         issue_col(c.index, t, data_end);

@@ -153,13 +153,12 @@ private:
         // The requests of the controller queue on this bank, oldest first (copies of their
         // entries in queue_), and which of them the scheduler serves next: pick, its command,
         // the earliest slot the request and this bank allow it (own_ck) and its place at a
-        // tie (order), worked out again only when the list or the bank changed (stale).
+        // tie (order), worked out again whenever the list or the bank changes.
         std::vector<Entry> window;
         std::uint32_t group_index = 0; // rank x bank_groups + bank group
         std::uint32_t floor_index = 0; // in floors_, for pick's command
         std::uint32_t pick = 0;
         Cmd cmd = Cmd::act;
-        bool stale = true;
         std::uint64_t own_ck = 0, order = 0;
     };
     struct Rank {
@@ -184,6 +183,9 @@ private:
     // The bank's next request to serve, FR-FCFS: the oldest that hits the open row, else the
     // oldest; FCFS: the oldest.
     void update_pick(Bank& bk) const;
+    void repick(Bank& bk) const { // after a change to the bank, while windows are kept
+        if (windows_valid_ && !bk.window.empty()) update_pick(bk);
+    }
     std::size_t index_of(std::uint64_t seq) const; // of the queued request with that seq
     // choose()'s answer, kept until a command, a refresh or a request entering the controller
     // queue changes it (the time does not); null when nothing is queued.
