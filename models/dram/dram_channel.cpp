@@ -114,8 +114,8 @@ void DramChannel::enter_window(std::size_t index) {
 void DramChannel::rebuild_windows() {
     for (Bank& bk : banks_) bk.window.clear();
     std::fill(nonempty_.begin(), nonempty_.end(), 0);
-    const std::size_t window = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
-    for (std::size_t i = 0; i < window; ++i) {
+    for (std::size_t i = 0; i < window_end_; ++i) {
+        if (queue_[i].issued) continue;
         visible(i);
         const std::uint32_t k = queue_[i].bank_index;
         banks_[k].window.push_back(queue_[i]);
@@ -149,18 +149,6 @@ void DramChannel::update_pick(Bank& bk) const {
                      : bk.cmd == Cmd::act
                          ? 1 + bk.group_index
                          : 1 + groups + 2 * bk.group_index + std::uint32_t(e.b.write);
-}
-
-std::size_t DramChannel::index_of(std::uint64_t seq) const {
-    // queue_ is in arrival order, so in seq order.
-    // Halving without a branch on the comparison (the position is as good as random).
-    std::size_t first = 0, n = std::min(queue_.size(), std::size_t(cfg_.queue_depth));
-    while (n > 1) {
-        const std::size_t half = n / 2;
-        first = queue_[first + half - 1].seq < seq ? first + half : first;
-        n -= half;
-    }
-    return first;
 }
 
 bool DramChannel::choose(Choice& c) {
@@ -317,16 +305,21 @@ void DramChannel::refresh(int rank) {
         else
             update_pick(bk);
     }
-    if (index == 0)
-        queue_.pop_front();
-    else
-        queue_.erase(index);
+    e.issued = true;
+    --live_;
     if (trace_queue) queue_events.push_back({t, -1});
     // A slot of the controller queue frees now: the next request to enter takes it (see
     // visible()). Column commands issue in slot order, so the free slots stay in time order.
     freed_ck_.push_back(t);
-    if (windows_valid_ && queue_.size() >= std::size_t(cfg_.queue_depth))
-        enter_window(std::size_t(cfg_.queue_depth) - 1);
+    if (window_end_ < queue_.size()) {
+        ++window_end_;
+        if (windows_valid_) enter_window(window_end_ - 1);
+    }
+    // The bursts issued at the front go.
+    while (!queue_.empty() && queue_.front().issued) {
+        queue_.pop_front();
+        --window_end_;
+    }
 }
 
 [[gnu::always_inline]] inline void DramChannel::note_command(std::uint64_t t, bool ahead) {

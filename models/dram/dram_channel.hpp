@@ -15,9 +15,9 @@
 
 namespace accsim {
 
-// A first-in-first-out ring that also erases in its middle: the controller queue holds a few dozen
-// requests and turns over once per burst, which a std::deque pays for in block allocations (so do
-// the command slots issued ahead and the freed queue slots).
+// A first-in-first-out ring, indexed from its first element: the controller queue holds a few
+// dozen requests and turns over once per burst, which a std::deque pays for in block allocations
+// (so do the command slots issued ahead, the freed queue slots and the transactions in flight).
 template <class T>
 class RequestRing {
 public:
@@ -26,6 +26,7 @@ public:
     T& operator[](std::size_t i) { return slots_[(head_ + i) & mask_]; }
     const T& operator[](std::size_t i) const { return slots_[(head_ + i) & mask_]; }
     T& front() { return (*this)[0]; }
+    const T& front() const { return (*this)[0]; }
     void push_back(const T& v) { push_slot() = v; }
     // A new last element, to be filled in place.
     T& push_slot() {
@@ -34,15 +35,6 @@ public:
     }
     void pop_front() {
         head_ = (head_ + 1) & mask_;
-        --count_;
-    }
-    void erase(std::size_t i) { // keeps the order of the others, moving the fewer of them
-        if (i < count_ / 2) {
-            for (; i > 0; --i) (*this)[i] = (*this)[i - 1];
-            pop_front();
-            return;
-        }
-        for (; i + 1 < count_; ++i) (*this)[i] = (*this)[i + 1];
         --count_;
     }
 
@@ -72,15 +64,18 @@ public:
         e.seq = next_seq_++;
         e.visible_ck = ~std::uint64_t(0); // taken from a free slot by visible()
         e.kind = -1;
+        e.issued = false;
         e.bank_index = bank_index(b);
         if (trace_queue) queue_events.push_back({b.arrival_ck, +1});
-        if (windows_valid_ && queue_.size() <= std::size_t(cfg_.queue_depth))
-            enter_window(queue_.size() - 1);
+        if (++live_ <= std::size_t(cfg_.queue_depth)) {
+            window_end_ = queue_.size();
+            if (windows_valid_) enter_window(window_end_ - 1);
+        }
     }
-    bool idle() const { return queue_.empty(); }
-    std::size_t queued() const { return queue_.size(); }
+    bool idle() const { return live_ == 0; }
+    std::size_t queued() const { return live_; }
     // Fewer bursts pushed than the controller queue holds.
-    bool below_depth() const { return queue_.size() < std::size_t(cfg_.queue_depth); }
+    bool below_depth() const { return live_ < std::size_t(cfg_.queue_depth); }
 
     // Issues every command whose slot is at or before `now_ck`, and every column command that
     // no request arriving later could take the place of (the oldest request's row hit at the
@@ -138,6 +133,7 @@ private:
         std::uint64_t seq = 0;        // arrival order
         std::uint64_t visible_ck = 0; // when it is in the controller queue
         std::int8_t kind = -1;        // 0 hit, 1 miss, 2 conflict: set by its first command
+        bool issued = false;          // its column command issued (left until it is the first)
         std::uint32_t bank_index = 0; // in banks_
     };
     struct Choice {
@@ -186,7 +182,9 @@ private:
     void repick(Bank& bk) const { // after a change to the bank, while windows are kept
         if (windows_valid_ && !bk.window.empty()) update_pick(bk);
     }
-    std::size_t index_of(std::uint64_t seq) const; // of the queued request with that seq
+    std::size_t index_of(std::uint64_t seq) const { // in queue_
+        return std::size_t(seq - queue_.front().seq);
+    }
     // choose()'s answer, kept until a command, a refresh or a request entering the controller
     // queue changes it (the time does not); null when nothing is queued.
     const Choice* next_choice() {
@@ -221,7 +219,12 @@ private:
     const Bank& bank(const Entry& e) const { return banks_[e.bank_index]; }
 
     DramConfig cfg_;
-    RequestRing<Entry> queue_; // arrival order; the first queue_depth entries are the queue
+    // Every burst pushed and not yet dropped, in arrival order, so queue_[i] has seq
+    // queue_.front().seq + i. A burst whose column command issued stays (issued) until the ones
+    // before it are gone. The controller queue is the first queue_depth bursts not issued: they
+    // lie before window_end_, and every burst from there on waits for a slot.
+    RequestRing<Entry> queue_;
+    std::size_t live_ = 0, window_end_ = 0;
     std::uint64_t next_seq_ = 0;
     std::vector<Bank> banks_;
     std::vector<Rank> ranks_;
