@@ -93,7 +93,8 @@ std::uint64_t DramChannel::act_floor(const Rank& r, bool same_group) const {
 [[gnu::always_inline]] inline std::uint64_t DramChannel::visible(std::size_t index) {
     // Requests enter the controller queue in arrival order, each in the next slot freed; they
     // are looked at in queue order, so the freed slots are handed out in that order too. A
-    // request is looked at only within the first queue_depth pushed, so a slot is free for it.
+    // request is looked at only once within the controller queue (before window_end_), so a
+    // slot is free for it.
     Entry& e = queue_[index];
     if (e.visible_ck == never) {
         e.visible_ck = std::max(e.b.arrival_ck, freed_ck_.front());
