@@ -195,7 +195,8 @@ bool DramChannel::choose(Choice& c) {
     // the banks' order does not matter. Which bank wins, and which command each asks for, are
     // as good as random, so the loop avoids branching on them.
     std::uint64_t best_ck = never, best_order = never;
-    const Bank* best = nullptr;
+    const Entry* best = nullptr;
+    Cmd best_cmd = Cmd::col;
     for (std::size_t w = 0; w < nonempty_.size(); ++w)
         for (std::uint64_t bits = nonempty_[w]; bits != 0; bits &= bits - 1) {
             Bank& bk = banks_[64 * w + std::size_t(__builtin_ctzll(bits))];
@@ -206,16 +207,34 @@ bool DramChannel::choose(Choice& c) {
             }
             std::uint64_t t = std::max({bk.own_ck, f.ck, cmd_floor});
             if (!none_ahead && bk.cmd != Cmd::col) t = free_slot(t);
-            const bool better = (t < best_ck) | ((t == best_ck) & (bk.order < best_order));
+            const Entry* e = &bk.window[bk.pick];
+            std::uint64_t order = bk.order;
+            Cmd cmd = bk.cmd;
+            if (bk.pick != 0) {
+                // FR-FCFS chose a younger row hit over the bank's oldest request (a conflict).
+                // The hit is in the queue only from its visible_ck: if the oldest one's
+                // precharge can issue before then, that is what the bank does at that slot.
+                const Entry& oldest = bk.window[0];
+                std::uint64_t pre = std::max({oldest.visible_ck, bk.ready_pre_ck, cmd_floor});
+                if (!none_ahead) pre = free_slot(pre);
+                if (pre < e->visible_ck) {
+                    t = pre;
+                    e = &oldest;
+                    order = (std::uint64_t(1) << 63) | oldest.seq;
+                    cmd = Cmd::pre;
+                }
+            }
+            const bool better = (t < best_ck) | ((t == best_ck) & (order < best_order));
             best_ck = better ? t : best_ck;
-            best_order = better ? bk.order : best_order;
-            best = better ? &bk : best;
+            best_order = better ? order : best_order;
+            best = better ? e : best;
+            best_cmd = better ? cmd : best_cmd;
         }
     const bool found = best != nullptr;
     if (found) {
-        const Entry& e = best->window[best->pick];
+        const Entry& e = *best;
         c = Choice{};
-        c.cmd = best->cmd;
+        c.cmd = best_cmd;
         c.ck = best_ck;
         c.txn = e.b.txn;
         c.seq = e.seq;

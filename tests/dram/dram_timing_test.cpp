@@ -9,6 +9,7 @@
 #include <deque>
 #include <doctest/doctest.h>
 #include <functional>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -374,4 +375,34 @@ TEST_CASE("the controller's ring keeps arrival order through pushes and pops, as
         if (step % 97 == 0)
             for (std::size_t i = 0; i < ref.size(); ++i) REQUIRE(ring[i] == ref[i]);
     }
+}
+
+TEST_CASE("FR-FCFS does not hold an older request back for a row hit that is not queued yet") {
+    // One bank of DDR4-2400 (tRCD = tRP = CL = 16, tRAS 39, tRTP 9, burst 4 tCK). X (row 5)
+    // arrives at 0, A (row 9) at 40, B (row 5 again) at 1000, so that all three are known to the
+    // channel at once but B enters its queue only at 1000.
+    //   X: ACT 0, RD 16 (tRCD), data until 16 + 16 + 4 = 36; the row may close from
+    //      max(0 + tRAS, 16 + tRTP) = 39.
+    //   A: a conflict. B would hit the open row, but at A's precharge slot, 40, B is not queued:
+    //      PRE 40, ACT 56 (tRP), RD 72 (tRCD), data until 72 + 20 = 92.
+    //   B: row 9 is open now, another conflict: PRE 1000, ACT 1016, RD 1032, data until 1052.
+    // Serving B's hit first (as if it were queued) would end A at 1061 and B at 1020.
+    const DramConfig cfg = preset("ddr4-2400");
+    DramChannel ch(cfg);
+    ch.push({0, 0, 5, 0, 0, 0, false});
+    ch.push({1, 40, 9, 0, 0, 0, false});
+    ch.push({2, 1000, 5, 0, 0, 0, false});
+    std::map<std::uint64_t, std::uint64_t> end;
+    for (std::uint64_t now = 0;;) {
+        const std::uint64_t next = ch.next_command_ck();
+        if (next == UINT64_MAX) break;
+        now = std::max(now, next);
+        ch.advance(now, [&](std::uint64_t txn, std::uint64_t data_end) { end[txn] = data_end; });
+    }
+    CHECK(end[0] == 36);
+    CHECK(end[1] == 92);
+    CHECK(end[2] == 1052);
+    CHECK(ch.counters().row_hits == 0);
+    CHECK(ch.counters().row_misses == 1);
+    CHECK(ch.counters().row_conflicts == 2);
 }
