@@ -55,7 +55,7 @@ SC_MODULE(TrafficGenerator) {
     }
 
     SplitMix64 rng{stream_seed(t.seed, 0x64726d)};
-    std::uint64_t slots = 1, next = 0, done = 0;
+    std::uint64_t slots = 1, next = 0;
     struct InFlight {
         std::uint64_t index;
         double issued_ns;
@@ -72,7 +72,6 @@ SC_MODULE(TrafficGenerator) {
             port.release(ticket);
             latency_ns[flying[ticket].index] = now_ns() - flying[ticket].issued_ns;
             last_done_ns = now_ns();
-            ++done;
         }
         while (next < t.requests && port.outstanding() < t.outstanding) {
             const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;

@@ -20,8 +20,8 @@ public:
     explicit DramPort(sc_core::sc_module_name name);
 
     using Ticket = std::size_t;
-    // Call from an SC_THREAD. `bytes` > 0. Every ticket must be waited for once (wait_for
-    // recycles it).
+    // Returns at once (callable from an SC_THREAD or an SC_METHOD). `bytes` > 0. Every ticket
+    // goes back once it has completed: wait_for() or release() recycles it.
     Ticket issue(std::uint64_t address, std::uint64_t bytes, bool write);
     bool done(Ticket t) const { return slots_[t].done; }
     void wait_for(Ticket t);
