@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <limits>
 
 namespace accsim::eie {
 
@@ -14,99 +13,118 @@ constexpr std::uint32_t entries_per_spmat_read = 8; // 64-bit sparse-matrix SRAM
 
 } // namespace
 
+// Every queue receives the same activations, so the run is two recurrences (in cycles from 0;
+// activation k = 0 .. K-1, PE p):
+//  - the CCU broadcasts activation k in cycle t[k] = max(t[k-1] + 1, max_p s_p[k - depth]): one
+//    per cycle, once every queue has room (t[0] = 0; no bound from the queues while k < depth).
+//    A pop frees its slot for a broadcast in the same cycle.
+//  - PE p pops activation k in cycle s_p[k] = max(f_p[k-1], t[k] + 1), the cycle after its
+//    broadcast at the earliest, and works on it until f_p[k] = s_p[k] + max(1, entries of its
+//    slice): one cycle per entry, or one for the pointer read of an empty slice.
+// The first pass finds t over all PEs; the second replays each PE against t for its counters,
+// queue levels and trace. O(K x PEs), whatever the cycles.
 std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint32_t>& nonzero_cols,
                             int queue_depth, std::uint64_t start_cycle, PeArrayStats& stats) {
+    if (queue_depth < 1)
+        throw DesignFailure(
+            fmt::format("eie: activation queue depth {} (at least 1)", queue_depth));
     const std::size_t pes = std::size_t(w.pes);
     const std::size_t total = nonzero_cols.size();
     const std::size_t depth = std::size_t(queue_depth);
-    // Every queue receives the same activations, so a queue is [head, tail) of nonzero_cols with a
-    // common tail.
-    std::size_t tail = 0;
-    std::vector<std::size_t> head(pes, 0);
-    std::vector<std::uint64_t> remaining(pes, 0);     // cycles left on the current column
-    std::vector<std::uint64_t> last_word(pes, ~0ULL); // the spmat word in the read buffer
-    std::vector<std::uint64_t> recorded(pes, ~0ULL);  // queue level last given to the stats
-    std::uint64_t now = 0;
 
-    for (;;) {
-        // A PE that has finished its column pops the next activation and reads the pointers.
-        for (std::size_t p = 0; p < pes; ++p) {
-            if (remaining[p] != 0 || head[p] == tail) continue;
-            const std::uint32_t col = nonzero_cols[head[p]++];
-            const PeSlices& s = w.pe[p];
-            const std::uint32_t begin = s.ptr[col], n = s.ptr[std::size_t(col) + 1] - begin;
-            PeCounters& c = stats.pe[p];
+    // First pass: the broadcast cycles t, over all PEs. pop holds s_p of the last `depth`
+    // activations (activation k in row k % depth), free_at each PE's f_p of the last one.
+    std::vector<std::uint64_t> t(total);
+    {
+        std::vector<std::uint64_t> pop(depth * pes, 0), free_at(pes, 0);
+        std::vector<const std::uint32_t*> ptr(pes);
+        for (std::size_t p = 0; p < pes; ++p) ptr[p] = w.pe[p].ptr.data();
+        for (std::size_t k = 0; k < total; ++k) {
+            std::uint64_t* row = pop.data() + (k % depth) * pes;
+            std::uint64_t tk = k == 0 ? 0 : t[k - 1] + 1;
+            if (k >= depth)
+                for (std::size_t p = 0; p < pes; ++p) tk = std::max(tk, row[p]);
+            t[k] = tk;
+            const std::uint32_t col = nonzero_cols[k];
+            for (std::size_t p = 0; p < pes; ++p) {
+                row[p] = std::max(free_at[p], tk + 1);
+                free_at[p] = row[p] + std::max<std::uint32_t>(1, ptr[p][col + 1] - ptr[p][col]);
+            }
+        }
+    }
+    if (total > 0) {
+        stats.broadcasts += total;
+        stats.broadcast_stall_cycles += t[total - 1] - (total - 1);
+    }
+
+    // Second pass: each PE replayed against t for its counters, queue levels and trace.
+    const bool traced = !stats.pe_trace.empty();
+    std::vector<std::uint64_t> s(total), done(pes, 0), busy(pes, 0);
+    for (std::size_t p = 0; p < pes; ++p) {
+        const PeSlices& slices = w.pe[p];
+        PeCounters& c = stats.pe[p];
+        TraceSignal* state = traced ? stats.pe_trace[p] : nullptr;
+        if (state && total > 0) state->change(start_cycle, TraceState::input_stall);
+        std::uint64_t free_at = 0, last_word = ~0ULL;
+        for (std::size_t k = 0; k < total; ++k) {
+            s[k] = std::max(free_at, t[k] + 1);
+            // The cycles between broadcasts k-1 and k in which this PE's queue was full.
+            if (k >= depth && s[k - depth] > t[k - 1] + 1)
+                c.stalled_cycles += s[k - depth] - t[k - 1] - 1;
+            if (state) {
+                if (k > 0 && s[k] > free_at)
+                    state->change(start_cycle + free_at, TraceState::input_stall);
+                state->change(start_cycle + s[k], TraceState::busy);
+            }
+            const std::uint32_t col = nonzero_cols[k];
+            const std::uint32_t begin = slices.ptr[col], n = slices.ptr[col + 1] - begin;
             ++c.pointer_reads;
             ++c.act_reads;
             if (n == 0) {
                 ++c.empty_slices;
-                remaining[p] = 1;
-                continue;
-            }
-            remaining[p] = n;
-            c.entries += n;
-            for (std::uint32_t e = begin; e < begin + n; ++e)
-                c.padding_entries += s.entries[e].padding();
-            const std::uint64_t first = begin / entries_per_spmat_read,
-                                last = (begin + n - 1) / entries_per_spmat_read;
-            c.spmat_reads += last - first + 1 - (first == last_word[p] ? 1 : 0);
-            last_word[p] = last;
-        }
-        // The CCU broadcasts when every queue has room (a pop this cycle frees a slot).
-        bool full = false;
-        for (std::size_t p = 0; p < pes && !full; ++p) full = tail - head[p] == depth;
-        const bool push = tail < total && !full;
-        for (std::size_t p = 0; p < pes; ++p) {
-            const std::uint64_t level = tail + (push ? 1 : 0) - head[p];
-            if (level == recorded[p]) continue;
-            stats.queue[p].record(start_cycle + now, level);
-            recorded[p] = level;
-        }
-        std::uint64_t step = 1;
-        if (push) {
-            ++tail;
-            ++stats.broadcasts;
-        } else {
-            // Nothing changes until the first busy PE finishes its column.
-            step = std::numeric_limits<std::uint64_t>::max();
-            for (auto r : remaining)
-                if (r) step = std::min(step, r);
-            if (step == std::numeric_limits<std::uint64_t>::max()) {
-                bool drained = tail == total;
-                for (std::size_t p = 0; p < pes && drained; ++p) drained = head[p] == tail;
-                if (drained) break;
-                // Unreachable with queue_depth >= 1: a full queue belongs to a busy PE.
-                throw DesignFailure(fmt::format(
-                    "eie: the broadcast stopped at cycle {} with {} of {} activations sent and "
-                    "no PE busy",
-                    start_cycle + now, tail, total));
-            }
-            if (tail < total) {
-                stats.broadcast_stall_cycles += step;
-                for (std::size_t p = 0; p < pes; ++p)
-                    if (tail - head[p] == depth) stats.pe[p].stalled_cycles += step;
-            }
-        }
-        if (!stats.pe_trace.empty())
-            for (std::size_t p = 0; p < pes; ++p)
-                stats.pe_trace[p]->change(
-                    start_cycle + now, remaining[p] ? TraceState::busy : TraceState::input_stall);
-        for (std::size_t p = 0; p < pes; ++p) {
-            if (remaining[p]) {
-                remaining[p] -= step;
-                stats.pe[p].busy_cycles += step;
             } else {
-                stats.pe[p].starved_cycles += step;
+                c.entries += n;
+                for (std::uint32_t e = begin; e < begin + n; ++e)
+                    c.padding_entries += slices.entries[e].padding();
+                const std::uint64_t first = begin / entries_per_spmat_read,
+                                    last = (begin + n - 1) / entries_per_spmat_read;
+                c.spmat_reads += last - first + 1 - (first == last_word ? 1 : 0);
+                last_word = last;
+            }
+            busy[p] += std::max<std::uint32_t>(1, n);
+            free_at = s[k] + std::max<std::uint32_t>(1, n);
+        }
+        done[p] = free_at;
+        c.busy_cycles += busy[p];
+        // The queue's level after each cycle's pops and broadcast (pushes - pops up to that
+        // cycle), recorded where it changes.
+        OccupancyStats& q = stats.queue[p];
+        std::size_t pushed = total > 0 ? 1 : 0, popped = 0;
+        std::uint64_t level = pushed;
+        q.record(start_cycle, level);
+        while (popped < total) {
+            const std::uint64_t now = std::min(pushed < total ? t[pushed] : s[popped], s[popped]);
+            while (pushed < total && t[pushed] == now) ++pushed;
+            while (popped < total && s[popped] == now) ++popped;
+            if (pushed - popped != level) {
+                level = pushed - popped;
+                q.record(start_cycle + now, level);
             }
         }
-        now += step;
     }
-    // The last entry leaves the pipeline stages - 1 cycles after it issued.
-    const std::uint64_t cycles = total == 0 ? 0 : now + (pipeline_stages - 1);
-    for (std::size_t p = 0; p < pes; ++p) stats.queue[p].record(start_cycle + cycles, 0);
-    if (!stats.pe_trace.empty())
-        for (std::size_t p = 0; p < pes; ++p)
-            stats.pe_trace[p]->change(start_cycle + now, TraceState::idle);
+    // The broadcast is over when the last PE is done (cycle 0 with nothing to send); the last
+    // entry leaves the pipeline stages - 1 cycles after it issued.
+    const std::uint64_t end = pes == 0 ? 0 : *std::max_element(done.begin(), done.end());
+    const std::uint64_t cycles = total == 0 ? 0 : end + (pipeline_stages - 1);
+    for (std::size_t p = 0; p < pes; ++p) {
+        stats.pe[p].starved_cycles += end - busy[p];
+        stats.queue[p].record(start_cycle + cycles, 0);
+        if (traced) {
+            if (done[p] < end)
+                stats.pe_trace[p]->change(start_cycle + done[p], TraceState::input_stall);
+            stats.pe_trace[p]->change(start_cycle + end, TraceState::idle);
+        }
+    }
     return cycles;
 }
 

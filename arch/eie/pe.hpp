@@ -2,8 +2,8 @@
 // non-zero activation per cycle to every PE's activation queue and stalls while any queue is full;
 // each PE pops an activation, reads the column's pointers (even/odd banks: one cycle), and works
 // through its slice one entry per cycle through a 4-stage pipeline; an empty slice still costs the
-// cycle of its pointer read. This is plain C++ that steps cycle by cycle only while the broadcast
-// advances, and jumps over stretches where every queue and PE state is known.
+// cycle of its pointer read. This is plain C++: the cycles follow from two recurrences (pe.cpp),
+// computed once per broadcast activation and PE rather than cycle by cycle.
 #pragma once
 
 #include "models/stats/occupancy.hpp"

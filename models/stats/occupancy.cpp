@@ -11,7 +11,7 @@ void OccupancyStats::record(std::uint64_t now, std::uint64_t level) {
     }
     if (now > last_) {
         std::uint64_t dt = now - last_;
-        area_ += static_cast<long double>(level_) * dt;
+        area_ += static_cast<Area>(level_) * dt;
         if (hist_.size() <= level_) hist_.resize(level_ + 1, 0);
         hist_[level_] += dt;
         last_ = now;
@@ -22,7 +22,7 @@ void OccupancyStats::record(std::uint64_t now, std::uint64_t level) {
 }
 
 double OccupancyStats::mean() const {
-    return last_ > first_ ? static_cast<double>(area_ / (last_ - first_))
+    return last_ > first_ ? static_cast<double>(static_cast<long double>(area_) / (last_ - first_))
                           : static_cast<double>(level_);
 }
 

@@ -34,7 +34,9 @@ private:
     bool started_ = false;
     std::uint64_t first_ = 0, last_ = 0;
     std::uint64_t level_ = 0, peak_ = 0;
-    long double area_ = 0; // sum of level x cycles
+    // Sum of level x cycles, exact (long double is exact only below 2^64, and slow to add).
+    __extension__ using Area = unsigned __int128;
+    Area area_ = 0;
     std::vector<std::uint64_t> hist_;
 };
 
