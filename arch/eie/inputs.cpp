@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/memory_budget.hpp"
 #include "workloads/npy.hpp"
 #include "workloads/sparse/random.hpp"
 
@@ -43,18 +44,31 @@ double finite_value(const NpyMap& a, std::size_t k, const std::string& path, con
     return v;
 }
 
-// Appends the bias vector as column `m.cols` (its zeros pruned like weights).
-void append_bias_column(SparseColumns& m, const Layer& l, const std::string& dir) {
+// The bias vector of layer `l` (one value per output) from folder `dir`, as 32-bit floats.
+std::vector<float> bias_values(const Layer& l, const std::string& dir) {
     const std::string path = layer_file(dir, l, "workload.bias");
     NpyMap b(path);
-    if (b.elements() != std::size_t(m.rows) || b.shape().size() > 2)
+    if (b.elements() != std::size_t(l.out.c) || b.shape().size() > 2)
         throw InputError(fmt::format("{}: layer {}: bias has shape {}; expected ({},) = (outputs,)",
-                                     path, l.name, shape_text(b.shape()), m.rows));
+                                     path, l.name, shape_text(b.shape()), l.out.c));
+    std::vector<float> v(b.elements());
     for (std::size_t i = 0; i < b.elements(); ++i) {
-        const double v = finite_value(b, i, path, l);
-        if (v == 0) continue;
+        const double x = finite_value(b, i, path, l);
+        if (std::fabs(x) > double(std::numeric_limits<float>::max()))
+            throw InputError(fmt::format("{}: layer {}: element {} is {:g}, beyond the range of "
+                                         "32-bit floats",
+                                         path, l.name, i, x));
+        v[i] = float(x);
+    }
+    return v;
+}
+
+// Appends the bias vector as column `m.cols` (its zeros pruned like weights).
+void append_bias_column(SparseColumns& m, const std::vector<float>& bias) {
+    for (std::size_t i = 0; i < bias.size(); ++i) {
+        if (bias[i] == 0) continue;
         m.row.push_back(std::uint32_t(i));
-        m.value.push_back(float(v));
+        m.value.push_back(bias[i]);
     }
     m.col_start.push_back(m.row.size());
     ++m.cols;
@@ -62,9 +76,20 @@ void append_bias_column(SparseColumns& m, const Layer& l, const std::string& dir
 
 } // namespace
 
-SparseColumns layer_weights(const Layer& l, int index, const Params& p) {
+LayerImage layer_image(const Layer& l, int index, const Params& p) {
     const int rows = l.out.c, cols = int(l.in.elements());
-    SparseColumns m;
+    const std::vector<float> bias =
+        p.bias_dir.empty() ? std::vector<float>{} : bias_values(l, p.bias_dir);
+    const TileShape shape =
+        tile_shape(rows, cols + (bias.empty() ? 0 : 1), p.pes, p.act_regs_per_pe);
+    auto image = [&](const unsigned char* data, DenseType type) {
+        // The encoder's count and last row per slice and column.
+        const ScopedClaim scratch(
+            double(shape.passes) * shape.pes * shape.cols * 8,
+            fmt::format("layer {}: encoding its {} x {} weights", l.name, rows, cols));
+        return build_layer_image(DenseEncoder(data, type, bias, shape), shape, p.weight_frac_bits,
+                                 l.name, p.codebook);
+    };
     if (!p.weights_dir.empty()) {
         const std::string path = layer_file(p.weights_dir, l, "workload.weights");
         NpyMap a(path);
@@ -73,15 +98,10 @@ SparseColumns layer_weights(const Layer& l, int index, const Params& p) {
             throw InputError(fmt::format(
                 "{}: layer {}: weights have shape {}; expected ({}, {}) = (outputs, inputs)", path,
                 l.name, shape_text(a.shape()), rows, cols));
-        // One typed reader per dtype, so the inner loops are plain loads; the values are
+        // One typed reader per dtype, so that the inner loops are plain loads; the values are
         // checked for finiteness in a pass of their own first.
-        auto read = [&](auto element) {
+        auto read = [&](auto element, DenseType type) {
             using T = decltype(element);
-            auto at = [&](std::size_t k) {
-                T v;
-                std::memcpy(&v, a.data() + k * sizeof v, sizeof v);
-                return v;
-            };
             if constexpr (std::is_floating_point_v<T>) {
                 // IEEE 754: a value is inf or NaN when its exponent bits are all ones. Tested on
                 // the raw bits, so that the loop vectorises.
@@ -97,49 +117,48 @@ SparseColumns layer_weights(const Layer& l, int index, const Params& p) {
                 if (non_finite)
                     for (std::size_t k = 0; k < a.elements(); ++k) finite_value(a, k, path, l);
                 if constexpr (sizeof(T) == 8) // weights are kept as 32-bit floats
-                    for (std::size_t k = 0; k < a.elements(); ++k)
-                        if (std::fabs(at(k)) > double(std::numeric_limits<float>::max()))
+                    for (std::size_t k = 0; k < a.elements(); ++k) {
+                        double v;
+                        std::memcpy(&v, a.data() + k * sizeof v, sizeof v);
+                        if (std::fabs(v) > double(std::numeric_limits<float>::max()))
                             throw InputError(fmt::format("{}: layer {}: element {} is {:g}, "
                                                          "beyond the range of 32-bit floats",
-                                                         path, l.name, k, at(k)));
+                                                         path, l.name, k, v));
+                    }
             }
-            return from_dense_rows(rows, cols, at);
+            return image(a.data(), type);
         };
         switch (a.type()) {
         case NpyType::float32:
-            m = read(float{});
-            break;
+            return read(float{}, DenseType::float32);
         case NpyType::float64:
-            m = read(double{});
-            break;
+            return read(double{}, DenseType::float64);
         case NpyType::int16:
-            m = read(std::int16_t{});
-            break;
+            return read(std::int16_t{}, DenseType::int16);
         }
-    } else if (l.weight_values) {
+    }
+    if (l.weight_values) {
         // The model's own weights (an ONNX initializer), outputs x inputs.
         const std::vector<float>& w = *l.weight_values;
         if (w.size() != std::size_t(rows) * std::size_t(cols))
             throw InputError(fmt::format("layer {}: the model holds {} weights; the layer needs "
                                          "{} x {}",
                                          l.name, w.size(), rows, cols));
-        m = from_dense_rows(rows, cols, [&](std::size_t k) { return w[k]; });
-    } else {
-        if (std::uint64_t(rows) * std::uint64_t(cols) >= (std::uint64_t(1) << 32))
-            throw InputError(fmt::format("layer {}: {} x {} weights are more than eie's weight "
-                                         "generator takes (2^32)",
-                                         l.name, rows, cols));
-        // Uniform in [-limit, limit], scaled so that the kept weights keep the activations'
-        // variance through a ReLU layer (He et al. 2015: n_in * E[w^2] = 2, with n_in the kept
-        // fan-in).
-        const double d = l.weight_density, keep = 1.0 - d;
-        const double fan_in = std::max(1.0, d * cols);
-        const double limit = std::sqrt(6.0 / (fan_in * (1 + keep + keep * keep)));
-        m = random_pruned(rows, cols, d, limit,
-                          stream_seed(p.seed, weights_stream * 1000003 + std::uint64_t(index)));
+        return image(reinterpret_cast<const unsigned char*>(w.data()), DenseType::float32);
     }
-    if (!p.bias_dir.empty()) append_bias_column(m, l, p.bias_dir);
-    return m;
+    if (std::uint64_t(rows) * std::uint64_t(cols) >= (std::uint64_t(1) << 32))
+        throw InputError(fmt::format("layer {}: {} x {} weights are more than eie's weight "
+                                     "generator takes (2^32)",
+                                     l.name, rows, cols));
+    // Uniform in [-limit, limit], scaled so that the kept weights keep the activations' variance
+    // through a ReLU layer (He et al. 2015: n_in * E[w^2] = 2, with n_in the kept fan-in).
+    const double d = l.weight_density, keep = 1.0 - d;
+    const double fan_in = std::max(1.0, d * cols);
+    const double limit = std::sqrt(6.0 / (fan_in * (1 + keep + keep * keep)));
+    SparseColumns m = random_pruned(
+        rows, cols, d, limit, stream_seed(p.seed, weights_stream * 1000003 + std::uint64_t(index)));
+    if (!bias.empty()) append_bias_column(m, bias);
+    return build_layer_image(m, p.pes, p.act_regs_per_pe, p.weight_frac_bits, l.name, p.codebook);
 }
 
 std::int16_t to_fixed(double v, int frac_bits) {

@@ -30,12 +30,13 @@ struct Params {
     bool keep_outputs = false; // keep every inference's output (for eie.output_npy)
 };
 
-// The weights of dense layer `l` (graph index `index`) as outputs x inputs sparse columns:
-// LAYER.npy from workload.weights (zeros are pruned weights), else the weights the model file
-// carries (an ONNX initializer), else seeded uniform weights pruned to the layer's density. With
-// workload.bias, LAYER.npy there (one value per output) becomes one more column, the weight of an
-// input that is always 1: that is how EIE computes a bias.
-SparseColumns layer_weights(const Layer& l, int index, const Params& p);
+// Dense layer `l` (graph index `index`) as the PEs hold it (build_layer_image): its weights,
+// outputs x inputs, from LAYER.npy in workload.weights (zeros are pruned weights, and so is a
+// weight whose 32-bit float value is 0), else the weights the model file carries (an ONNX
+// initializer), else seeded uniform weights pruned to the layer's density. With workload.bias,
+// LAYER.npy there (one value per output) becomes one more column, the weight of an input that is
+// always 1: that is how EIE computes a bias.
+LayerImage layer_image(const Layer& l, int index, const Params& p);
 
 // The graph's input for inference `n`: workload.input, or generated as eie.generated_input says.
 std::vector<std::int16_t> graph_input(const Graph& g, const Params& p, std::uint64_t n);

@@ -15,21 +15,36 @@ std::uint64_t LayerImage::padding_entries() const {
     return n;
 }
 
-LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_pe,
-                             int weight_frac_bits, const std::string& layer, CodebookMode mode) {
-    LayerImage img;
-    img.rows = m.rows;
-    img.cols = m.cols;
-    img.nonzero_weights = m.nonzeros();
-    std::optional<Codebook> exact;
-    if (mode != CodebookMode::kmeans) exact = exact_codebook(m.value);
+TileShape tile_shape(int rows, int cols, int pes, int act_regs_per_pe) {
+    TileShape t;
+    t.rows = rows;
+    t.cols = cols;
+    t.pes = pes;
+    const int local_rows = (rows + pes - 1) / pes;
+    t.rows_per_pass = std::min(local_rows, act_regs_per_pe);
+    t.passes = std::max(1, (local_rows + act_regs_per_pe - 1) / act_regs_per_pe);
+    // EIE section IV: the source registers hold 64 activations per PE (4K on 64 PEs); a longer
+    // input runs in batches of at most that many.
+    t.batch_cols = std::min(cols, pes * act_regs_per_pe);
+    t.batches = std::max(1, (cols + t.batch_cols - 1) / std::max(1, t.batch_cols));
+    return t;
+}
+
+namespace {
+
+// Sets the image's codebook, `exact` (the weights' own values) when there is one and the mode
+// allows it, else fit(), and its fixed-point codes.
+template <class Fit>
+void choose_book(LayerImage& img, std::optional<Codebook> exact, Fit fit, int weight_frac_bits,
+                 const std::string& layer, CodebookMode mode) {
+    if (mode == CodebookMode::kmeans) exact.reset();
     if (mode == CodebookMode::exact && !exact)
         throw InputError(fmt::format(
             "layer {}: eie.codebook = exact needs at most 15 distinct non-zero weights (a 4-bit "
             "index with 0 for padding); this layer has more: use kmeans or automatic",
             layer));
     img.exact_book = exact.has_value();
-    img.book = exact ? *exact : fit_codebook(m.value);
+    img.book = exact ? *exact : fit();
     const double scale = std::ldexp(1.0, weight_frac_bits);
     for (int c = 0; c < Codebook::entries; ++c) {
         const double q = std::round(img.book.value[std::size_t(c)] * scale);
@@ -40,23 +55,48 @@ LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_p
                 layer, img.book.value[std::size_t(c)], weight_frac_bits, 32768 / scale));
         img.weight_code[std::size_t(c)] = std::int16_t(q);
     }
-    const std::vector<std::uint8_t> codes = img.book.index_all(m.value);
+}
 
-    const int local_rows = (m.rows + pes - 1) / pes;
-    img.local_rows_per_pass = std::min(local_rows, act_regs_per_pe);
-    const int passes = std::max(1, (local_rows + act_regs_per_pe - 1) / act_regs_per_pe);
-    // EIE section IV: the source registers hold 64 activations per PE (4K on 64 PEs); a longer
-    // input runs in batches of at most that many.
-    img.batch_cols = std::min(m.cols, pes * act_regs_per_pe);
-    const int batches = std::max(1, (m.cols + img.batch_cols - 1) / std::max(1, img.batch_cols));
-    img.tiles.resize(std::size_t(passes));
-    for (int b = 0; b < batches; ++b) {
-        std::vector<InterleavedCsc> tiles =
-            encode_interleaved_passes(m, codes, pes, act_regs_per_pe, passes, b * img.batch_cols,
-                                      std::min(m.cols, (b + 1) * img.batch_cols));
-        for (int k = 0; k < passes; ++k)
+LayerImage empty_image(const TileShape& t) {
+    LayerImage img;
+    img.rows = t.rows;
+    img.cols = t.cols;
+    img.local_rows_per_pass = t.rows_per_pass;
+    img.batch_cols = t.batch_cols;
+    return img;
+}
+
+} // namespace
+
+LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_pe,
+                             int weight_frac_bits, const std::string& layer, CodebookMode mode) {
+    const TileShape shape = tile_shape(m.rows, m.cols, pes, act_regs_per_pe);
+    LayerImage img = empty_image(shape);
+    img.nonzero_weights = m.nonzeros();
+    choose_book(
+        img, mode == CodebookMode::kmeans ? std::nullopt : exact_codebook(m.value),
+        [&] { return fit_codebook(m.value); }, weight_frac_bits, layer, mode);
+    const std::vector<std::uint8_t> codes = img.book.index_all(m.value);
+    img.tiles.resize(std::size_t(shape.passes));
+    for (int b = 0; b < shape.batches; ++b) {
+        std::vector<InterleavedCsc> tiles = encode_interleaved_passes(
+            m, codes, pes, act_regs_per_pe, shape.passes, b * shape.batch_cols,
+            std::min(m.cols, (b + 1) * shape.batch_cols));
+        for (int k = 0; k < shape.passes; ++k)
             img.tiles[std::size_t(k)].push_back(std::move(tiles[std::size_t(k)]));
     }
+    return img;
+}
+
+LayerImage build_layer_image(DenseEncoder&& dense, const TileShape& shape, int weight_frac_bits,
+                             const std::string& layer, CodebookMode mode) {
+    LayerImage img = empty_image(shape);
+    const DenseWeights& w = dense.weights();
+    img.nonzero_weights = w.nonzeros;
+    choose_book(
+        img, w.few ? std::optional<Codebook>(book_of_distinct(w.distinct)) : std::nullopt,
+        [&] { return fit_codebook(w.histogram); }, weight_frac_bits, layer, mode);
+    img.tiles = dense.encode(img.book);
     return img;
 }
 

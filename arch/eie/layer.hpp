@@ -6,6 +6,7 @@
 #include "arch/eie/pe.hpp"
 #include "workloads/sparse/codebook.hpp"
 #include "workloads/sparse/csc.hpp"
+#include "workloads/sparse/dense_csc.hpp"
 
 #include <array>
 #include <cstdint>
@@ -41,6 +42,14 @@ struct LayerImage {
 LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_pe,
                              int weight_frac_bits, const std::string& layer,
                              CodebookMode mode = CodebookMode::automatic);
+
+// The same from dense weights (dense_csc.hpp) of the given shape.
+LayerImage build_layer_image(DenseEncoder&& dense, const TileShape& shape, int weight_frac_bits,
+                             const std::string& layer, CodebookMode mode = CodebookMode::automatic);
+
+// How a rows x cols layer is split for `pes` PEs with act_regs_per_pe registers: passes of at
+// most act_regs_per_pe local rows, batches of at most pes * act_regs_per_pe input columns.
+TileShape tile_shape(int rows, int cols, int pes, int act_regs_per_pe);
 
 // Rounds a sum of products (weights with weight_frac_bits, activations with a's fraction) back to
 // the activation format: round half up, saturate to int16; ReLU when asked.

@@ -32,8 +32,7 @@ EieModel::EieModel(const Graph& g, Params p) : g_(g), p_(std::move(p)) {
             memory_budget().claim(
                 nonzeros * 10 + double(l.in.elements()) * (8 + 4.0 * p_.pes),
                 fmt::format("layer {}: {:.3g} non-zero weights", l.name, nonzeros));
-            images_[i] = build_layer_image(layer_weights(l, int(i), p_), p_.pes, p_.act_regs_per_pe,
-                                           p_.weight_frac_bits, l.name, p_.codebook);
+            images_[i] = layer_image(l, int(i), p_);
             break;
         }
         case Op::add:

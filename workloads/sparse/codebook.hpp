@@ -3,10 +3,12 @@
 // stores it. Index 0 is reserved for the value 0 of EIE's padding entries.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace accsim {
@@ -35,16 +37,65 @@ struct Codebook {
     std::vector<std::uint8_t> index_all(FloatView w) const;
 };
 
+// index_of through a table of 4096 equal bins over [lo, hi], the range of the weights it is
+// applied to: a bin whose two ends map to the same centroid maps every weight inside it there
+// (index_of is monotonic); only weights in the few bins that straddle a midpoint are compared.
+class CodeTable {
+public:
+    CodeTable(const Codebook& book, float lo, float hi);
+    // book.index_of(w) for w in [lo, hi].
+    std::uint8_t operator()(float w) const {
+        const int b = std::min(bins - 1, int((double(w) - lo_) * per_bin_));
+        const std::uint8_t t = table_[std::size_t(b)];
+        return t ? t : book_.index_of(w);
+    }
+
+private:
+    static constexpr int bins = 4096;
+    Codebook book_;
+    double lo_, per_bin_;
+    std::vector<std::uint8_t> table_;
+};
+
+// The smallest and largest of `w` (not empty; two halves at once).
+std::pair<float, float> min_max(FloatView w);
+
+// The weights counted in 4096 equal bins over [lo, hi] (none when lo = hi): bin b covers
+// [lo + b * width, lo + (b + 1) * width), the last one closed; each bin keeps its weights' sum and
+// count.
+struct WeightHistogram {
+    static constexpr int bins = 4096;
+    double lo = 0, hi = 0, per_bin = 0;
+    std::vector<double> sum, count; // empty when lo = hi
+    WeightHistogram() = default;
+    WeightHistogram(double lo_, double hi_);
+    int bin(float w) const { return std::min(bins - 1, int((double(w) - lo) * per_bin)); }
+    void add(float w) {
+        const auto b = std::size_t(bin(w));
+        sum[b] += w;
+        count[b] += 1;
+    }
+    // Adds another histogram of the same range.
+    void merge(const WeightHistogram& other);
+};
+
+// The histogram of `values` (not empty, no zeros), its two halves at once.
+WeightHistogram weight_histogram(FloatView values);
+
 // Linear initialisation over [min, max] of the non-zero weights (Deep Compression found it the
 // best of random, density-based and linear initialisation, section 3.2), then Lloyd iterations of
 // one-dimensional k-means on a 4096-bin histogram of the weights until no centroid moves by more
 // than a millionth of the range (at most 50). All 15 centroids stay in the book even when a
 // cluster is empty, so that the book always has 16 entries. `values` must not contain zeros.
 Codebook fit_codebook(FloatView values);
+// The same from the weights' histogram.
+Codebook fit_codebook(const WeightHistogram& h);
 
 // The book of weights that are already shared (a pre-quantized layer): when the non-zeros take at
 // most 15 distinct values, those values exactly, ascending, the largest repeated to fill the book
 // (so that index_of maps each value to itself). std::nullopt when there are more than 15.
 std::optional<Codebook> exact_codebook(FloatView values);
+// The same book from the distinct non-zero values themselves (at most 15, any order).
+Codebook book_of_distinct(std::vector<float> distinct);
 
 } // namespace accsim

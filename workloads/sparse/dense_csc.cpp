@@ -1,0 +1,295 @@
+#include "workloads/sparse/dense_csc.hpp"
+
+#include "common/parallel.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+namespace accsim {
+
+namespace {
+
+template <class T>
+float load(const unsigned char* at) {
+    T v;
+    std::memcpy(&v, at, sizeof v);
+    return float(v);
+}
+
+// A key of a finite float's bits whose integer order is the floats' order (negative floats have
+// their magnitude bits flipped); its own inverse.
+std::int32_t order_key(std::int32_t bits) {
+    return bits ^ ((bits >> 31) & 0x7fffffff);
+}
+
+// Calls f(element) with a value of the C++ type of `type`.
+template <class F>
+void with_type(DenseType type, F f) {
+    switch (type) {
+    case DenseType::float32:
+        f(float{});
+        break;
+    case DenseType::float64:
+        f(double{});
+        break;
+    case DenseType::int16:
+        f(std::int16_t{});
+        break;
+    }
+}
+
+// Bit k set when w[k] is not zero (64 values).
+std::uint64_t nonzero_mask(const float* w) {
+    std::uint64_t bits = 0;
+#if defined(__SSE2__)
+    const __m128 zero = _mm_setzero_ps();
+    for (int k = 0; k < 64; k += 4)
+        bits |= std::uint64_t(_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(w + k), zero))) << k;
+#else
+    for (int k = 0; k < 64; ++k) bits |= std::uint64_t(w[k] != 0) << k;
+#endif
+    return bits;
+}
+
+// The rows of the matrix restricted to columns [c0, c1): for each row i, begin(i), then
+// add(column, weight) for each kept weight, ascending by column, the bias column (cols - 1 of the
+// shape) last. The columns go 64 at a time: a mask of their non-zeros, then one step per set bit
+// (the zeros of a pruned matrix fall at random, so a branch per weight would often be
+// mispredicted).
+template <class T, class Begin, class Add>
+void for_rows(const unsigned char* data, const std::vector<float>& bias, const TileShape& sh,
+              int c0, int c1, Begin begin, Add add) {
+    const int data_cols = sh.cols - (bias.empty() ? 0 : 1);
+    const std::size_t w = std::size_t(std::max(0, std::min(c1, data_cols) - c0));
+    const bool with_bias = !bias.empty() && c0 <= data_cols && data_cols < c1;
+    if (w == 0 && !with_bias) return;
+    const std::size_t stride = std::size_t(data_cols) * sizeof(T);
+    const unsigned char* src = data + std::size_t(std::max(0, c0)) * sizeof(T);
+    alignas(16) float chunk[64];
+    for (int i = 0; i < sh.rows; ++i, src += stride) {
+        begin(i);
+        for (std::size_t k0 = 0; k0 < w; k0 += 64) {
+            const std::size_t n = std::min<std::size_t>(64, w - k0);
+            for (std::size_t k = 0; k < n; ++k) chunk[k] = load<T>(src + (k0 + k) * sizeof(T));
+            for (std::size_t k = n; k < 64; ++k) chunk[k] = 0;
+            const auto first = std::uint32_t(c0) + std::uint32_t(k0);
+            for (std::uint64_t bits = nonzero_mask(chunk); bits != 0; bits &= bits - 1) {
+                const int k = __builtin_ctzll(bits);
+                add(first + std::uint32_t(k), chunk[k]);
+            }
+        }
+        if (with_bias && bias[std::size_t(i)] != 0)
+            add(std::uint32_t(data_cols), bias[std::size_t(i)]);
+    }
+}
+
+// Row i -> its cell row (pass x PEs + PE) and its row within the pass.
+struct RowPlace {
+    std::vector<std::uint32_t> slot;
+    std::vector<int> row;
+    explicit RowPlace(const TileShape& sh) : slot(std::size_t(sh.rows)), row(std::size_t(sh.rows)) {
+        const int rpp = std::max(1, sh.rows_per_pass);
+        for (int i = 0; i < sh.rows; ++i) {
+            const int local = i / sh.pes, q = local / rpp;
+            slot[std::size_t(i)] = std::uint32_t(q * sh.pes + i % sh.pes);
+            row[std::size_t(i)] = local - q * rpp;
+        }
+    }
+};
+
+} // namespace
+
+DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vector<float> bias,
+                           const TileShape& shape)
+    : data_(data), type_(type), bias_(std::move(bias)), shape_(shape) {
+    const std::size_t cols = std::size_t(shape.cols);
+    const std::size_t cells = std::size_t(shape.passes) * std::size_t(shape.pes) * cols;
+    const int data_cols = shape.cols - (bias_.empty() ? 0 : 1);
+    const std::size_t elements = std::size_t(shape.rows) * std::size_t(data_cols);
+    const bool parallel = elements >= parallel_min_items;
+    split_ = parallel ? shape.cols / 2 : shape.cols;
+
+    // First read: the smallest and largest non-zero (for the histogram's bins).
+    std::array<std::pair<std::int32_t, std::int32_t>, 2> range{};
+    with_type(type_, [&](auto element) {
+        using T = decltype(element);
+        run_in_two(0, elements / 2, elements, [&](int h, std::size_t first, std::size_t last) {
+            // On order-preserving integer keys of the floats, with masks rather than branches or
+            // float comparisons, so that the loop vectorises.
+            std::int32_t lo = std::numeric_limits<std::int32_t>::max(),
+                         hi = std::numeric_limits<std::int32_t>::min();
+            for (std::size_t k = first; k < last; ++k) {
+                const float v = load<T>(data_ + k * sizeof(T));
+                std::int32_t bits;
+                std::memcpy(&bits, &v, sizeof bits);
+                const std::int32_t key = order_key(bits);
+                const std::int32_t kept = -std::int32_t((bits & 0x7fffffff) != 0);
+                lo =
+                    std::min(lo, (key & kept) | (std::numeric_limits<std::int32_t>::max() & ~kept));
+                hi =
+                    std::max(hi, (key & kept) | (std::numeric_limits<std::int32_t>::min() & ~kept));
+            }
+            range[std::size_t(h)] = {lo, hi};
+        });
+    });
+    auto value_of = [](std::int32_t key) {
+        const std::int32_t bits = order_key(key);
+        float v;
+        std::memcpy(&v, &bits, sizeof v);
+        return v;
+    };
+    const std::int32_t lo_key = std::min(range[0].first, range[1].first),
+                       hi_key = std::max(range[0].second, range[1].second);
+    float lo = 0, hi = 0;
+    bool any = lo_key <= hi_key;
+    if (any) {
+        lo = value_of(lo_key);
+        hi = value_of(hi_key);
+    }
+    for (float b : bias_)
+        if (b != 0) {
+            lo = any ? std::min(lo, b) : b;
+            hi = any ? std::max(hi, b) : b;
+            any = true;
+        }
+
+    // Second read: each slice's entries, and the weights the codebook is chosen from.
+    count_.assign(cells, 0);
+    last_.assign(cells, -1);
+    const RowPlace place(shape_);
+    std::array<DenseWeights, 2> half;
+    auto count_half = [&](int h, int c0, int c1) {
+        DenseWeights& d = half[std::size_t(h)];
+        d.histogram = WeightHistogram(lo, hi);
+        const bool binned = !d.histogram.sum.empty();
+        with_type(type_, [&](auto element) {
+            using T = decltype(element);
+            std::size_t base = 0;
+            int row = 0;
+            for_rows<T>(
+                data_, bias_, shape_, c0, c1,
+                [&](int i) {
+                    base = place.slot[std::size_t(i)] * cols;
+                    row = place.row[std::size_t(i)];
+                },
+                [&](std::uint32_t column, float w) {
+                    const std::size_t cell = base + column;
+                    // A padding entry stands for 16 positions: 15 zeros and itself.
+                    count_[cell] += 1 + std::uint32_t(row - last_[cell] - 1) / 16;
+                    last_[cell] = row;
+                    ++d.nonzeros;
+                    if (binned) d.histogram.add(w);
+                    if (d.few &&
+                        std::find(d.distinct.begin(), d.distinct.end(), w) == d.distinct.end()) {
+                        if (d.distinct.size() == Codebook::entries - 1)
+                            d.few = false;
+                        else
+                            d.distinct.push_back(w);
+                    }
+                });
+        });
+    };
+    run_both(
+        parallel, [&] { count_half(0, 0, split_); }, [&] { count_half(1, split_, shape.cols); });
+    weights_ = std::move(half[0]);
+    weights_.nonzeros += half[1].nonzeros;
+    weights_.histogram.merge(half[1].histogram);
+    weights_.few = weights_.few && half[1].few;
+    for (float v : half[1].distinct) {
+        if (!weights_.few) break;
+        if (std::find(weights_.distinct.begin(), weights_.distinct.end(), v) !=
+            weights_.distinct.end())
+            continue;
+        if (weights_.distinct.size() == Codebook::entries - 1)
+            weights_.few = false;
+        else
+            weights_.distinct.push_back(v);
+    }
+    if (!weights_.few) weights_.distinct.clear();
+}
+
+std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& book) {
+    const TileShape& sh = shape_;
+    const std::size_t cols = std::size_t(sh.cols), pes = std::size_t(sh.pes);
+    const std::size_t batches = std::size_t(sh.batches);
+    const int rpp = std::max(1, sh.rows_per_pass);
+    std::vector<std::vector<InterleavedCsc>> out(std::size_t(sh.passes),
+                                                 std::vector<InterleavedCsc>(batches));
+    // Each slice's first entry in its tile (count_ becomes where the next entry goes), and the
+    // tiles' pointers.
+    std::vector<CscEntry*> entries(out.size() * pes * batches);
+    for (std::size_t q = 0; q < out.size(); ++q)
+        for (std::size_t b = 0; b < batches; ++b) {
+            InterleavedCsc& t = out[q][b];
+            const std::size_t j0 = b * std::size_t(sh.batch_cols),
+                              j1 = std::min(cols, j0 + std::size_t(sh.batch_cols));
+            t.pes = sh.pes;
+            t.cols = int(j1 - j0);
+            t.pe.resize(pes);
+            for (std::size_t p = 0; p < pes; ++p) {
+                PeSlices& s = t.pe[p];
+                const int rows_of_pe =
+                    sh.rows > int(p) ? (sh.rows - int(p) + sh.pes - 1) / sh.pes : 0;
+                s.local_rows = std::max(0, std::min(int(q + 1) * rpp, rows_of_pe) - int(q) * rpp);
+                s.ptr.resize(j1 - j0 + 1);
+                std::uint32_t* n = count_.data() + (q * pes + p) * cols;
+                std::uint32_t at = 0;
+                for (std::size_t j = j0; j < j1; ++j) {
+                    s.ptr[j - j0] = at;
+                    const std::uint32_t c = n[j];
+                    n[j] = at;
+                    at += c;
+                }
+                s.ptr[j1 - j0] = at;
+                s.entries.resize(at);
+                entries[(q * pes + p) * batches + b] = s.entries.data();
+            }
+        }
+    std::vector<std::uint32_t> batch_of(cols);
+    for (std::size_t j = 0; j < cols; ++j)
+        batch_of[j] = std::uint32_t(j / std::size_t(sh.batch_cols));
+    std::fill(last_.begin(), last_.end(), -1);
+
+    // Third read: the entries, coded.
+    const CodeTable code(book, float(weights_.histogram.lo), float(weights_.histogram.hi));
+    const RowPlace place(sh);
+    auto fill_half = [&](int c0, int c1) {
+        with_type(type_, [&](auto element) {
+            using T = decltype(element);
+            std::size_t base = 0;
+            CscEntry* const* tile = nullptr;
+            int row = 0;
+            for_rows<T>(
+                data_, bias_, sh, c0, c1,
+                [&](int i) {
+                    const std::size_t slot = place.slot[std::size_t(i)];
+                    base = slot * cols;
+                    tile = entries.data() + slot * batches;
+                    row = place.row[std::size_t(i)];
+                },
+                [&](std::uint32_t column, float w) {
+                    const std::size_t cell = base + column;
+                    const int zeros = row - last_[cell] - 1;
+                    last_[cell] = row;
+                    CscEntry* e = tile[batch_of[column]] + count_[cell];
+                    const std::uint32_t paddings = std::uint32_t(zeros) / 16;
+                    for (std::uint32_t m = 0; m < paddings; ++m) e[m] = CscEntry::make(0, 15);
+                    e[paddings] = CscEntry::make(code(w), zeros & 15);
+                    count_[cell] += paddings + 1;
+                });
+        });
+    };
+    run_both(
+        split_ < sh.cols, [&] { fill_half(0, split_); }, [&] { fill_half(split_, sh.cols); });
+    count_ = {};
+    last_ = {};
+    return out;
+}
+
+} // namespace accsim

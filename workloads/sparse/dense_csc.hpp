@@ -1,0 +1,60 @@
+// EIE's interleaved CSC (csc.hpp) built straight from a dense row-major matrix, without the plain
+// columns in between. The matrix is read in memory order, row by row; a row belongs to one PE and
+// one pass, so each of its non-zeros goes to that PE's slice of its column. Three reads: the
+// range of the weights; each slice's entry count (with its padding), the weights' histogram and
+// distinct values, from which the caller chooses the codebook; the entries themselves, coded.
+#pragma once
+
+#include "workloads/sparse/codebook.hpp"
+#include "workloads/sparse/csc.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace accsim {
+
+// Where the rows and columns of a layer go: local rows (i / pes) in passes of rows_per_pass,
+// input columns in batches of batch_cols.
+struct TileShape {
+    int rows = 0, cols = 0, pes = 1;
+    int rows_per_pass = 1, passes = 1;
+    int batch_cols = 1, batches = 1;
+};
+
+enum class DenseType { float32, float64, int16 };
+
+// What the codebook is chosen from.
+struct DenseWeights {
+    std::uint64_t nonzeros = 0;
+    WeightHistogram histogram;   // over the smallest to the largest non-zero
+    bool few = true;             // at most 15 distinct non-zero values
+    std::vector<float> distinct; // those values, when few
+};
+
+class DenseEncoder {
+public:
+    // The rows x cols matrix of `type` at `data` (row-major, any alignment, read until encode()
+    // returns), plus `bias` (empty, or one value per row) as column cols; shape counts the bias
+    // column. A weight is kept when its value as a 32-bit float is not zero. Reads the matrix
+    // twice (the two halves of the columns at once when it is large).
+    DenseEncoder(const unsigned char* data, DenseType type, std::vector<float> bias,
+                 const TileShape& shape);
+    const DenseWeights& weights() const { return weights_; }
+    // The tiles [pass][batch], as encode_interleaved_passes makes them, each non-zero coded with
+    // book.index_of. Reads the matrix once more.
+    std::vector<std::vector<InterleavedCsc>> encode(const Codebook& book);
+
+private:
+    const unsigned char* data_;
+    DenseType type_;
+    std::vector<float> bias_;
+    TileShape shape_;
+    int split_ = 0; // the second half's first column
+    // Per cell (pass x PEs + PE) x columns + column: the slice's entries, then where the next one
+    // goes; and the local row of its last non-zero.
+    std::vector<std::uint32_t> count_;
+    std::vector<int> last_;
+    DenseWeights weights_;
+};
+
+} // namespace accsim
