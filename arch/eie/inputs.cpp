@@ -82,13 +82,20 @@ LayerImage layer_image(const Layer& l, int index, const Params& p) {
         p.bias_dir.empty() ? std::vector<float>{} : bias_values(l, p.bias_dir);
     const TileShape shape =
         tile_shape(rows, cols + (bias.empty() ? 0 : 1), p.pes, p.act_regs_per_pe);
-    auto image = [&](const unsigned char* data, DenseType type) {
+    // Dense weights at `data`; not_finite() throws the error that names the first weight that
+    // is not a finite 32-bit float, when the encoder finds one.
+    auto image = [&](const unsigned char* data, DenseType type, auto not_finite) {
         // The encoder's count and last row per slice and column.
         const ScopedClaim scratch(
             double(shape.passes) * shape.pes * shape.cols * 8,
             fmt::format("layer {}: encoding its {} x {} weights", l.name, rows, cols));
-        return build_layer_image(DenseEncoder(data, type, bias, shape), shape, p.weight_frac_bits,
-                                 l.name, p.codebook);
+        DenseEncoder encoder(data, type, bias, shape);
+        if (!encoder.finite()) {
+            not_finite();
+            throw InputError(
+                fmt::format("layer {}: a weight is not a finite 32-bit float", l.name));
+        }
+        return build_layer_image(std::move(encoder), shape, p.weight_frac_bits, l.name, p.codebook);
     };
     if (!p.weights_dir.empty()) {
         const std::string path = layer_file(p.weights_dir, l, "workload.weights");
@@ -98,43 +105,27 @@ LayerImage layer_image(const Layer& l, int index, const Params& p) {
             throw InputError(fmt::format(
                 "{}: layer {}: weights have shape {}; expected ({}, {}) = (outputs, inputs)", path,
                 l.name, shape_text(a.shape()), rows, cols));
-        // One typed reader per dtype, so that the inner loops are plain loads; the values are
-        // checked for finiteness in a pass of their own first.
-        auto read = [&](auto element, DenseType type) {
-            using T = decltype(element);
-            if constexpr (std::is_floating_point_v<T>) {
-                // IEEE 754: a value is inf or NaN when its exponent bits are all ones. Tested on
-                // the raw bits, so that the loop vectorises.
-                using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-                constexpr Bits exponent =
-                    sizeof(T) == 4 ? Bits(0x7f800000u) : Bits(0x7ff0000000000000ull);
-                Bits non_finite = 0;
+        auto read = [&](DenseType type) {
+            if (type == DenseType::float64) // weights are kept as 32-bit floats
                 for (std::size_t k = 0; k < a.elements(); ++k) {
-                    Bits u;
-                    std::memcpy(&u, a.data() + k * sizeof u, sizeof u);
-                    non_finite |= Bits((u & exponent) == exponent);
+                    const double v = a.value(k);
+                    if (std::isfinite(v) &&
+                        std::fabs(v) > double(std::numeric_limits<float>::max()))
+                        throw InputError(fmt::format("{}: layer {}: element {} is {:g}, beyond the "
+                                                     "range of 32-bit floats",
+                                                     path, l.name, k, v));
                 }
-                if (non_finite)
-                    for (std::size_t k = 0; k < a.elements(); ++k) finite_value(a, k, path, l);
-                if constexpr (sizeof(T) == 8) // weights are kept as 32-bit floats
-                    for (std::size_t k = 0; k < a.elements(); ++k) {
-                        double v;
-                        std::memcpy(&v, a.data() + k * sizeof v, sizeof v);
-                        if (std::fabs(v) > double(std::numeric_limits<float>::max()))
-                            throw InputError(fmt::format("{}: layer {}: element {} is {:g}, "
-                                                         "beyond the range of 32-bit floats",
-                                                         path, l.name, k, v));
-                    }
-            }
-            return image(a.data(), type);
+            return image(a.data(), type, [&] {
+                for (std::size_t k = 0; k < a.elements(); ++k) finite_value(a, k, path, l);
+            });
         };
         switch (a.type()) {
         case NpyType::float32:
-            return read(float{}, DenseType::float32);
+            return read(DenseType::float32);
         case NpyType::float64:
-            return read(double{}, DenseType::float64);
+            return read(DenseType::float64);
         case NpyType::int16:
-            return read(std::int16_t{}, DenseType::int16);
+            return read(DenseType::int16);
         }
     }
     if (l.weight_values) {
@@ -144,7 +135,12 @@ LayerImage layer_image(const Layer& l, int index, const Params& p) {
             throw InputError(fmt::format("layer {}: the model holds {} weights; the layer needs "
                                          "{} x {}",
                                          l.name, w.size(), rows, cols));
-        return image(reinterpret_cast<const unsigned char*>(w.data()), DenseType::float32);
+        return image(reinterpret_cast<const unsigned char*>(w.data()), DenseType::float32, [&] {
+            for (std::size_t k = 0; k < w.size(); ++k)
+                if (!std::isfinite(w[k]))
+                    throw InputError(
+                        fmt::format("layer {}: the model's weight {} is {}", l.name, k, w[k]));
+        });
     }
     if (std::uint64_t(rows) * std::uint64_t(cols) >= (std::uint64_t(1) << 32))
         throw InputError(fmt::format("layer {}: {} x {} weights are more than eie's weight "

@@ -303,3 +303,28 @@ TEST_CASE("real weights define their own sparsity: workload.sparsity beside them
         r.err.find("workload.sparsity = 0.9 cannot be used with real weights (workload.weights)") !=
         std::string::npos);
 }
+
+TEST_CASE("weights that are not finite 32-bit floats are exit 2 naming the element") {
+    // LinnOS fc1 is (256, 31): element 40 is row 1, column 9.
+    auto run_with = [](const std::string& descr, const std::vector<unsigned char>& bytes) {
+        std::string dir = weight_folder({{"fc2", {2, 256}}}, 0.5f);
+        write_npy_bytes(dir + "/fc1.npy", 1, shape_dict(descr, "(256, 31)"), bytes);
+        return run_accsim({"run", source_path("configs/eie/alex8.ini"), "--set",
+                           "run.workload=linnos", "--set", "workload.weights=" + dir});
+    };
+    std::vector<float> f(256 * 31, 0.5f);
+    f[40] = std::numeric_limits<float>::quiet_NaN();
+    auto r = run_with("<f4", le_bytes(f));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("layer fc1: element 40 is nan") != std::string::npos);
+    std::vector<double> d(256 * 31, 0.5);
+    d[41] = -std::numeric_limits<double>::infinity();
+    r = run_with("<f8", le_bytes(d));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("layer fc1: element 41 is -inf") != std::string::npos);
+    d[41] = 1e39; // finite, but no 32-bit float
+    r = run_with("<f8", le_bytes(d));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("layer fc1: element 41 is 1e+39, beyond the range of 32-bit floats") !=
+          std::string::npos);
+}

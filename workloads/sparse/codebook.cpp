@@ -82,14 +82,13 @@ WeightHistogram::WeightHistogram(double lo_, double hi_) : lo(lo_), hi(hi_) {
     const double range = hi - lo;
     if (range <= 0) return;
     per_bin = bins / range;
-    sum.assign(bins, 0.0);
-    count.assign(bins, 0.0);
+    total.assign(bins, Bin{});
 }
 
 void WeightHistogram::merge(const WeightHistogram& other) {
-    for (std::size_t b = 0; b < sum.size(); ++b) {
-        sum[b] += other.sum[b];
-        count[b] += other.count[b];
+    for (std::size_t b = 0; b < total.size(); ++b) {
+        total[b].sum += other.total[b].sum;
+        total[b].count += other.total[b].count;
     }
 }
 
@@ -98,7 +97,7 @@ WeightHistogram weight_histogram(FloatView values) {
     // Each half of the values in a histogram of its own; the second's sums are added to the
     // first's.
     std::array<WeightHistogram, 2> half{WeightHistogram(lo, hi), WeightHistogram(lo, hi)};
-    if (half[0].sum.empty()) return half[0];
+    if (half[0].total.empty()) return half[0];
     run_in_two(0, values.size() / 2, values.size(),
                [&](int h, std::size_t first, std::size_t last) {
                    for (std::size_t k = first; k < last; ++k) half[std::size_t(h)].add(values[k]);
@@ -118,11 +117,11 @@ Codebook fit_codebook(const WeightHistogram& h) {
     std::array<double, clusters> centroid{};
     for (int c = 0; c < clusters; ++c) centroid[std::size_t(c)] = lo + range * c / (clusters - 1);
     // Lloyd iterations over the bins, each bin's weights counted at their mean.
-    for (int iter = 0; iter < 50 && !h.sum.empty(); ++iter) {
+    for (int iter = 0; iter < 50 && !h.total.empty(); ++iter) {
         std::array<double, clusters> s{}, n{};
         int c = 0;
         for (int b = 0; b < WeightHistogram::bins; ++b) {
-            const double count = h.count[std::size_t(b)], sum = h.sum[std::size_t(b)];
+            const double count = h.total[std::size_t(b)].count, sum = h.total[std::size_t(b)].sum;
             if (count == 0) continue;
             const double x = sum / count;
             while (c + 1 < clusters &&

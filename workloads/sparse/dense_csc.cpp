@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -117,17 +118,20 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
 
     // First read: the smallest and largest non-zero (for the histogram's bins).
     std::array<std::pair<std::int32_t, std::int32_t>, 2> range{};
+    std::array<std::int32_t, 2> non_finite{};
     with_type(type_, [&](auto element) {
         using T = decltype(element);
         run_in_two(0, elements / 2, elements, [&](int h, std::size_t first, std::size_t last) {
             // On order-preserving integer keys of the floats, with masks rather than branches or
             // float comparisons, so that the loop vectorises.
             std::int32_t lo = std::numeric_limits<std::int32_t>::max(),
-                         hi = std::numeric_limits<std::int32_t>::min();
+                         hi = std::numeric_limits<std::int32_t>::min(), bad = 0;
             for (std::size_t k = first; k < last; ++k) {
                 const float v = load<T>(data_ + k * sizeof(T));
                 std::int32_t bits;
                 std::memcpy(&bits, &v, sizeof bits);
+                // inf or NaN as a 32-bit float: the exponent bits all ones.
+                bad |= std::int32_t((bits & 0x7f800000) == 0x7f800000);
                 const std::int32_t key = order_key(bits);
                 const std::int32_t kept = -std::int32_t((bits & 0x7fffffff) != 0);
                 lo =
@@ -136,8 +140,12 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
                     std::max(hi, (key & kept) | (std::numeric_limits<std::int32_t>::min() & ~kept));
             }
             range[std::size_t(h)] = {lo, hi};
+            non_finite[std::size_t(h)] = bad;
         });
     });
+    finite_ = !(non_finite[0] | non_finite[1]);
+    for (float b : bias_) finite_ = finite_ && std::isfinite(b);
+    if (!finite_) return;
     auto value_of = [](std::int32_t key) {
         const std::int32_t bits = order_key(key);
         float v;
@@ -160,14 +168,13 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
         }
 
     // Second read: each slice's entries, and the weights the codebook is chosen from.
-    count_.assign(cells, 0);
-    last_.assign(cells, -1);
+    cell_.assign(cells, Cell{});
     const RowPlace place(shape_);
     std::array<DenseWeights, 2> half;
     auto count_half = [&](int h, int c0, int c1) {
         DenseWeights& d = half[std::size_t(h)];
         d.histogram = WeightHistogram(lo, hi);
-        const bool binned = !d.histogram.sum.empty();
+        const bool binned = !d.histogram.total.empty();
         with_type(type_, [&](auto element) {
             using T = decltype(element);
             std::size_t base = 0;
@@ -179,10 +186,10 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
                     row = place.row[std::size_t(i)];
                 },
                 [&](std::uint32_t column, float w) {
-                    const std::size_t cell = base + column;
+                    Cell& c = cell_[base + column];
                     // A padding entry stands for 16 positions: 15 zeros and itself.
-                    count_[cell] += 1 + std::uint32_t(row - last_[cell] - 1) / 16;
-                    last_[cell] = row;
+                    c.count += 1 + std::uint32_t(row - c.last - 1) / 16;
+                    c.last = row;
                     ++d.nonzeros;
                     if (binned) d.histogram.add(w);
                     if (d.few &&
@@ -221,8 +228,8 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
     const int rpp = std::max(1, sh.rows_per_pass);
     std::vector<std::vector<InterleavedCsc>> out(std::size_t(sh.passes),
                                                  std::vector<InterleavedCsc>(batches));
-    // Each slice's first entry in its tile (count_ becomes where the next entry goes), and the
-    // tiles' pointers.
+    // Each slice's first entry in its tile (a cell's count becomes where its next entry goes), and
+    // the tiles' pointers.
     std::vector<CscEntry*> entries(out.size() * pes * batches);
     for (std::size_t q = 0; q < out.size(); ++q)
         for (std::size_t b = 0; b < batches; ++b) {
@@ -238,12 +245,12 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
                     sh.rows > int(p) ? (sh.rows - int(p) + sh.pes - 1) / sh.pes : 0;
                 s.local_rows = std::max(0, std::min(int(q + 1) * rpp, rows_of_pe) - int(q) * rpp);
                 s.ptr.resize(j1 - j0 + 1);
-                std::uint32_t* n = count_.data() + (q * pes + p) * cols;
+                Cell* n = cell_.data() + (q * pes + p) * cols;
                 std::uint32_t at = 0;
                 for (std::size_t j = j0; j < j1; ++j) {
                     s.ptr[j - j0] = at;
-                    const std::uint32_t c = n[j];
-                    n[j] = at;
+                    const std::uint32_t c = n[j].count;
+                    n[j] = Cell{at, -1};
                     at += c;
                 }
                 s.ptr[j1 - j0] = at;
@@ -254,7 +261,6 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
     std::vector<std::uint32_t> batch_of(cols);
     for (std::size_t j = 0; j < cols; ++j)
         batch_of[j] = std::uint32_t(j / std::size_t(sh.batch_cols));
-    std::fill(last_.begin(), last_.end(), -1);
 
     // Third read: the entries, coded.
     const CodeTable code(book, float(weights_.histogram.lo), float(weights_.histogram.hi));
@@ -274,21 +280,20 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
                     row = place.row[std::size_t(i)];
                 },
                 [&](std::uint32_t column, float w) {
-                    const std::size_t cell = base + column;
-                    const int zeros = row - last_[cell] - 1;
-                    last_[cell] = row;
-                    CscEntry* e = tile[batch_of[column]] + count_[cell];
+                    Cell& c = cell_[base + column];
+                    const int zeros = row - c.last - 1;
+                    c.last = row;
+                    CscEntry* e = tile[batch_of[column]] + c.count;
                     const std::uint32_t paddings = std::uint32_t(zeros) / 16;
                     for (std::uint32_t m = 0; m < paddings; ++m) e[m] = CscEntry::make(0, 15);
                     e[paddings] = CscEntry::make(code(w), zeros & 15);
-                    count_[cell] += paddings + 1;
+                    c.count += paddings + 1;
                 });
         });
     };
     run_both(
         split_ < sh.cols, [&] { fill_half(0, split_); }, [&] { fill_half(split_, sh.cols); });
-    count_ = {};
-    last_ = {};
+    cell_ = {};
     return out;
 }
 

@@ -39,6 +39,9 @@ public:
     // twice (the two halves of the columns at once when it is large).
     DenseEncoder(const unsigned char* data, DenseType type, std::vector<float> bias,
                  const TileShape& shape);
+    // False when a weight is not finite, or beyond the range of 32-bit floats (then weights() and
+    // encode() must not be called: the matrix was read once, for its range).
+    bool finite() const { return finite_; }
     const DenseWeights& weights() const { return weights_; }
     // The tiles [pass][batch], as encode_interleaved_passes makes them, each non-zero coded with
     // book.index_of. Reads the matrix once more.
@@ -50,10 +53,14 @@ private:
     std::vector<float> bias_;
     TileShape shape_;
     int split_ = 0; // the second half's first column
-    // Per cell (pass x PEs + PE) x columns + column: the slice's entries, then where the next one
-    // goes; and the local row of its last non-zero.
-    std::vector<std::uint32_t> count_;
-    std::vector<int> last_;
+    // Per slice, (pass x PEs + PE) x columns + column: its entries, then where the next one goes;
+    // and the local row of its last non-zero (side by side: one cache line per weight placed).
+    struct Cell {
+        std::uint32_t count = 0;
+        int last = -1;
+    };
+    std::vector<Cell> cell_;
+    bool finite_ = true;
     DenseWeights weights_;
 };
 
