@@ -72,11 +72,22 @@ struct WeightHistogram {
     std::vector<Bin> total; // per bin; empty when lo = hi
     WeightHistogram() = default;
     WeightHistogram(double lo_, double hi_);
-    int bin(float w) const { return std::min(bins - 1, int((double(w) - lo) * per_bin)); }
-    void add(float w) {
-        Bin& b = total[std::size_t(bin(w))];
-        b.sum += w;
-        b.count += 1;
+    int bin(float w) const { return bin_of(w, lo, per_bin); }
+    void add(float w) { tally().add(w); }
+    // The histogram's adder with its range in registers: in a loop, the histogram's own members
+    // would be read again after every store to a bin, which might alias them.
+    struct Tally {
+        double lo, per_bin;
+        Bin* total;
+        void add(float w) const {
+            Bin& b = total[std::size_t(bin_of(w, lo, per_bin))];
+            b.sum += w;
+            b.count += 1;
+        }
+    };
+    Tally tally() { return {lo, per_bin, total.data()}; }
+    static int bin_of(float w, double lo, double per_bin) {
+        return std::min(bins - 1, int((double(w) - lo) * per_bin));
     }
     // Adds another histogram of the same range.
     void merge(const WeightHistogram& other);

@@ -58,36 +58,44 @@ std::uint64_t nonzero_mask(const float* w) {
     return bits;
 }
 
-// The rows of the matrix restricted to columns [c0, c1): for each row i, begin(i), then
-// add(column, weight) for each kept weight, ascending by column, the bias column (cols - 1 of the
-// shape) last. The columns go 64 at a time: a mask of their non-zeros, then one step per set bit
-// (the zeros of a pruned matrix fall at random, so a branch per weight would often be
-// mispredicted).
+// The rows of the matrix restricted to columns [c0, c1): for each row i, ctx = begin(i), then
+// add(ctx, column, weight) for each kept weight, ascending by column, the bias column (cols - 1
+// of the shape) last; returns how many weights were kept. The columns go 64 at a time: a mask of
+// their non-zeros, then one step per set bit (the zeros of a pruned matrix fall at random, so a
+// branch per weight would often be mispredicted). The row's context is a value of this function,
+// not a reference shared with the caller, so that the compiler keeps it in registers across the
+// stores of add.
 template <class T, class Begin, class Add>
-void for_rows(const unsigned char* data, const std::vector<float>& bias, const TileShape& sh,
-              int c0, int c1, Begin begin, Add add) {
+std::uint64_t for_rows(const unsigned char* data, const std::vector<float>& bias,
+                       const TileShape& sh, int c0, int c1, Begin begin, Add add) {
     const int data_cols = sh.cols - (bias.empty() ? 0 : 1);
     const std::size_t w = std::size_t(std::max(0, std::min(c1, data_cols) - c0));
     const bool with_bias = !bias.empty() && c0 <= data_cols && data_cols < c1;
-    if (w == 0 && !with_bias) return;
+    if (w == 0 && !with_bias) return 0;
     const std::size_t stride = std::size_t(data_cols) * sizeof(T);
     const unsigned char* src = data + std::size_t(std::max(0, c0)) * sizeof(T);
     alignas(16) float chunk[64];
+    std::uint64_t kept = 0;
     for (int i = 0; i < sh.rows; ++i, src += stride) {
-        begin(i);
+        auto ctx = begin(i);
         for (std::size_t k0 = 0; k0 < w; k0 += 64) {
             const std::size_t n = std::min<std::size_t>(64, w - k0);
             for (std::size_t k = 0; k < n; ++k) chunk[k] = load<T>(src + (k0 + k) * sizeof(T));
             for (std::size_t k = n; k < 64; ++k) chunk[k] = 0;
             const auto first = std::uint32_t(c0) + std::uint32_t(k0);
-            for (std::uint64_t bits = nonzero_mask(chunk); bits != 0; bits &= bits - 1) {
+            std::uint64_t bits = nonzero_mask(chunk);
+            kept += std::uint64_t(__builtin_popcountll(bits));
+            for (; bits != 0; bits &= bits - 1) {
                 const int k = __builtin_ctzll(bits);
-                add(first + std::uint32_t(k), chunk[k]);
+                add(ctx, first + std::uint32_t(k), chunk[k]);
             }
         }
-        if (with_bias && bias[std::size_t(i)] != 0)
-            add(std::uint32_t(data_cols), bias[std::size_t(i)]);
+        if (with_bias && bias[std::size_t(i)] != 0) {
+            add(ctx, std::uint32_t(data_cols), bias[std::size_t(i)]);
+            ++kept;
+        }
     }
+    return kept;
 }
 
 // Row i -> its cell row (pass x PEs + PE) and its row within the pass.
@@ -175,23 +183,25 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
         DenseWeights& d = half[std::size_t(h)];
         d.histogram = WeightHistogram(lo, hi);
         const bool binned = !d.histogram.total.empty();
+        const WeightHistogram::Tally tally = d.histogram.tally();
         with_type(type_, [&](auto element) {
             using T = decltype(element);
-            std::size_t base = 0;
-            int row = 0;
-            for_rows<T>(
+            struct Row {
+                Cell* cell; // the row's PE and pass, column 0
+                int row;    // its row in the pass
+            };
+            d.nonzeros = for_rows<T>(
                 data_, bias_, shape_, c0, c1,
                 [&](int i) {
-                    base = place.slot[std::size_t(i)] * cols;
-                    row = place.row[std::size_t(i)];
+                    return Row{cell_.data() + place.slot[std::size_t(i)] * cols,
+                               place.row[std::size_t(i)]};
                 },
-                [&](std::uint32_t column, float w) {
-                    Cell& c = cell_[base + column];
+                [&, tally, binned](const Row& r, std::uint32_t column, float w) {
+                    Cell& c = r.cell[column];
                     // A padding entry stands for 16 positions: 15 zeros and itself.
-                    c.count += 1 + std::uint32_t(row - c.last - 1) / 16;
-                    c.last = row;
-                    ++d.nonzeros;
-                    if (binned) d.histogram.add(w);
+                    c.count += 1 + std::uint32_t(r.row - c.last - 1) / 16;
+                    c.last = r.row;
+                    if (binned) tally.add(w);
                     if (d.few &&
                         std::find(d.distinct.begin(), d.distinct.end(), w) == d.distinct.end()) {
                         if (d.distinct.size() == Codebook::entries - 1)
@@ -268,22 +278,23 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
     auto fill_half = [&](int c0, int c1) {
         with_type(type_, [&](auto element) {
             using T = decltype(element);
-            std::size_t base = 0;
-            CscEntry* const* tile = nullptr;
-            int row = 0;
+            struct Row {
+                Cell* cell;            // the row's PE and pass, column 0
+                CscEntry* const* tile; // its PE and pass, batch 0
+                int row;               // its row in the pass
+            };
             for_rows<T>(
                 data_, bias_, sh, c0, c1,
                 [&](int i) {
                     const std::size_t slot = place.slot[std::size_t(i)];
-                    base = slot * cols;
-                    tile = entries.data() + slot * batches;
-                    row = place.row[std::size_t(i)];
+                    return Row{cell_.data() + slot * cols, entries.data() + slot * batches,
+                               place.row[std::size_t(i)]};
                 },
-                [&](std::uint32_t column, float w) {
-                    Cell& c = cell_[base + column];
-                    const int zeros = row - c.last - 1;
-                    c.last = row;
-                    CscEntry* e = tile[batch_of[column]] + c.count;
+                [code, batch = batch_of.data()](const Row& r, std::uint32_t column, float w) {
+                    Cell& c = r.cell[column];
+                    const int zeros = r.row - c.last - 1;
+                    c.last = r.row;
+                    CscEntry* e = r.tile[batch[column]] + c.count;
                     const std::uint32_t paddings = std::uint32_t(zeros) / 16;
                     for (std::uint32_t m = 0; m < paddings; ++m) e[m] = CscEntry::make(0, 15);
                     e[paddings] = CscEntry::make(code(w), zeros & 15);
