@@ -25,7 +25,8 @@ EieModel::EieModel(const Graph& g, Params p) : g_(g), p_(std::move(p)) {
         case Op::dense: {
             // Per non-zero: its row and value while the columns are built (8 bytes), its
             // codebook index and CSC entry (2); per column: its start and each PE's pointer.
-            // Weights from a file are counted as if all were non-zero (an upper bound).
+            // Weights from a file or model skip the columns (dense_csc.hpp) but are claimed the
+            // same, each as if it were non-zero: an upper bound.
             const double cells = double(l.out.c) * double(l.in.elements());
             const double nonzeros =
                 p_.weights_dir.empty() && !l.weight_values ? cells * l.weight_density : cells;
