@@ -238,24 +238,29 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
     const int rpp = std::max(1, sh.rows_per_pass);
     std::vector<std::vector<InterleavedCsc>> out(std::size_t(sh.passes),
                                                  std::vector<InterleavedCsc>(batches));
-    // Each slice's first entry in its tile (a cell's count becomes where its next entry goes), and
-    // the tiles' pointers.
-    std::vector<CscEntry*> entries(out.size() * pes * batches);
     for (std::size_t q = 0; q < out.size(); ++q)
         for (std::size_t b = 0; b < batches; ++b) {
             InterleavedCsc& t = out[q][b];
-            const std::size_t j0 = b * std::size_t(sh.batch_cols),
-                              j1 = std::min(cols, j0 + std::size_t(sh.batch_cols));
+            const std::size_t j0 = b * std::size_t(sh.batch_cols);
             t.pes = sh.pes;
-            t.cols = int(j1 - j0);
+            t.cols = int(std::min(cols, j0 + std::size_t(sh.batch_cols)) - j0);
             t.pe.resize(pes);
-            for (std::size_t p = 0; p < pes; ++p) {
-                PeSlices& s = t.pe[p];
-                const int rows_of_pe =
-                    sh.rows > int(p) ? (sh.rows - int(p) + sh.pes - 1) / sh.pes : 0;
+        }
+    // Each slice's first entry in its tile (a cell's count becomes where its next entry goes), and
+    // the tiles' pointers and entries, for the two halves of the PEs and passes at once.
+    const std::size_t slots = out.size() * pes;
+    std::vector<CscEntry*> entries(slots * batches);
+    auto lay_out = [&](std::size_t first, std::size_t last) {
+        for (std::size_t slot = first; slot < last; ++slot) {
+            const std::size_t q = slot / pes, p = slot % pes;
+            const int rows_of_pe = sh.rows > int(p) ? (sh.rows - int(p) + sh.pes - 1) / sh.pes : 0;
+            Cell* n = cell_.data() + slot * cols;
+            for (std::size_t b = 0; b < batches; ++b) {
+                PeSlices& s = out[q][b].pe[p];
+                const std::size_t j0 = b * std::size_t(sh.batch_cols),
+                                  j1 = j0 + std::size_t(out[q][b].cols);
                 s.local_rows = std::max(0, std::min(int(q + 1) * rpp, rows_of_pe) - int(q) * rpp);
                 s.ptr.resize(j1 - j0 + 1);
-                Cell* n = cell_.data() + (q * pes + p) * cols;
                 std::uint32_t at = 0;
                 for (std::size_t j = j0; j < j1; ++j) {
                     s.ptr[j - j0] = at;
@@ -265,9 +270,13 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
                 }
                 s.ptr[j1 - j0] = at;
                 s.entries.resize(at);
-                entries[(q * pes + p) * batches + b] = s.entries.data();
+                entries[slot * batches + b] = s.entries.data();
             }
         }
+    };
+    run_both(
+        cell_.size() >= parallel_min_items, [&] { lay_out(0, slots / 2); },
+        [&] { lay_out(slots / 2, slots); });
     std::vector<std::uint32_t> batch_of(cols);
     for (std::size_t j = 0; j < cols; ++j)
         batch_of[j] = std::uint32_t(j / std::size_t(sh.batch_cols));
