@@ -58,8 +58,9 @@ std::uint64_t nonzero_mask(const float* w) {
     return bits;
 }
 
-// The rows of the matrix restricted to columns [c0, c1): for each row i, ctx = begin(i), then
-// add(ctx, column, weight) for each kept weight, ascending by column, the bias column (cols - 1
+// The rows of the matrix restricted to columns [c0, c1), each PE's rows (i = p, p + pes, ...) in
+// order, PE after PE: for each row i, ctx = begin(i), then add(ctx, column, weight) for each kept
+// weight, ascending by column, the bias column (cols - 1
 // of the shape) last; returns how many weights were kept. The columns go 64 at a time: a mask of
 // their non-zeros, then one step per set bit (the zeros of a pruned matrix fall at random, so a
 // branch per weight would often be mispredicted). The row's context is a value of this function,
@@ -73,28 +74,32 @@ std::uint64_t for_rows(const unsigned char* data, const std::vector<float>& bias
     const bool with_bias = !bias.empty() && c0 <= data_cols && data_cols < c1;
     if (w == 0 && !with_bias) return 0;
     const std::size_t stride = std::size_t(data_cols) * sizeof(T);
-    const unsigned char* src = data + std::size_t(std::max(0, c0)) * sizeof(T);
+    const unsigned char* first_col = data + std::size_t(std::max(0, c0)) * sizeof(T);
     alignas(16) float chunk[64];
     std::uint64_t kept = 0;
-    for (int i = 0; i < sh.rows; ++i, src += stride) {
-        auto ctx = begin(i);
-        for (std::size_t k0 = 0; k0 < w; k0 += 64) {
-            const std::size_t n = std::min<std::size_t>(64, w - k0);
-            for (std::size_t k = 0; k < n; ++k) chunk[k] = load<T>(src + (k0 + k) * sizeof(T));
-            for (std::size_t k = n; k < 64; ++k) chunk[k] = 0;
-            const auto first = std::uint32_t(c0) + std::uint32_t(k0);
-            std::uint64_t bits = nonzero_mask(chunk);
-            kept += std::uint64_t(__builtin_popcountll(bits));
-            for (; bits != 0; bits &= bits - 1) {
-                const int k = __builtin_ctzll(bits);
-                add(ctx, first + std::uint32_t(k), chunk[k]);
+    // PE by PE, each PE's rows in order: what the rows of one PE update (its slices' counts and
+    // last rows) then stays in the cache from one row to the next.
+    for (int p = 0; p < sh.pes; ++p)
+        for (int i = p; i < sh.rows; i += sh.pes) {
+            const unsigned char* src = first_col + std::size_t(i) * stride;
+            auto ctx = begin(i);
+            for (std::size_t k0 = 0; k0 < w; k0 += 64) {
+                const std::size_t n = std::min<std::size_t>(64, w - k0);
+                for (std::size_t k = 0; k < n; ++k) chunk[k] = load<T>(src + (k0 + k) * sizeof(T));
+                for (std::size_t k = n; k < 64; ++k) chunk[k] = 0;
+                const auto first = std::uint32_t(c0) + std::uint32_t(k0);
+                std::uint64_t bits = nonzero_mask(chunk);
+                kept += std::uint64_t(__builtin_popcountll(bits));
+                for (; bits != 0; bits &= bits - 1) {
+                    const int k = __builtin_ctzll(bits);
+                    add(ctx, first + std::uint32_t(k), chunk[k]);
+                }
+            }
+            if (with_bias && bias[std::size_t(i)] != 0) {
+                add(ctx, std::uint32_t(data_cols), bias[std::size_t(i)]);
+                ++kept;
             }
         }
-        if (with_bias && bias[std::size_t(i)] != 0) {
-            add(ctx, std::uint32_t(data_cols), bias[std::size_t(i)]);
-            ++kept;
-        }
-    }
     return kept;
 }
 
