@@ -1,6 +1,6 @@
 // EIE's interleaved CSC (csc.hpp) built straight from a dense row-major matrix, without the plain
-// columns in between. The matrix is read in memory order, row by row; a row belongs to one PE and
-// one pass, so each of its non-zeros goes to that PE's slice of its column. Three reads: the
+// columns in between. The matrix is read row by row, each row in memory order; a row belongs to one
+// PE and one pass, so each of its non-zeros goes to that PE's slice of its column. Three reads: the
 // range of the weights; each slice's entry count (with its padding), the weights' histogram and
 // distinct values, from which the caller chooses the codebook; the entries themselves, coded.
 #pragma once
