@@ -33,14 +33,16 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
     const std::size_t depth = std::size_t(queue_depth);
 
     // First pass: the broadcast cycles t, over all PEs. pop holds s_p of the last `depth`
-    // activations (activation k in row k % depth), free_at each PE's f_p of the last one.
+    // activations (activation k in row k % depth; fewer rows when fewer activations, as then
+    // k >= depth never comes), free_at each PE's f_p of the last one.
     std::vector<std::uint64_t> t(total);
     {
-        std::vector<std::uint64_t> pop(depth * pes, 0), free_at(pes, 0);
+        const std::size_t rows = std::min(depth, std::max<std::size_t>(total, 1));
+        std::vector<std::uint64_t> pop(rows * pes, 0), free_at(pes, 0);
         std::vector<const std::uint32_t*> ptr(pes);
         for (std::size_t p = 0; p < pes; ++p) ptr[p] = w.pe[p].ptr.data();
         for (std::size_t k = 0; k < total; ++k) {
-            std::uint64_t* row = pop.data() + (k % depth) * pes;
+            std::uint64_t* row = pop.data() + (k % rows) * pes;
             std::uint64_t tk = k == 0 ? 0 : t[k - 1] + 1;
             if (k >= depth)
                 for (std::size_t p = 0; p < pes; ++p) tk = std::max(tk, row[p]);

@@ -60,12 +60,11 @@ std::uint64_t nonzero_mask(const float* w) {
 
 // The rows of the matrix restricted to columns [c0, c1), each PE's rows (i = p, p + pes, ...) in
 // order, PE after PE: for each row i, ctx = begin(i), then add(ctx, column, weight) for each kept
-// weight, ascending by column, the bias column (cols - 1
-// of the shape) last; returns how many weights were kept. The columns go 64 at a time: a mask of
-// their non-zeros, then one step per set bit (the zeros of a pruned matrix fall at random, so a
-// branch per weight would often be mispredicted). The row's context is a value of this function,
-// not a reference shared with the caller, so that the compiler keeps it in registers across the
-// stores of add.
+// weight, ascending by column, the bias column (cols - 1 of the shape) last. Returns how many
+// weights were kept. The columns go 64 at a time: a mask of their non-zeros, then one step per set
+// bit (the zeros of a pruned matrix fall at random, so a branch per weight would often be
+// mispredicted). The row's context is a value of this function, not a reference shared with the
+// caller, so that the compiler keeps it in registers across the stores of add.
 template <class T, class Begin, class Add>
 std::uint64_t for_rows(const unsigned char* data, const std::vector<float>& bias,
                        const TileShape& sh, int c0, int c1, Begin begin, Add add) {
