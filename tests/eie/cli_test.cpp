@@ -304,7 +304,7 @@ TEST_CASE("real weights define their own sparsity: workload.sparsity beside them
         std::string::npos);
 }
 
-TEST_CASE("weights that are not finite 32-bit floats are exit 2 naming the element") {
+TEST_CASE("weights and biases that are not finite 32-bit floats are exit 2 naming the element") {
     // LinnOS fc1 is (256, 31): element 40 is row 1, column 9.
     auto run_with = [](const std::string& descr, const std::vector<unsigned char>& bytes) {
         std::string dir = weight_folder({{"fc2", {2, 256}}}, 0.5f);
@@ -327,4 +327,17 @@ TEST_CASE("weights that are not finite 32-bit floats are exit 2 naming the eleme
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("layer fc1: element 41 is 1e+39, beyond the range of 32-bit floats") !=
           std::string::npos);
+    // A bias the same: fc2's second output.
+    std::string weights = weight_folder({{"fc1", {256, 31}}, {"fc2", {2, 256}}}, 0.5f);
+    std::string biases = weight_folder({}, 0);
+    write_npy_bytes(biases + "/fc1.npy", 1, shape_dict("<f8", "(256,)"),
+                    le_bytes(std::vector<double>(256, 0.25)));
+    write_npy_bytes(biases + "/fc2.npy", 1, shape_dict("<f8", "(2,)"),
+                    le_bytes(std::vector<double>{0.5, -1e39}));
+    r = run_accsim({"run", source_path("configs/eie/alex8.ini"), "--set", "run.workload=linnos",
+                    "--set", "workload.weights=" + weights, "--set", "workload.bias=" + biases});
+    CHECK(r.exit_code == 2);
+    CHECK(
+        r.err.find("fc2.npy: layer fc2: element 1 is -1e+39, beyond the range of 32-bit floats") !=
+        std::string::npos);
 }
