@@ -5,22 +5,27 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
+#include <limits>
 
 namespace accsim {
 
 std::pair<float, float> min_max(FloatView w) {
-    std::array<std::pair<float, float>, 2> part{};
+    std::array<std::pair<std::int32_t, std::int32_t>, 2> part{};
     run_in_two(0, w.size() / 2, w.size(), [&](int half, std::size_t first, std::size_t last) {
-        // Written so that it vectorises (the values are finite).
-        float lo = w.front(), hi = w.front();
+        std::int32_t lo = std::numeric_limits<std::int32_t>::max(),
+                     hi = std::numeric_limits<std::int32_t>::min();
         for (std::size_t k = first; k < last; ++k) {
-            const float v = w[k];
-            lo = v < lo ? v : lo;
-            hi = v > hi ? v : hi;
+            std::int32_t bits;
+            std::memcpy(&bits, w.begin() + k, sizeof bits);
+            const std::int32_t key = float_order_key(bits);
+            lo = std::min(lo, key);
+            hi = std::max(hi, key);
         }
         part[std::size_t(half)] = {lo, hi};
     });
-    return {std::min(part[0].first, part[1].first), std::max(part[0].second, part[1].second)};
+    return {float_of_order_key(std::min(part[0].first, part[1].first)),
+            float_of_order_key(std::max(part[0].second, part[1].second))};
 }
 
 std::uint8_t Codebook::index_of(double w) const {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -57,8 +58,22 @@ private:
     std::vector<std::uint8_t> table_;
 };
 
-// The smallest and largest of `w` (not empty; two halves at once).
+// The smallest and largest of `w` (not empty, finite; two halves at once).
 std::pair<float, float> min_max(FloatView w);
+
+// A key of a finite float's bits whose integer order is the floats' order (negative floats have
+// their magnitude bits flipped); its own inverse. Minima and maxima of keys vectorise where those
+// of floats do not (a float compare and select is not a min without -ffast-math).
+inline std::int32_t float_order_key(std::int32_t bits) {
+    return bits ^ ((bits >> 31) & 0x7fffffff);
+}
+// The float whose key is `key`.
+inline float float_of_order_key(std::int32_t key) {
+    const std::int32_t bits = float_order_key(key);
+    float v;
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
+}
 
 // The weights counted in 4096 equal bins over [lo, hi] (none when lo = hi): bin b covers
 // [lo + b * width, lo + (b + 1) * width), the last one closed; each bin keeps its weights' sum and

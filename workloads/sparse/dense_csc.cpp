@@ -23,12 +23,6 @@ float load(const unsigned char* at) {
     return float(v);
 }
 
-// A key of a finite float's bits whose integer order is the floats' order (negative floats have
-// their magnitude bits flipped); its own inverse.
-std::int32_t order_key(std::int32_t bits) {
-    return bits ^ ((bits >> 31) & 0x7fffffff);
-}
-
 // Calls f(element) with a value of the C++ type of `type`.
 template <class F>
 void with_type(DenseType type, F f) {
@@ -144,7 +138,7 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
                 std::memcpy(&bits, &v, sizeof bits);
                 // inf or NaN as a 32-bit float: the exponent bits all ones.
                 bad |= std::int32_t((bits & 0x7f800000) == 0x7f800000);
-                const std::int32_t key = order_key(bits);
+                const std::int32_t key = float_order_key(bits);
                 const std::int32_t kept = -std::int32_t((bits & 0x7fffffff) != 0);
                 lo =
                     std::min(lo, (key & kept) | (std::numeric_limits<std::int32_t>::max() & ~kept));
@@ -158,19 +152,13 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
     finite_ = !(non_finite[0] | non_finite[1]);
     for (float b : bias_) finite_ = finite_ && std::isfinite(b);
     if (!finite_) return;
-    auto value_of = [](std::int32_t key) {
-        const std::int32_t bits = order_key(key);
-        float v;
-        std::memcpy(&v, &bits, sizeof v);
-        return v;
-    };
     const std::int32_t lo_key = std::min(range[0].first, range[1].first),
                        hi_key = std::max(range[0].second, range[1].second);
     float lo = 0, hi = 0;
     bool any = lo_key <= hi_key;
     if (any) {
-        lo = value_of(lo_key);
-        hi = value_of(hi_key);
+        lo = float_of_order_key(lo_key);
+        hi = float_of_order_key(hi_key);
     }
     for (float b : bias_)
         if (b != 0) {
