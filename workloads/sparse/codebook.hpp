@@ -87,7 +87,6 @@ struct WeightHistogram {
     std::vector<Bin> total; // per bin; empty when lo = hi
     WeightHistogram() = default;
     WeightHistogram(double lo_, double hi_);
-    int bin(float w) const { return bin_of(w, lo, per_bin); }
     void add(float w) { tally().add(w); }
     // The histogram's adder with its range in registers: in a loop, the histogram's own members
     // would be read again after every store to a bin, which might alias them.
