@@ -17,8 +17,8 @@ namespace accsim {
 
 // An allocator whose value-initialisation leaves trivial elements as allocated, so that resize()
 // of a large array does not write every page of it before the code that fills it does (for a
-// 16 MiB weight file, 8 MB of pages each first touched by a fault; the filling then faults them
-// in on two threads). Only for arrays every element of which is written before it is read.
+// million non-zeros, 8 MB of pages each first touched by a fault; the filling then faults them in
+// on two threads). Only for arrays every element of which is written before it is read.
 template <class T>
 struct DefaultInitAllocator : std::allocator<T> {
     template <class U>
