@@ -32,12 +32,13 @@ TileShape tile_shape(int rows, int cols, int pes, int act_regs_per_pe) {
 
 namespace {
 
-// Sets the image's codebook, `exact` (the weights' own values) when there is one and the mode
-// allows it, else fit(), and its fixed-point codes.
-template <class Fit>
-void choose_book(LayerImage& img, std::optional<Codebook> exact, Fit fit, int weight_frac_bits,
+// Sets the image's codebook, exact() (the weights' own values, when at most 15) unless the mode
+// is kmeans, else fit(), and its fixed-point codes.
+template <class Exact, class Fit>
+void choose_book(LayerImage& img, Exact exact_book, Fit fit, int weight_frac_bits,
                  const std::string& layer, CodebookMode mode) {
-    if (mode == CodebookMode::kmeans) exact.reset();
+    const std::optional<Codebook> exact =
+        mode == CodebookMode::kmeans ? std::nullopt : exact_book();
     if (mode == CodebookMode::exact && !exact)
         throw InputError(fmt::format(
             "layer {}: eie.codebook = exact needs at most 15 distinct non-zero weights (a 4-bit "
@@ -74,8 +75,8 @@ LayerImage build_layer_image(const SparseColumns& m, int pes, int act_regs_per_p
     LayerImage img = empty_image(shape);
     img.nonzero_weights = m.nonzeros();
     choose_book(
-        img, mode == CodebookMode::kmeans ? std::nullopt : exact_codebook(m.value),
-        [&] { return fit_codebook(m.value); }, weight_frac_bits, layer, mode);
+        img, [&] { return exact_codebook(m.value); }, [&] { return fit_codebook(m.value); },
+        weight_frac_bits, layer, mode);
     const std::vector<std::uint8_t> codes = img.book.index_all(m.value);
     img.tiles.resize(std::size_t(shape.passes));
     for (int b = 0; b < shape.batches; ++b) {
@@ -94,7 +95,11 @@ LayerImage build_layer_image(DenseEncoder&& dense, const TileShape& shape, int w
     const DenseWeights& w = dense.weights();
     img.nonzero_weights = w.nonzeros;
     choose_book(
-        img, w.few ? std::optional<Codebook>(book_of_distinct(w.distinct)) : std::nullopt,
+        img,
+        [&] {
+            return w.distinct.few ? std::optional<Codebook>(book_of_distinct(w.distinct.value))
+                                  : std::nullopt;
+        },
         [&] { return fit_codebook(w.histogram); }, weight_frac_bits, layer, mode);
     img.tiles = dense.encode(img.book);
     return img;

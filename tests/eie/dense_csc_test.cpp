@@ -146,7 +146,7 @@ TEST_CASE("the dense encoder sees the weights the codebook is chosen from") {
     const WeightHistogram want = weight_histogram(m.value);
     const DenseWeights& got = enc.weights();
     CHECK(got.nonzeros == m.nonzeros());
-    CHECK_FALSE(got.few);
+    CHECK_FALSE(got.distinct.few);
     CHECK(got.histogram.lo == want.lo);
     CHECK(got.histogram.hi == want.hi);
     REQUIRE(got.histogram.total.size() == want.total.size());
@@ -160,16 +160,16 @@ TEST_CASE("the dense encoder sees the weights the codebook is chosen from") {
                                     0.0269f, 0.095f, 0.104f, 0.17f,    0.26f,   0.41f};
     const std::vector<float> q = matrix<float>(rows, cols, 0.3, 10, shared);
     DenseEncoder few(reinterpret_cast<const unsigned char*>(q.data()), DenseType::float32, {}, sh);
-    REQUIRE(few.weights().few);
+    REQUIRE(few.weights().distinct.few);
     const SparseColumns mq = from_dense_rows(rows, cols, [&](std::size_t k) { return q[k]; });
-    CHECK(book_of_distinct(few.weights().distinct).value == exact_codebook(mq.value)->value);
+    CHECK(book_of_distinct(few.weights().distinct.value).value == exact_codebook(mq.value)->value);
     // Sixteen distinct values, eight in each half of the columns: too many for an exact book.
     std::vector<float> sixteen(std::size_t(rows) * cols, 0);
     for (int i = 0; i < 16; ++i)
         sixteen[std::size_t(i) * cols + std::size_t(i % 2 ? 400 : 3)] = float(i + 1);
     DenseEncoder many(reinterpret_cast<const unsigned char*>(sixteen.data()), DenseType::float32,
                       {}, sh);
-    CHECK_FALSE(many.weights().few);
+    CHECK_FALSE(many.weights().distinct.few);
     CHECK(many.weights().nonzeros == 16);
 }
 

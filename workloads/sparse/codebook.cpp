@@ -70,17 +70,10 @@ Codebook book_of_distinct(std::vector<float> distinct) {
 }
 
 std::optional<Codebook> exact_codebook(FloatView values) {
-    constexpr std::size_t most = Codebook::entries - 1;
-    std::vector<float> seen;
-    for (float v : values) {
-        // Most weights repeat the last value found or an early one: a short linear search.
-        std::size_t k = 0;
-        while (k < seen.size() && seen[k] != v) ++k;
-        if (k < seen.size()) continue;
-        if (seen.size() == most) return std::nullopt;
-        seen.push_back(v);
-    }
-    return book_of_distinct(std::move(seen));
+    DistinctValues seen;
+    for (std::size_t k = 0; k < values.size() && seen.few; ++k) seen.add(values[k]);
+    if (!seen.few) return std::nullopt;
+    return book_of_distinct(std::move(seen.value));
 }
 
 WeightHistogram::WeightHistogram(double lo_, double hi_) : lo(lo_), hi(hi_) {

@@ -119,6 +119,30 @@ Codebook fit_codebook(FloatView values);
 // The same from the weights' histogram.
 Codebook fit_codebook(const WeightHistogram& h);
 
+// The distinct values seen, while there are at most 15 (Codebook::entries - 1): what an exact
+// book is made of. Most weights repeat the last value found or an early one, so the search is a
+// short linear one.
+struct DistinctValues {
+    bool few = true;          // at most 15 so far
+    std::vector<float> value; // those values, in order found, while few; empty otherwise
+    void add(float v) {
+        if (!few || std::find(value.begin(), value.end(), v) != value.end()) return;
+        if (value.size() == Codebook::entries - 1) {
+            few = false;
+            value.clear();
+        } else {
+            value.push_back(v);
+        }
+    }
+    void merge(const DistinctValues& other) {
+        if (!other.few) {
+            few = false;
+            value.clear();
+        }
+        for (float v : other.value) add(v);
+    }
+};
+
 // The book of weights that are already shared (a pre-quantized layer): when the non-zeros take at
 // most 15 distinct values, those values exactly, ascending, the largest repeated to fill the book
 // (so that index_of maps each value to itself). std::nullopt when there are more than 15.

@@ -41,9 +41,8 @@ std::vector<InterleavedCsc> encode_columns(const SparseColumns& m,
         for (int p = 0; p < pes; ++p) {
             auto& s = c.pe[std::size_t(p)];
             // Rows p, p + N, ... up to m.rows, clipped to the pass.
-            const int rows_of_pe = m.rows > p ? (m.rows - p + pes - 1) / pes : 0;
-            s.local_rows =
-                int(std::max(0L, std::min(first + rows_per_pass, long(rows_of_pe)) - first));
+            const int rows_of_pe = pass_rows(m.rows, pes, p, 0, m.rows);
+            s.local_rows = pass_rows(m.rows, pes, p, first, rows_per_pass);
             s.ptr.assign(std::size_t(c.cols) + 1, 0);
             // About this PE's share of the tile's non-zeros, plus some padding.
             const double share = rows_of_pe > 0 ? double(s.local_rows) / rows_of_pe : 0;

@@ -7,6 +7,7 @@
 
 #include "workloads/sparse/sparse_matrix.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -38,6 +39,12 @@ struct InterleavedCsc {
     std::uint64_t entries() const;
     std::uint64_t padding_entries() const;
 };
+
+// How many of PE p's local rows (rows p, p + pes, ... of `rows`) fall in [first, first + count).
+inline int pass_rows(int rows, int pes, int p, long first, long count) {
+    const long rows_of_pe = rows > p ? (rows - p + pes - 1) / pes : 0;
+    return int(std::max(0L, std::min(first + count, rows_of_pe) - first));
+}
 
 // Encodes the rows of `m` whose local row (i / pes) lies in [local_begin, local_end), and the
 // columns in [col_begin, col_end) (col_end < 0: to the last); local rows and columns are

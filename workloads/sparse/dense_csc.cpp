@@ -194,13 +194,7 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
                     c.count += 1 + std::uint32_t(r.row - c.last - 1) / 16;
                     c.last = r.row;
                     if (binned) tally.add(w);
-                    if (d.few &&
-                        std::find(d.distinct.begin(), d.distinct.end(), w) == d.distinct.end()) {
-                        if (d.distinct.size() == Codebook::entries - 1)
-                            d.few = false;
-                        else
-                            d.distinct.push_back(w);
-                    }
+                    d.distinct.add(w);
                 });
         });
     };
@@ -209,18 +203,7 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
     weights_ = std::move(half[0]);
     weights_.nonzeros += half[1].nonzeros;
     weights_.histogram.merge(half[1].histogram);
-    weights_.few = weights_.few && half[1].few;
-    for (float v : half[1].distinct) {
-        if (!weights_.few) break;
-        if (std::find(weights_.distinct.begin(), weights_.distinct.end(), v) !=
-            weights_.distinct.end())
-            continue;
-        if (weights_.distinct.size() == Codebook::entries - 1)
-            weights_.few = false;
-        else
-            weights_.distinct.push_back(v);
-    }
-    if (!weights_.few) weights_.distinct.clear();
+    weights_.distinct.merge(half[1].distinct);
 }
 
 std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& book) {
@@ -245,13 +228,12 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
     auto lay_out = [&](std::size_t first, std::size_t last) {
         for (std::size_t slot = first; slot < last; ++slot) {
             const std::size_t q = slot / pes, p = slot % pes;
-            const int rows_of_pe = sh.rows > int(p) ? (sh.rows - int(p) + sh.pes - 1) / sh.pes : 0;
             Cell* n = cell_.data() + slot * cols;
             for (std::size_t b = 0; b < batches; ++b) {
                 PeSlices& s = out[q][b].pe[p];
                 const std::size_t j0 = b * std::size_t(sh.batch_cols),
                                   j1 = j0 + std::size_t(out[q][b].cols);
-                s.local_rows = std::max(0, std::min(int(q + 1) * rpp, rows_of_pe) - int(q) * rpp);
+                s.local_rows = pass_rows(sh.rows, sh.pes, int(p), int(q) * rpp, rpp);
                 s.ptr.resize(j1 - j0 + 1);
                 std::uint32_t at = 0;
                 for (std::size_t j = j0; j < j1; ++j) {

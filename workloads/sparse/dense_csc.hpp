@@ -26,9 +26,8 @@ enum class DenseType { float32, float64, int16 };
 // What the codebook is chosen from.
 struct DenseWeights {
     std::uint64_t nonzeros = 0;
-    WeightHistogram histogram;   // over the smallest to the largest non-zero
-    bool few = true;             // at most 15 distinct non-zero values
-    std::vector<float> distinct; // those values, when few
+    WeightHistogram histogram; // over the smallest to the largest non-zero
+    DistinctValues distinct;   // the distinct non-zero values, while at most 15
 };
 
 class DenseEncoder {
