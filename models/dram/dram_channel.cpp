@@ -13,10 +13,10 @@ constexpr std::uint64_t never = std::numeric_limits<std::uint64_t>::max();
 
 DramChannel::DramChannel(const DramConfig& cfg)
     : cfg_(cfg), banks_(std::size_t(cfg.ranks) * std::size_t(cfg.banks())), ranks_(cfg.ranks) {
-    // floors_: [0] none (a precharge), then an activate's per rank and group, then a column
-    // command's per rank, group and direction.
-    floors_.assign(1 + 3 * ranks_.size() * std::size_t(cfg.bank_groups), Floor{});
-    nonempty_.assign((banks_.size() + 63) / 64, 0);
+    floors_.assign(1 + 3 * ranks_.size() * std::size_t(cfg.bank_groups), 0);
+    cands_.resize(banks_.size());
+    with_pre_.assign((banks_.size() + 63) / 64, 0);
+    for (std::size_t k = 0; k < banks_.size(); ++k) clear_candidate(k);
     for (std::size_t k = 0; k < banks_.size(); ++k) // by rank, then group, then bank
         banks_[k].group_index = std::uint32_t(k / std::size_t(cfg.banks_per_group));
     for (auto& r : ranks_) {
@@ -108,26 +108,30 @@ void DramChannel::enter_window(std::size_t index) {
     const Entry& e = queue_[index];
     Bank& bk = banks_[e.bank_index];
     bk.window.push_back(e);
-    nonempty_[e.bank_index / 64] |= std::uint64_t(1) << (e.bank_index % 64);
     update_pick(bk);
 }
 
 void DramChannel::rebuild_windows() {
     for (Bank& bk : banks_) bk.window.clear();
-    std::fill(nonempty_.begin(), nonempty_.end(), 0);
     for (std::size_t i = 0; i < window_end_; ++i) {
         if (queue_[i].issued) continue;
         visible(i);
-        const std::uint32_t k = queue_[i].bank_index;
-        banks_[k].window.push_back(queue_[i]);
-        nonempty_[k / 64] |= std::uint64_t(1) << (k % 64);
+        banks_[queue_[i].bank_index].window.push_back(queue_[i]);
     }
-    for (Bank& bk : banks_)
-        if (!bk.window.empty()) update_pick(bk);
+    for (std::size_t k = 0; k < banks_.size(); ++k)
+        if (banks_[k].window.empty())
+            clear_candidate(k);
+        else
+            update_pick(banks_[k]);
     windows_valid_ = true;
 }
 
-void DramChannel::update_pick(Bank& bk) const {
+void DramChannel::clear_candidate(std::size_t k) {
+    cands_[k] = Candidate{never, never, never, never, never, 0, 0, 0, false};
+    with_pre_[k / 64] &= ~(std::uint64_t(1) << (k % 64));
+}
+
+void DramChannel::update_pick(Bank& bk) {
     const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
     std::size_t pick = 0;
     bool hit = bk.window[0].b.row == bk.open_row;
@@ -141,15 +145,60 @@ void DramChannel::update_pick(Bank& bk) const {
     const Entry& e = bk.window[pick];
     bk.pick = std::uint32_t(pick);
     bk.cmd = hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
-    bk.own_ck = std::max(e.visible_ck, bk.cmd == Cmd::col   ? bk.ready_col_ck
+    const std::size_t k = std::size_t(&bk - banks_.data());
+    Candidate& cd = cands_[k];
+    cd.own_ck = std::max(e.visible_ck, bk.cmd == Cmd::col   ? bk.ready_col_ck
                                        : bk.cmd == Cmd::pre ? bk.ready_pre_ck
                                                             : bk.ready_act_ck);
-    bk.order = (std::uint64_t(fr_fcfs && !hit) << 63) | e.seq;
+    cd.order = (std::uint64_t(fr_fcfs && !hit) << 63) | e.seq;
+    cd.key_order = (std::uint64_t(fr_fcfs && !hit) << 32) + e.seq;
     const std::uint32_t groups = std::uint32_t(ranks_.size()) * std::uint32_t(cfg_.bank_groups);
-    bk.floor_index = bk.cmd == Cmd::pre ? 0
-                     : bk.cmd == Cmd::act
-                         ? 1 + bk.group_index
-                         : 1 + groups + 2 * bk.group_index + std::uint32_t(e.b.write);
+    cd.floor = bk.cmd == Cmd::pre   ? 0
+               : bk.cmd == Cmd::act ? 1 + bk.group_index
+                                    : 1 + groups + 2 * bk.group_index + std::uint32_t(e.b.write);
+    cd.col = bk.cmd == Cmd::col;
+    if (pick != 0) {
+        // FR-FCFS chose a younger row hit over the bank's oldest request (a conflict). The hit
+        // is in the queue only from its visible_ck: if the oldest one's precharge can issue
+        // before then, that is what the bank does at that slot.
+        const Entry& oldest = bk.window[0];
+        cd.pre_own_ck = std::max(oldest.visible_ck, bk.ready_pre_ck);
+        cd.pre_until_ck = e.visible_ck;
+        cd.pre_order = (std::uint64_t(1) << 63) | oldest.seq;
+        cd.out = never;
+        with_pre_[k / 64] |= std::uint64_t(1) << (k % 64);
+    } else {
+        cd.pre_own_ck = never;
+        cd.pre_until_ck = 0;
+        cd.out = 0;
+        with_pre_[k / 64] &= ~(std::uint64_t(1) << (k % 64));
+    }
+}
+
+void DramChannel::update_floors() {
+    const std::size_t groups = std::size_t(cfg_.bank_groups);
+    if (act_dirty_) {
+        // Per rank and bank group, the earliest slot tRRD (tRRD_L in the group of the rank's
+        // last activate) and tFAW allow an activate.
+        for (std::size_t r = 0; r < ranks_.size(); ++r) {
+            const std::uint64_t other = act_floor(ranks_[r], false),
+                                same = act_floor(ranks_[r], true);
+            for (std::size_t g = 0; g < groups; ++g)
+                floors_[1 + r * groups + g] = ranks_[r].last_act_group == int(g) ? same : other;
+        }
+        act_dirty_ = false;
+    }
+    if (col_dirty_) {
+        // col_floor() also bounds by the command bus; that part only grows, and choose()
+        // applies its current value to every command anyway.
+        const std::size_t first = 1 + ranks_.size() * groups;
+        for (std::size_t r = 0; r < ranks_.size(); ++r)
+            for (std::size_t g = 0; g < groups; ++g)
+                for (int w = 0; w < 2; ++w)
+                    floors_[first + 2 * (r * groups + g) + std::size_t(w)] =
+                        col_floor(int(r), int(g), w != 0);
+        col_dirty_ = false;
+    }
 }
 
 bool DramChannel::choose(Choice& c) {
@@ -175,71 +224,84 @@ bool DramChannel::choose(Choice& c) {
         }
     }
     if (!windows_valid_) rebuild_windows();
-    // What the ranks' and the channel's state add to each bank's own bound, worked out once
-    // per choice: per rank and bank group, the earliest slot tRRD (tRRD_L in the group of the
-    // rank's last activate) and tFAW allow an activate; a column command's col_floor() per
-    // group and direction, only where a row hit asks for it; the command bus.
-    const std::size_t groups = std::size_t(cfg_.bank_groups);
-    const std::uint64_t generation = ++floor_generation_;
-    floors_[0] = {generation, 0};
-    for (std::size_t r = 0; r < ranks_.size(); ++r) {
-        const std::uint64_t other = act_floor(ranks_[r], false), same = act_floor(ranks_[r], true);
-        for (std::size_t g = 0; g < groups; ++g)
-            floors_[1 + r * groups + g] = {generation,
-                                           ranks_[r].last_act_group == int(g) ? same : other};
-    }
+    update_floors();
     const std::uint64_t cmd_floor = any_cmd_ ? last_cmd_ck_ + 1 : 0;
-    const bool none_ahead = future_cols_.empty();
-    // Each bank's pick against the others, compared as (slot, order): order puts (FR-FCFS) a
-    // column command before others at the same slot, then the oldest. The order is total, so
-    // the banks' order does not matter. Which bank wins, and which command each asks for, are
-    // as good as random, so the loop avoids branching on them.
-    std::uint64_t best_ck = never, best_order = never;
-    const Entry* best = nullptr;
-    Cmd best_cmd = Cmd::col;
-    for (std::size_t w = 0; w < nonempty_.size(); ++w)
-        for (std::uint64_t bits = nonempty_[w]; bits != 0; bits &= bits - 1) {
-            Bank& bk = banks_[64 * w + std::size_t(__builtin_ctzll(bits))];
-            Floor& f = floors_[bk.floor_index];
-            if (f.generation != generation) { // a column command's, the first time asked
-                const Entry& e = bk.window[bk.pick];
-                f = {generation, col_floor(e.b.rank, e.b.bank_group, e.b.write)};
-            }
-            std::uint64_t t = std::max({bk.own_ck, f.ck, cmd_floor});
-            if (!none_ahead && bk.cmd != Cmd::col) t = free_slot(t);
-            const Entry* e = &bk.window[bk.pick];
-            std::uint64_t order = bk.order;
-            Cmd cmd = bk.cmd;
-            if (bk.pick != 0) {
-                // FR-FCFS chose a younger row hit over the bank's oldest request (a conflict).
-                // The hit is in the queue only from its visible_ck: if the oldest one's
-                // precharge can issue before then, that is what the bank does at that slot.
-                const Entry& oldest = bk.window[0];
-                std::uint64_t pre = std::max({oldest.visible_ck, bk.ready_pre_ck, cmd_floor});
-                if (!none_ahead) pre = free_slot(pre);
-                if (pre < e->visible_ck) {
-                    t = pre;
-                    e = &oldest;
-                    order = (std::uint64_t(1) << 63) | oldest.seq;
-                    cmd = Cmd::pre;
-                }
-            }
-            const bool better = (t < best_ck) | ((t == best_ck) & (order < best_order));
-            best_ck = better ? t : best_ck;
-            best_order = better ? order : best_order;
-            best = better ? e : best;
-            best_cmd = better ? cmd : best_cmd;
+    // Each bank's command against the others', compared as (slot, order): the slot, then
+    // (FR-FCFS) a row hit's column command before the others, then the oldest. A bank without a
+    // request has slot and order `never` and never wins.
+    const std::uint64_t* floors = floors_.data();
+    // Bank k's command: its slot t and order.
+    auto candidate = [&](std::size_t k, std::uint64_t& t, std::uint64_t& order) {
+        const Candidate& cd = cands_[k];
+        t = std::max({cd.own_ck, floors[cd.floor], cmd_floor});
+        std::uint64_t pre = std::max(cd.pre_own_ck, cmd_floor);
+        if (!future_cols_.empty()) { // column commands issued ahead hold their slots
+            if (!cd.col) t = free_slot(t);
+            if (cd.pre_own_ck != never) pre = free_slot(pre);
         }
-    const bool found = best != nullptr;
+        const bool use_pre = pre < cd.pre_until_ck;
+        t = use_pre ? pre : t;
+        order = use_pre ? cd.pre_order : cd.order;
+    };
+    // Every slot is at least cmd_floor, and every request in a window lies within the first
+    // 2^32 - 1 of queue_, so (slot - cmd_floor, order) packs into one integer: 31 bits of
+    // slot (saturating), the FR-FCFS bit, 32 bits of place in queue_. Which bank wins is as
+    // good as random, so the scan takes one minimum of such keys over the banks, without a
+    // branch; the few banks with a precharge to weigh against a younger row hit come after.
+    // The pairs are compared as they are (with branches) when column commands issued ahead
+    // hold slots (not under load), or when the slots are too far apart to pack.
+    constexpr std::uint64_t slot_max = (std::uint64_t(1) << 31) - 1, place_max = 0xffffffffu;
+    const std::uint64_t first_seq = queue_.front().seq;
+    auto key = [&](std::uint64_t t, std::uint64_t order) {
+        const std::uint64_t slot = std::min(t - cmd_floor, slot_max);
+        const std::uint64_t place = std::min((order << 1 >> 1) - first_seq, place_max);
+        return slot << 33 | (order >> 63) << 32 | place;
+    };
+    std::uint64_t best_key = never;
+    const bool packed = future_cols_.empty() && queue_.size() < place_max;
+    if (packed) {
+        for (const Candidate& cd : cands_) {
+            const std::uint64_t t = std::max(cd.own_ck, floors[cd.floor]);
+            const std::uint64_t slot = std::min(t > cmd_floor ? t - cmd_floor : 0, slot_max);
+            best_key = std::min(best_key, ((slot << 33) + cd.key_order - first_seq) | cd.out);
+        }
+        for (std::size_t w = 0; w < with_pre_.size(); ++w)
+            for (std::uint64_t bits = with_pre_[w]; bits != 0; bits &= bits - 1) {
+                std::uint64_t t, order;
+                candidate(64 * w + std::size_t(__builtin_ctzll(bits)), t, order);
+                best_key = std::min(best_key, key(t, order));
+            }
+    }
+    std::uint64_t best_ck = never, best_seq = 0;
+    bool found = false;
+    if (packed && best_key >> 33 < slot_max) {
+        found = true;
+        best_ck = cmd_floor + (best_key >> 33);
+        best_seq = first_seq + (best_key & place_max);
+    } else {
+        std::uint64_t best_order = never;
+        for (std::size_t k = 0; k < banks_.size(); ++k) {
+            std::uint64_t t, order;
+            candidate(k, t, order);
+            if (t < best_ck || (t == best_ck && order < best_order)) {
+                best_ck = t;
+                best_order = order;
+            }
+        }
+        found = best_order != never;
+        best_seq = best_order << 1 >> 1;
+    }
     if (found) {
-        const Entry& e = *best;
+        // The winner is the pick of its bank, or that bank's oldest request's precharge.
+        const std::size_t index = index_of(best_seq);
+        const Bank& bk = bank(queue_[index]);
         c = Choice{};
-        c.cmd = best_cmd;
+        c.cmd = bk.pick != 0 && bk.window[0].seq == best_seq ? Cmd::pre : bk.cmd;
         c.ck = best_ck;
-        c.txn = e.b.txn;
-        c.seq = e.seq;
-        c.rank = e.b.rank;
-        c.index = index_of(c.seq);
+        c.txn = queue_[index].b.txn;
+        c.seq = best_seq;
+        c.rank = queue_[index].b.rank;
+        c.index = index;
     }
     // All-bank refresh is due before that command: it comes first.
     const Rank& r = ranks_[std::size_t(c.rank)];
@@ -309,6 +371,7 @@ void DramChannel::refresh(int rank) {
         ++counters_.read_bursts;
     }
     any_col_ = true;
+    col_dirty_ = true;
     last_col_ck_ = t;
     last_col_rank_ = b.rank;
     last_col_group_ = b.bank_group;
@@ -321,7 +384,7 @@ void DramChannel::refresh(int rank) {
         while (w[at].seq != e.seq) ++at;
         w.erase(w.begin() + std::ptrdiff_t(at));
         if (w.empty())
-            nonempty_[e.bank_index / 64] &= ~(std::uint64_t(1) << (e.bank_index % 64));
+            clear_candidate(e.bank_index);
         else
             update_pick(bk);
     }
@@ -378,6 +441,7 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         ++r.act_count;
         r.last_act_ck = t;
         r.last_act_group = b.bank_group;
+        act_dirty_ = true;
         repick(bk);
         break;
     case Cmd::col:

@@ -147,15 +147,13 @@ private:
         std::int64_t open_row = -1;
         std::uint64_t ready_act_ck = 0, ready_col_ck = 0, ready_pre_ck = 0;
         // The requests of the controller queue on this bank, oldest first (copies of their
-        // entries in queue_), and which of them the scheduler serves next: pick, its command,
-        // the earliest slot the request and this bank allow it (own_ck) and its place at a
-        // tie (order), worked out again whenever the list or the bank changes.
+        // entries in queue_), and which of them the scheduler serves next (pick, with its
+        // command). What choose() compares of it is in the candidates' arrays (cand_*), worked
+        // out again whenever the list or the bank changes.
         std::vector<Entry> window;
         std::uint32_t group_index = 0; // rank x bank_groups + bank group
-        std::uint32_t floor_index = 0; // in floors_, for pick's command
         std::uint32_t pick = 0;
         Cmd cmd = Cmd::act;
-        std::uint64_t own_ck = 0, order = 0;
     };
     struct Rank {
         std::array<std::uint64_t, 4> acts{}; // the last four activates (tFAW)
@@ -178,8 +176,8 @@ private:
     void rebuild_windows();
     // The bank's next request to serve, FR-FCFS: the oldest that hits the open row, else the
     // oldest; FCFS: the oldest.
-    void update_pick(Bank& bk) const;
-    void repick(Bank& bk) const { // after a change to the bank, while windows are kept
+    void update_pick(Bank& bk);
+    void repick(Bank& bk) { // after a change to the bank, while windows are kept
         if (windows_valid_ && !bk.window.empty()) update_pick(bk);
     }
     std::size_t index_of(std::uint64_t seq) const { // in queue_
@@ -244,15 +242,30 @@ private:
     // The earliest slot tRRD and tFAW leave rank r for an activate in another bank group than its
     // last activate's, or (same_group) in that one.
     std::uint64_t act_floor(const Rank& r, bool same_group) const;
-    // choose()'s scratch: the bound the ranks' and the channel's state set on each kind of
-    // command (none for a precharge; act_floor() per rank and bank group; col_floor() per rank,
-    // group and direction), current when its generation is floor_generation_.
-    struct Floor {
-        std::uint64_t generation = 0, ck = 0;
+    // The bound the ranks' and the channel's state set on each kind of command: [0] none (a
+    // precharge), then act_floor() per rank and bank group, then col_floor() per rank, group and
+    // direction. They change only when an activate (act_dirty_) or a column command (col_dirty_)
+    // issues, and are worked out again at the next choice.
+    std::vector<std::uint64_t> floors_;
+    bool act_dirty_ = true, col_dirty_ = true;
+    void update_floors();
+    // Per bank, what choose() compares, in an array it scans without branching: the earliest
+    // slot the pick's request and the bank allow its command (own_ck), its floor in floors_, its
+    // place at a tie (order: FR-FCFS puts a row hit's column command first, then the oldest;
+    // key_order is the same as (order bit) << 32 + seq, for the packed keys of choose()). When
+    // FR-FCFS serves a younger row hit before the bank's oldest request, the oldest one's
+    // precharge (earliest at pre_own_ck, else never) goes instead if it can issue before the hit
+    // enters the queue (pre_until_ck); such banks are also listed in with_pre_. `out` is all
+    // ones for a bank without a request or with such a precharge (the packed scan leaves both
+    // out), else 0.
+    struct Candidate {
+        std::uint64_t own_ck, order, key_order, out, pre_own_ck, pre_until_ck, pre_order;
+        std::uint32_t floor;
+        bool col;
     };
-    std::vector<Floor> floors_;
-    std::vector<std::uint64_t> nonempty_; // a bit per bank whose window holds a request
-    std::uint64_t floor_generation_ = 0;
+    std::vector<Candidate> cands_;
+    std::vector<std::uint64_t> with_pre_; // a bit per bank
+    void clear_candidate(std::size_t k);
     DramCounters counters_;
 };
 
