@@ -201,6 +201,31 @@ void DramChannel::update_floors() {
     }
 }
 
+void DramChannel::candidate(std::size_t k, std::uint64_t cmd_floor, std::uint64_t& t,
+                            std::uint64_t& order) const {
+    const Candidate& cd = cands_[k];
+    t = std::max({cd.own_ck, floors_[cd.floor], cmd_floor});
+    std::uint64_t pre = std::max(cd.pre_own_ck, cmd_floor);
+    if (!future_cols_.empty()) { // column commands issued ahead hold their slots
+        if (!cd.col) t = free_slot(t);
+        if (cd.pre_own_ck != never) pre = free_slot(pre);
+    }
+    const bool use_pre = pre < cd.pre_until_ck;
+    t = use_pre ? pre : t;
+    order = use_pre ? cd.pre_order : cd.order;
+}
+
+bool DramChannel::still_chosen(std::size_t k) const {
+    // Only a choice among the banks' windows (not the stream case, which does not keep them)
+    // and not a refresh (which stands for the command it comes before).
+    const Choice& c = cached_choice_;
+    if (!windows_valid_ || !cached_found_ || c.refresh || queue_[c.index].bank_index == k)
+        return false;
+    std::uint64_t t, order;
+    candidate(k, any_cmd_ ? last_cmd_ck_ + 1 : 0, t, order);
+    return t > c.ck || (t == c.ck && order > c.order);
+}
+
 bool DramChannel::choose(Choice& c) {
     if (queue_.empty()) return false;
     // The common case of a stream, in O(1): the oldest request hits its open row and its column
@@ -230,19 +255,6 @@ bool DramChannel::choose(Choice& c) {
     // (FR-FCFS) a row hit's column command before the others, then the oldest. A bank without a
     // request has slot and order `never` and never wins.
     const std::uint64_t* floors = floors_.data();
-    // Bank k's command: its slot t and order.
-    auto candidate = [&](std::size_t k, std::uint64_t& t, std::uint64_t& order) {
-        const Candidate& cd = cands_[k];
-        t = std::max({cd.own_ck, floors[cd.floor], cmd_floor});
-        std::uint64_t pre = std::max(cd.pre_own_ck, cmd_floor);
-        if (!future_cols_.empty()) { // column commands issued ahead hold their slots
-            if (!cd.col) t = free_slot(t);
-            if (cd.pre_own_ck != never) pre = free_slot(pre);
-        }
-        const bool use_pre = pre < cd.pre_until_ck;
-        t = use_pre ? pre : t;
-        order = use_pre ? cd.pre_order : cd.order;
-    };
     // Every slot is at least cmd_floor, and every request in a window lies within the first
     // 2^32 - 1 of queue_, so (slot - cmd_floor, order) packs into one integer: 31 bits of
     // slot (saturating), the FR-FCFS bit, 32 bits of place in queue_. Which bank wins is as
@@ -268,7 +280,7 @@ bool DramChannel::choose(Choice& c) {
         for (std::size_t w = 0; w < with_pre_.size(); ++w)
             for (std::uint64_t bits = with_pre_[w]; bits != 0; bits &= bits - 1) {
                 std::uint64_t t, order;
-                candidate(64 * w + std::size_t(__builtin_ctzll(bits)), t, order);
+                candidate(64 * w + std::size_t(__builtin_ctzll(bits)), cmd_floor, t, order);
                 best_key = std::min(best_key, key(t, order));
             }
     }
@@ -282,7 +294,7 @@ bool DramChannel::choose(Choice& c) {
         std::uint64_t best_order = never;
         for (std::size_t k = 0; k < banks_.size(); ++k) {
             std::uint64_t t, order;
-            candidate(k, t, order);
+            candidate(k, cmd_floor, t, order);
             if (t < best_ck || (t == best_ck && order < best_order)) {
                 best_ck = t;
                 best_order = order;
@@ -302,6 +314,8 @@ bool DramChannel::choose(Choice& c) {
         c.seq = best_seq;
         c.rank = queue_[index].b.rank;
         c.index = index;
+        const Candidate& cd = cands_[queue_[index].bank_index];
+        c.order = c.cmd == Cmd::pre && bk.pick != 0 ? cd.pre_order : cd.order;
     }
     // All-bank refresh is due before that command: it comes first.
     const Rank& r = ranks_[std::size_t(c.rank)];
@@ -452,7 +466,7 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
     return c.cmd == Cmd::col;
 }
 
-bool DramChannel::stream_step(std::uint64_t now_ck, std::uint64_t& txn, std::uint64_t& data_end) {
+bool DramChannel::stream_step(std::uint64_t horizon, std::uint64_t& txn, std::uint64_t& data_end) {
     // choose()'s first case and issue() for it, without building a Choice: the oldest request
     // hits its open row at the earliest slot any column command could take, before a refresh.
     if (queue_.empty()) return false;
@@ -466,7 +480,7 @@ bool DramChannel::stream_step(std::uint64_t now_ck, std::uint64_t& txn, std::uin
     // build again when it needs them, rather than kept up to date at every burst.
     windows_valid_ = false;
     issue_col(0, t, data_end);
-    note_command(t, t > now_ck);
+    note_command(t, t >= horizon);
     return true;
 }
 

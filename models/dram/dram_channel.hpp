@@ -57,8 +57,6 @@ public:
     // A burst that arrived (arrival_ck nondecreasing from call to call). Inline: the controller
     // feeds every burst through it.
     void push(const DramBurst& b) {
-        // A request beyond the controller queue is not looked at yet: the choice stands.
-        if (below_depth()) cached_ = false;
         Entry& e = queue_.push_slot();
         e.b = b;
         e.seq = next_seq_++;
@@ -67,9 +65,11 @@ public:
         e.issued = false;
         e.bank_index = bank_index(b);
         if (trace_queue) queue_events.push_back({b.arrival_ck, +1});
+        // A request beyond the controller queue is not looked at yet: the choice stands.
         if (++live_ <= std::size_t(cfg_.queue_depth)) {
             window_end_ = queue_.size();
             if (windows_valid_) enter_window(window_end_ - 1);
+            if (cached_) cached_ = still_chosen(e.bank_index);
         }
     }
     bool idle() const { return live_ == 0; }
@@ -77,7 +77,9 @@ public:
     // Fewer bursts pushed than the controller queue holds.
     bool below_depth() const { return live_ < std::size_t(cfg_.queue_depth); }
 
-    // Issues every command whose slot is at or before `now_ck`, and every column command that
+    // Issues every command whose slot is before `horizon` (every request that could be served at
+    // such a slot has been pushed: the caller's promise), every command while the controller
+    // queue is full (a later arrival waits behind it), and every column command that
     // no request arriving later could take the place of (the oldest request's row hit at the
     // earliest slot any column command could have); calls done(txn, data_end_ck) for each burst
     // whose column command issued. `more_waiting`: bursts of this channel wait in the
@@ -85,13 +87,13 @@ public:
     // queue_depth bursts are pushed, since the next of them may take the freed slot before the
     // next decision (the caller pushes more and calls again).
     template <class Done>
-    void advance(std::uint64_t now_ck, Done&& done, bool more_waiting = false) {
+    void advance(std::uint64_t horizon, Done&& done, bool more_waiting = false) {
         for (;;) {
             if (more_waiting && below_depth()) return;
             // The common case of a stream first, without building a choice.
             if (!cached_) {
                 std::uint64_t txn = 0, data_end = 0;
-                if (stream_step(now_ck, txn, data_end)) {
+                if (stream_step(horizon, txn, data_end)) {
                     done(txn, data_end);
                     continue;
                 }
@@ -101,12 +103,12 @@ public:
             const Choice c = *next;
             const bool settled = !below_depth(); // a full queue: in slot order, now
             if (c.refresh) {
-                if (c.ck > now_ck && !settled) return;
+                if (c.ck >= horizon && !settled) return;
                 cached_ = false;
                 refresh(c.rank);
                 continue;
             }
-            const bool ahead = c.ck > now_ck && !settled;
+            const bool ahead = c.ck >= horizon && !settled;
             if (ahead && !unbeatable(c)) return;
             cached_ = false;
             std::uint64_t data_end = 0;
@@ -142,7 +144,14 @@ private:
         std::size_t index = 0; // in queue_
         Cmd cmd = Cmd::col;
         std::uint64_t ck = 0, txn = 0, seq = 0;
+        std::uint64_t order = 0; // of the command chosen (as Candidate::order)
     };
+    // After a request entered bank k's window: whether the cached choice stands, without
+    // comparing every bank again (only bank k changed; the floors did not).
+    bool still_chosen(std::size_t k) const;
+    // Bank k's command: its slot t (at least cmd_floor) and order, compared as a pair.
+    void candidate(std::size_t k, std::uint64_t cmd_floor, std::uint64_t& t,
+                   std::uint64_t& order) const;
     struct Bank {
         std::int64_t open_row = -1;
         std::uint64_t ready_act_ck = 0, ready_col_ck = 0, ready_pre_ck = 0;
@@ -200,7 +209,7 @@ private:
     bool col_unbeatable(std::uint64_t ck) const;
     // Issues the oldest request's column command when choose() would pick it in O(1); false
     // (nothing changed) otherwise. txn and data_end as for done().
-    bool stream_step(std::uint64_t now_ck, std::uint64_t& txn, std::uint64_t& data_end);
+    bool stream_step(std::uint64_t horizon, std::uint64_t& txn, std::uint64_t& data_end);
     void issue_col(std::size_t index, std::uint64_t t, std::uint64_t& data_end);
     void note_command(std::uint64_t t, bool ahead);  // the command bus after a command at t
     std::uint64_t free_slot(std::uint64_t ck) const; // first cycle from ck the command bus has

@@ -18,9 +18,8 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
     tSocket.register_nb_transport_fw(this, &DramController::nb_transport_fw);
     tracing_ = active_trace() != nullptr;
     for (auto& ch : channels_) ch.trace_queue = tracing_;
-    SC_METHOD(respond);
-    sensitive << response_event_;
-    dont_initialize();
+    // A column command's data ends this many clocks after it at the soonest.
+    first_data_ck_ = std::uint64_t(std::min(cfg.cl, cfg.cwl) + cfg.burst_cycles());
     SC_METHOD(schedule);
     sensitive << schedule_event_;
     dont_initialize();
@@ -48,7 +47,7 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     if (cfg_.model == DramModel::ideal || bytes == 0) {
         pending_.push_back({&trans, 0, 0, arrival});
         add_response(arrival + sc_time(cfg_.ideal_latency_ns, SC_NS), id);
-        response_event_.notify(responses_.top().at - sc_core::sc_time_stamp());
+        wake_at(responses_.top().at);
         return;
     }
     // Time in DRAM clocks: the request is seen at the next clock edge.
@@ -63,9 +62,19 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     else
         for (std::size_t c = 0; c < channels_.size(); ++c)
             backlog_bursts_[c] += map_.bursts_on_channel(first, last, int(c));
-    // The new request may change the next command: decide again now.
+    // The new request may change the commands from the clock edge it is seen at; what it changes
+    // shows (as a response) a column command's latency and a burst after that at the soonest, so
+    // the decisions can wait until then.
+    wake_at(time_of(arrival_ck + first_data_ck_));
+}
+
+void DramController::wake_at(const sc_time& at) {
+    if (wake_pending_ && wake_time_ <= at) return; // an earlier wake covers it
+    const sc_time now = sc_core::sc_time_stamp();
     schedule_event_.cancel();
-    schedule_event_.notify(sc_core::SC_ZERO_TIME);
+    schedule_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
+    wake_pending_ = true;
+    wake_time_ = at;
 }
 
 std::uint64_t DramController::ck_at(const sc_time& t, bool round_up) const {
@@ -123,9 +132,12 @@ bool DramController::feed() {
 }
 
 void DramController::schedule() {
+    wake_pending_ = false;
     const sc_time now = sc_core::sc_time_stamp();
-    const std::uint64_t now_ck = ck_at(now);
-    bool responded = false;
+    // Every request a command at a slot before `horizon` could serve has arrived: one arriving
+    // from now on is seen from the first clock edge at or after now. The commands are decided
+    // at the latest when their data could end, so one wake decides the slots of a few.
+    const std::uint64_t horizon = ck_at(now, true);
     std::uint64_t last_txn = UINT64_MAX;
     Pending* last = nullptr;
     auto done = [&](std::uint64_t txn, std::uint64_t end_ck) {
@@ -135,31 +147,22 @@ void DramController::schedule() {
         }
         Pending& p = *last;
         p.end_ck = std::max(p.end_ck, end_ck);
-        if (--p.bursts_left == 0) {
-            add_response(time_of(p.end_ck), txn);
-            responded = true;
-        }
+        if (--p.bursts_left == 0) add_response(time_of(p.end_ck), txn);
     };
     // Issue what is due, topping the queues up from the backlog as they drain.
     do {
         for (std::size_t c = 0; c < channels_.size(); ++c)
-            channels_[c].advance(now_ck, done, backlog_bursts_[c] > 0);
+            channels_[c].advance(horizon, done, backlog_bursts_[c] > 0);
     } while (feed());
-    if (responded) {
-        const sc_time at = responses_.top().at;
-        response_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
-    }
+    respond(now);
     std::uint64_t next = UINT64_MAX;
     for (auto& ch : channels_) next = std::min(next, ch.next_command_ck());
-    if (next != UINT64_MAX) {
-        const sc_time at = time_of(std::max(next, now_ck + 1));
-        schedule_event_.cancel();
-        schedule_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
-    }
+    if (next != UINT64_MAX) wake_at(time_of(std::max(next, horizon) + first_data_ck_));
+    if (!responses_.empty()) wake_at(responses_.top().at);
 }
 
-void DramController::respond() {
-    const sc_time now = sc_core::sc_time_stamp();
+void DramController::respond(const sc_time& now) {
+    // BEGIN_RESP for every transaction whose data has ended by now.
     while (!responses_.empty() && responses_.top().at <= now) {
         const std::uint64_t id = responses_.top().id;
         responses_.pop();
@@ -176,7 +179,6 @@ void DramController::respond() {
         sc_time delay = sc_core::SC_ZERO_TIME;
         tSocket->nb_transport_bw(*trans, phase, delay);
     }
-    if (!responses_.empty()) response_event_.notify(responses_.top().at - now);
 }
 
 const DramStats& DramController::finish() {

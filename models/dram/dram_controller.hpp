@@ -46,8 +46,14 @@ private:
     sc_core::sc_time time_of(std::uint64_t ck) const;
     // The DRAM clock at time t: the edge at or before it, or (round_up) at or after it.
     std::uint64_t ck_at(const sc_core::sc_time& t, bool round_up = false) const;
-    void schedule();       // SC_METHOD: issues the commands due now, then sleeps until the next one
-    void respond();        // SC_METHOD: sends BEGIN_RESP for what is complete now
+    // SC_METHOD: decides the commands due, answers the transactions complete by now, and sleeps
+    // until the next response or the latest time the next command can wait to be decided.
+    void schedule();
+    void respond(const sc_core::sc_time& now); // BEGIN_RESP for what is complete by now
+    void wake_at(const sc_core::sc_time& at);  // schedule() runs at `at` or before
+    bool wake_pending_ = false;
+    sc_core::sc_time wake_time_;
+    std::uint64_t first_data_ck_ = 1;
     bool feed();           // moves bursts from the backlog into the channels' queues
     bool starving() const; // a channel's queue is not full while bursts of it wait in backlog_
 
@@ -99,7 +105,7 @@ private:
         responses_.push({at, next_response_order_++, id});
     }
     std::uint64_t next_txn_ = 0;
-    sc_core::sc_event response_event_, schedule_event_;
+    sc_core::sc_event schedule_event_;
     DramStats stats_;
 };
 

@@ -397,7 +397,8 @@ TEST_CASE("FR-FCFS does not hold an older request back for a row hit that is not
         const std::uint64_t next = ch.next_command_ck();
         if (next == UINT64_MAX) break;
         now = std::max(now, next);
-        ch.advance(now, [&](std::uint64_t txn, std::uint64_t data_end) { end[txn] = data_end; });
+        ch.advance(now + 1,
+                   [&](std::uint64_t txn, std::uint64_t data_end) { end[txn] = data_end; });
     }
     CHECK(end[0] == 36);
     CHECK(end[1] == 92);
