@@ -45,8 +45,10 @@ SC_MODULE(TrafficGenerator) {
         capacity_bytes = std::uint64_t(cfg.channels) * std::uint64_t(cfg.ranks) *
                          std::uint64_t(cfg.banks()) * std::uint64_t(cfg.rows) *
                          std::uint64_t(cfg.columns) * std::uint64_t(cfg.bus_width_bits / 8);
-        // A method, not a thread: it runs once at the start and then whenever transactions
-        // complete, takes them and issues as many as keep `outstanding` in flight.
+        // A method, not a thread, that keeps the time itself: it runs once at the start and
+        // then whenever the DRAM answers. An answer carries the completion time, possibly still
+        // to come; the request that takes the place of a completed one is issued then (annotated
+        // with the delay to that time), so nothing wakes at each completion.
         SC_METHOD(run);
         sensitive << port.response_event();
         port.list_completions();
@@ -61,26 +63,39 @@ SC_MODULE(TrafficGenerator) {
         double issued_ns;
     };
     std::vector<InFlight> flying; // by ticket
+    std::vector<DramPort::Completion> answers;
 
-    static double now_ns() {
-        return sc_core::sc_time_stamp().to_seconds() * 1e9;
+    static double ns(const sc_core::sc_time& t) {
+        return t.to_seconds() * 1e9;
+    }
+
+    void issue_at(const sc_core::sc_time& at) {
+        const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;
+        const bool write = t.write_fraction > 0 && rng.uniform() < t.write_fraction;
+        const sc_core::sc_time now = sc_core::sc_time_stamp();
+        const DramPort::Ticket ticket = port.issue(slot * t.bytes, t.bytes, write, at - now);
+        if (ticket >= flying.size()) flying.resize(ticket + 1);
+        flying[ticket] = {next, ns(at)};
+        ++next;
     }
 
     void run() {
-        if (next == 0) first_issue_ns = now_ns();
-        for (const DramPort::Ticket ticket : port.take_completed()) {
-            port.release(ticket);
-            latency_ns[flying[ticket].index] = now_ns() - flying[ticket].issued_ns;
-            last_done_ns = now_ns();
+        const sc_core::sc_time now = sc_core::sc_time_stamp();
+        if (next == 0) {
+            first_issue_ns = ns(now);
+            while (next < std::min(t.requests, t.outstanding)) issue_at(now);
+            return;
         }
-        while (next < t.requests && port.outstanding() < t.outstanding) {
-            const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;
-            const bool write = t.write_fraction > 0 && rng.uniform() < t.write_fraction;
-            const double issued = now_ns();
-            const DramPort::Ticket ticket = port.issue(slot * t.bytes, t.bytes, write);
-            if (ticket >= flying.size()) flying.resize(ticket + 1);
-            flying[ticket] = {next, issued};
-            ++next;
+        // In the order they complete (those at one time in the order answered).
+        port.take_completed(answers);
+        std::stable_sort(answers.begin(), answers.end(),
+                         [](const auto& a, const auto& b) { return a.at < b.at; });
+        for (const DramPort::Completion& c : answers) {
+            port.release(c.ticket);
+            const double done_ns = ns(c.at);
+            latency_ns[flying[c.ticket].index] = done_ns - flying[c.ticket].issued_ns;
+            last_done_ns = std::max(last_done_ns, done_ns);
+            if (next < t.requests) issue_at(c.at);
         }
     }
 };

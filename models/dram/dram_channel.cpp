@@ -15,6 +15,7 @@ DramChannel::DramChannel(const DramConfig& cfg)
     : cfg_(cfg), banks_(std::size_t(cfg.ranks) * std::size_t(cfg.banks())), ranks_(cfg.ranks) {
     floors_.assign(1 + 3 * ranks_.size() * std::size_t(cfg.bank_groups), 0);
     cands_.resize(banks_.size());
+    scan_.resize(banks_.size());
     with_pre_.assign((banks_.size() + 63) / 64, 0);
     for (std::size_t k = 0; k < banks_.size(); ++k) clear_candidate(k);
     for (std::size_t k = 0; k < banks_.size(); ++k) // by rank, then group, then bank
@@ -127,7 +128,9 @@ void DramChannel::rebuild_windows() {
 }
 
 void DramChannel::clear_candidate(std::size_t k) {
-    cands_[k] = Candidate{never, never, never, never, never, 0, 0, 0, false};
+    cands_[k] = Candidate{never, never, 0, 0, false};
+    scan_.own[k] = scan_.key_order[k] = scan_.out[k] = never;
+    scan_.floor[k] = 0;
     with_pre_[k / 64] &= ~(std::uint64_t(1) << (k % 64));
 }
 
@@ -147,15 +150,16 @@ void DramChannel::update_pick(Bank& bk) {
     bk.cmd = hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
     const std::size_t k = std::size_t(&bk - banks_.data());
     Candidate& cd = cands_[k];
-    cd.own_ck = std::max(e.visible_ck, bk.cmd == Cmd::col   ? bk.ready_col_ck
-                                       : bk.cmd == Cmd::pre ? bk.ready_pre_ck
-                                                            : bk.ready_act_ck);
+    scan_.own[k] = std::max(e.visible_ck, bk.cmd == Cmd::col   ? bk.ready_col_ck
+                                          : bk.cmd == Cmd::pre ? bk.ready_pre_ck
+                                                               : bk.ready_act_ck);
     cd.order = (std::uint64_t(fr_fcfs && !hit) << 63) | e.seq;
-    cd.key_order = (std::uint64_t(fr_fcfs && !hit) << 32) + e.seq;
+    scan_.key_order[k] = (std::uint64_t(fr_fcfs && !hit) << 32) + e.seq;
     const std::uint32_t groups = std::uint32_t(ranks_.size()) * std::uint32_t(cfg_.bank_groups);
-    cd.floor = bk.cmd == Cmd::pre   ? 0
-               : bk.cmd == Cmd::act ? 1 + bk.group_index
-                                    : 1 + groups + 2 * bk.group_index + std::uint32_t(e.b.write);
+    scan_.floor[k] = std::int32_t(bk.cmd == Cmd::pre ? 0
+                                  : bk.cmd == Cmd::act
+                                      ? 1 + bk.group_index
+                                      : 1 + groups + 2 * bk.group_index + std::uint32_t(e.b.write));
     cd.col = bk.cmd == Cmd::col;
     if (pick != 0) {
         // FR-FCFS chose a younger row hit over the bank's oldest request (a conflict). The hit
@@ -165,12 +169,12 @@ void DramChannel::update_pick(Bank& bk) {
         cd.pre_own_ck = std::max(oldest.visible_ck, bk.ready_pre_ck);
         cd.pre_until_ck = e.visible_ck;
         cd.pre_order = (std::uint64_t(1) << 63) | oldest.seq;
-        cd.out = never;
+        scan_.out[k] = never;
         with_pre_[k / 64] |= std::uint64_t(1) << (k % 64);
     } else {
         cd.pre_own_ck = never;
         cd.pre_until_ck = 0;
-        cd.out = 0;
+        scan_.out[k] = 0;
         with_pre_[k / 64] &= ~(std::uint64_t(1) << (k % 64));
     }
 }
@@ -204,7 +208,11 @@ void DramChannel::update_floors() {
 void DramChannel::candidate(std::size_t k, std::uint64_t cmd_floor, std::uint64_t& t,
                             std::uint64_t& order) const {
     const Candidate& cd = cands_[k];
-    t = std::max({cd.own_ck, floors_[cd.floor], cmd_floor});
+    if (scan_.own[k] == never) { // no request
+        t = order = never;
+        return;
+    }
+    t = std::max({scan_.own[k], floors_[std::size_t(scan_.floor[k])], cmd_floor});
     std::uint64_t pre = std::max(cd.pre_own_ck, cmd_floor);
     if (!future_cols_.empty()) { // column commands issued ahead hold their slots
         if (!cd.col) t = free_slot(t);
@@ -262,7 +270,7 @@ bool DramChannel::choose(Choice& c) {
     // branch; the few banks with a precharge to weigh against a younger row hit come after.
     // The pairs are compared as they are (with branches) when column commands issued ahead
     // hold slots (not under load), or when the slots are too far apart to pack.
-    constexpr std::uint64_t slot_max = (std::uint64_t(1) << 31) - 1, place_max = 0xffffffffu;
+    constexpr std::uint64_t slot_max = scan_slot_max, place_max = 0xffffffffu;
     const std::uint64_t first_seq = queue_.front().seq;
     auto key = [&](std::uint64_t t, std::uint64_t order) {
         const std::uint64_t slot = std::min(t - cmd_floor, slot_max);
@@ -272,11 +280,7 @@ bool DramChannel::choose(Choice& c) {
     std::uint64_t best_key = never;
     const bool packed = future_cols_.empty() && queue_.size() < place_max;
     if (packed) {
-        for (const Candidate& cd : cands_) {
-            const std::uint64_t t = std::max(cd.own_ck, floors[cd.floor]);
-            const std::uint64_t slot = std::min(t > cmd_floor ? t - cmd_floor : 0, slot_max);
-            best_key = std::min(best_key, ((slot << 33) + cd.key_order - first_seq) | cd.out);
-        }
+        best_key = min_packed_key(scan_, floors, cmd_floor, first_seq);
         for (std::size_t w = 0; w < with_pre_.size(); ++w)
             for (std::uint64_t bits = with_pre_[w]; bits != 0; bits &= bits - 1) {
                 std::uint64_t t, order;

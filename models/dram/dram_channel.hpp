@@ -6,6 +6,7 @@
 // until next_command_ck(), so nothing runs per DRAM clock while nothing can issue.
 #pragma once
 
+#include "models/dram/dram_scan.hpp"
 #include "models/dram/dram_timing.hpp"
 
 #include <array>
@@ -258,18 +259,18 @@ private:
     std::vector<std::uint64_t> floors_;
     bool act_dirty_ = true, col_dirty_ = true;
     void update_floors();
-    // Per bank, what choose() compares, in an array it scans without branching: the earliest
-    // slot the pick's request and the bank allow its command (own_ck), its floor in floors_, its
-    // place at a tie (order: FR-FCFS puts a row hit's column command first, then the oldest;
-    // key_order is the same as (order bit) << 32 + seq, for the packed keys of choose()). When
-    // FR-FCFS serves a younger row hit before the bank's oldest request, the oldest one's
-    // precharge (earliest at pre_own_ck, else never) goes instead if it can issue before the hit
-    // enters the queue (pre_until_ck); such banks are also listed in with_pre_. `out` is all
-    // ones for a bank without a request or with such a precharge (the packed scan leaves both
-    // out), else 0.
+    // Per bank, what choose() compares. In scan_ (dram_scan.hpp), the arrays it scans without
+    // branching: the earliest slot the pick's request and the bank allow its command (own), its
+    // floor in floors_, its place at a tie as (FR-FCFS bit) << 32 + seq (key_order), and `out`
+    // (all ones) for a bank without a request or with a precharge to weigh (below), which the
+    // packed scan leaves out. In cands_, the rest: the same order as one number (FR-FCFS puts a
+    // row hit's column command first, then the oldest) and, when FR-FCFS serves a younger row
+    // hit before the bank's oldest request, the oldest one's precharge (earliest at pre_own_ck,
+    // else never), which goes instead if it can issue before the hit enters the queue
+    // (pre_until_ck); such banks are also listed in with_pre_.
+    BankScan scan_;
     struct Candidate {
-        std::uint64_t own_ck, order, key_order, out, pre_own_ck, pre_until_ck, pre_order;
-        std::uint32_t floor;
+        std::uint64_t order, pre_own_ck, pre_until_ck, pre_order;
         bool col;
     };
     std::vector<Candidate> cands_;

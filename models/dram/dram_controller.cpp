@@ -46,8 +46,8 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
 
     if (cfg_.model == DramModel::ideal || bytes == 0) {
         pending_.push_back({&trans, 0, 0, arrival});
-        add_response(arrival + sc_time(cfg_.ideal_latency_ns, SC_NS), id);
-        wake_at(responses_.top().at);
+        ideal_answers_.push_back({id, arrival + sc_time(cfg_.ideal_latency_ns, SC_NS)});
+        wake_at(sc_core::sc_time_stamp());
         return;
     }
     // Time in DRAM clocks: the request is seen at the next clock edge.
@@ -56,16 +56,33 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     const std::uint64_t first = trans.get_address() / burst_bytes;
     const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
     pending_.push_back({&trans, last - first + 1, 0, arrival});
-    backlog_.push_back({id, first, last, arrival_ck, write});
-    if (channels_.size() == 1)
-        backlog_bursts_[0] += last - first + 1;
-    else
-        for (std::size_t c = 0; c < channels_.size(); ++c)
-            backlog_bursts_[c] += map_.bursts_on_channel(first, last, int(c));
+    const std::uint64_t now_edge = ck_at(sc_core::sc_time_stamp(), true);
+    if (arrival_ck <= now_edge) {
+        take_arrived(now_edge); // those annotated to arrive before it go first
+        add_backlog({id, first, last, arrival_ck, write});
+    } else {
+        future_.push({id, first, last, arrival_ck, write});
+    }
     // The new request may change the commands from the clock edge it is seen at; what it changes
     // shows (as a response) a column command's latency and a burst after that at the soonest, so
     // the decisions can wait until then.
     wake_at(time_of(arrival_ck + first_data_ck_));
+}
+
+void DramController::add_backlog(const Backlog& b) {
+    backlog_.push_back(b);
+    if (channels_.size() == 1)
+        backlog_bursts_[0] += b.last - b.next + 1;
+    else
+        for (std::size_t c = 0; c < channels_.size(); ++c)
+            backlog_bursts_[c] += map_.bursts_on_channel(b.next, b.last, int(c));
+}
+
+void DramController::take_arrived(std::uint64_t horizon) {
+    while (!future_.empty() && future_.top().arrival_ck <= horizon) {
+        add_backlog(future_.top());
+        future_.pop();
+    }
 }
 
 void DramController::wake_at(const sc_time& at) {
@@ -138,6 +155,9 @@ void DramController::schedule() {
     // from now on is seen from the first clock edge at or after now. The commands are decided
     // at the latest when their data could end, so one wake decides the slots of a few.
     const std::uint64_t horizon = ck_at(now, true);
+    for (const auto& [id, at] : ideal_answers_) answer(id, at, now);
+    ideal_answers_.clear();
+    take_arrived(horizon);
     std::uint64_t last_txn = UINT64_MAX;
     Pending* last = nullptr;
     auto done = [&](std::uint64_t txn, std::uint64_t end_ck) {
@@ -147,38 +167,32 @@ void DramController::schedule() {
         }
         Pending& p = *last;
         p.end_ck = std::max(p.end_ck, end_ck);
-        if (--p.bursts_left == 0) add_response(time_of(p.end_ck), txn);
+        if (--p.bursts_left == 0) answer(txn, time_of(p.end_ck), now);
     };
     // Issue what is due, topping the queues up from the backlog as they drain.
     do {
         for (std::size_t c = 0; c < channels_.size(); ++c)
             channels_[c].advance(horizon, done, backlog_bursts_[c] > 0);
     } while (feed());
-    respond(now);
     std::uint64_t next = UINT64_MAX;
     for (auto& ch : channels_) next = std::min(next, ch.next_command_ck());
     if (next != UINT64_MAX) wake_at(time_of(std::max(next, horizon) + first_data_ck_));
-    if (!responses_.empty()) wake_at(responses_.top().at);
 }
 
-void DramController::respond(const sc_time& now) {
-    // BEGIN_RESP for every transaction whose data has ended by now.
-    while (!responses_.empty() && responses_.top().at <= now) {
-        const std::uint64_t id = responses_.top().id;
-        responses_.pop();
-        Pending& p = pending(id);
-        tlm::tlm_generic_payload* trans = p.trans;
-        if (tracing_)
-            traced_.push_back({p.arrival, now, trans->is_write(), trans->get_data_length()});
-        p.trans = nullptr; // answered
-        while (!pending_.empty() && !pending_.front().trans) {
-            pending_.pop_front();
-            ++pending_base_;
-        }
-        tlm::tlm_phase phase = tlm::BEGIN_RESP;
-        sc_time delay = sc_core::SC_ZERO_TIME;
-        tSocket->nb_transport_bw(*trans, phase, delay);
+void DramController::answer(std::uint64_t id, const sc_time& at, const sc_time& now) {
+    // The initiator learns the completion time as soon as it is known (BEGIN_RESP annotated
+    // with the time still to go), so nothing needs to wake at the completion itself.
+    Pending& p = pending(id);
+    tlm::tlm_generic_payload* trans = p.trans;
+    if (tracing_) traced_.push_back({p.arrival, at, trans->is_write(), trans->get_data_length()});
+    p.trans = nullptr; // answered
+    while (!pending_.empty() && !pending_.front().trans) {
+        pending_.pop_front();
+        ++pending_base_;
     }
+    tlm::tlm_phase phase = tlm::BEGIN_RESP;
+    sc_time delay = at > now ? at - now : sc_core::SC_ZERO_TIME;
+    tSocket->nb_transport_bw(*trans, phase, delay);
 }
 
 const DramStats& DramController::finish() {
@@ -196,6 +210,10 @@ void DramController::flush_trace() {
     auto ck = [&](const sc_time& at) {
         return std::uint64_t(std::llround(at.to_seconds() * cfg_.clock_mhz * 1e6));
     };
+    // Answers go out as completion times are decided: in the order of the completions (those at
+    // one time in the order decided).
+    std::stable_sort(traced_.begin(), traced_.end(),
+                     [](const Traced& a, const Traced& b) { return a.response < b.response; });
     TraceSpans* spans = t->spans("DRAM", cfg_.clock_mhz);
     std::vector<std::pair<std::uint64_t, int>> events;
     for (const auto& x : traced_) {

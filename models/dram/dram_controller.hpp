@@ -46,11 +46,12 @@ private:
     sc_core::sc_time time_of(std::uint64_t ck) const;
     // The DRAM clock at time t: the edge at or before it, or (round_up) at or after it.
     std::uint64_t ck_at(const sc_core::sc_time& t, bool round_up = false) const;
-    // SC_METHOD: decides the commands due, answers the transactions complete by now, and sleeps
-    // until the next response or the latest time the next command can wait to be decided.
+    // SC_METHOD: decides the commands due, answers each transaction once its completion time is
+    // known, and sleeps until the latest time the next command can wait to be decided.
     void schedule();
-    void respond(const sc_core::sc_time& now); // BEGIN_RESP for what is complete by now
-    void wake_at(const sc_core::sc_time& at);  // schedule() runs at `at` or before
+    // BEGIN_RESP for transaction id, which completes at `at` (annotated: at - now).
+    void answer(std::uint64_t id, const sc_core::sc_time& at, const sc_core::sc_time& now);
+    void wake_at(const sc_core::sc_time& at); // schedule() runs at `at` or before
     bool wake_pending_ = false;
     sc_core::sc_time wake_time_;
     std::uint64_t first_data_ck_ = 1;
@@ -87,23 +88,22 @@ private:
         std::uint64_t id, next, last; // bursts next..last (in burst units of the address)
         std::uint64_t arrival_ck;
         bool write;
-    };
-    std::deque<Backlog> backlog_;
-    std::vector<std::uint64_t> backlog_bursts_; // per channel: its bursts in backlog_
-    std::size_t feed_ahead_ = 64;
-    // Responses due, earliest first and in the order they were decided at a tie.
-    struct Response {
-        sc_core::sc_time at;
-        std::uint64_t order, id;
-        bool operator>(const Response& o) const {
-            return at > o.at || (at == o.at && order > o.order);
+        bool operator>(const Backlog& o) const {
+            return arrival_ck > o.arrival_ck || (arrival_ck == o.arrival_ck && id > o.id);
         }
     };
-    std::priority_queue<Response, std::vector<Response>, std::greater<Response>> responses_;
-    std::uint64_t next_response_order_ = 0;
-    void add_response(const sc_core::sc_time& at, std::uint64_t id) {
-        responses_.push({at, next_response_order_++, id});
-    }
+    std::deque<Backlog> backlog_;
+    // Transactions annotated to arrive later than the clock edge of now (TLM-2.0 timing
+    // annotation), earliest first: they join backlog_ once that edge comes (then every request
+    // that arrives earlier is known).
+    std::priority_queue<Backlog, std::vector<Backlog>, std::greater<Backlog>> future_;
+    void add_backlog(const Backlog& b);
+    void take_arrived(std::uint64_t horizon);   // future_ up to the edge `horizon` into backlog_
+    std::vector<std::uint64_t> backlog_bursts_; // per channel: its bursts in backlog_
+    std::size_t feed_ahead_ = 64;
+    // Transactions of the ideal model: answered at the next wake (not from within
+    // nb_transport_fw), each with its completion time.
+    std::vector<std::pair<std::uint64_t, sc_core::sc_time>> ideal_answers_;
     std::uint64_t next_txn_ = 0;
     sc_core::sc_event schedule_event_;
     DramStats stats_;

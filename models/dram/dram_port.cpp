@@ -6,7 +6,8 @@ DramPort::DramPort(sc_core::sc_module_name name) : sc_module(name), iSocket("iSo
     iSocket.register_nb_transport_bw(this, &DramPort::nb_transport_bw);
 }
 
-DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, bool write) {
+DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, bool write,
+                                 const sc_core::sc_time& delay) {
     Ticket t;
     if (!free_.empty()) {
         t = free_.back();
@@ -16,7 +17,7 @@ DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, boo
         slots_.emplace_back();
     }
     Slot& s = slots_[t];
-    s.done = false;
+    s.answered = false;
     auto& p = s.payload;
     p.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     p.set_address(address);
@@ -28,17 +29,19 @@ DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, boo
     ++outstanding_;
     p.ticket = t;
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    iSocket->nb_transport_fw(p, phase, delay);
+    sc_core::sc_time d = delay;
+    iSocket->nb_transport_fw(p, phase, d);
     return t;
 }
 
 tlm::tlm_sync_enum DramPort::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                             sc_core::sc_time&) {
+                                             sc_core::sc_time& delay) {
     if (phase == tlm::BEGIN_RESP) {
         const Ticket t = static_cast<TicketedPayload&>(trans).ticket;
-        slots_[t].done = true;
-        if (listing_) completed_.push_back(t);
+        Slot& s = slots_[t];
+        s.answered = true;
+        s.at = sc_core::sc_time_stamp() + delay;
+        if (listing_) completed_.push_back({t, s.at});
         --outstanding_;
         response_event_.notify(sc_core::SC_ZERO_TIME);
     }
@@ -46,16 +49,10 @@ tlm::tlm_sync_enum DramPort::nb_transport_bw(tlm::tlm_generic_payload& trans, tl
 }
 
 void DramPort::wait_for(Ticket t) {
-    while (!slots_[t].done) sc_core::wait(response_event_);
+    while (!slots_[t].answered) sc_core::wait(response_event_);
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (slots_[t].at > now) sc_core::wait(slots_[t].at - now);
     release(t);
-}
-
-void DramPort::wait_any() {
-    if (outstanding_ > 0) sc_core::wait(response_event_);
-}
-
-void DramPort::wait_all() {
-    while (outstanding_ > 0) sc_core::wait(response_event_);
 }
 
 } // namespace accsim

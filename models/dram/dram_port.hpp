@@ -1,6 +1,11 @@
-// The initiator side of the DRAM socket for a module that reads and writes tiles: issue() sends
-// one burst transaction (BEGIN_REQ) and returns at once; wait_for() blocks the calling SC_THREAD
-// until that transaction's BEGIN_RESP has come back. One event per completed transaction.
+// The initiator side of the DRAM socket. issue() sends one transaction (BEGIN_REQ), arriving now
+// or, with a delay, later (TLM-2.0 timing annotation), and returns at once. The target answers
+// (BEGIN_RESP) as soon as it has decided when the transaction completes, annotated with the time
+// still to go, which may be ahead of the current time. Two ways to take the answers:
+// - a module's SC_THREAD calls wait_for(ticket), which returns at the completion time;
+// - a module that keeps the time itself (an SC_METHOD, as the traffic generator) calls
+//   list_completions() once, then take_completed() whenever response_event() fires: every
+//   answered ticket with its completion time, possibly still to come.
 #pragma once
 
 #include <cstdint>
@@ -20,24 +25,31 @@ public:
     explicit DramPort(sc_core::sc_module_name name);
 
     using Ticket = std::size_t;
-    // Returns at once (callable from an SC_THREAD or an SC_METHOD). `bytes` > 0. Every ticket
-    // goes back once it has completed: wait_for() or release() recycles it.
-    Ticket issue(std::uint64_t address, std::uint64_t bytes, bool write);
-    bool done(Ticket t) const { return slots_[t].done; }
+    // Returns at once (callable from an SC_THREAD or an SC_METHOD). `bytes` > 0. The request
+    // arrives `delay` after now. Every ticket goes back once answered: wait_for() or release()
+    // recycles it.
+    Ticket issue(std::uint64_t address, std::uint64_t bytes, bool write,
+                 const sc_core::sc_time& delay = sc_core::SC_ZERO_TIME);
+    // Blocks the calling SC_THREAD until ticket t has completed, and recycles it.
     void wait_for(Ticket t);
-    // A completed ticket back for reuse (as wait_for does once it has returned): for an
-    // SC_METHOD caller, woken by response_event().
+    // A ticket back for reuse once its answer was taken (take_completed()).
     void release(Ticket t) { free_.push_back(t); }
-    // Notified (in the next delta cycle) whenever transactions complete.
+    // Notified (in the next delta cycle) whenever answers come.
     const sc_core::sc_event& response_event() const { return response_event_; }
-    void wait_all();
-    // Blocks until the next transaction completes (returns at once when none is outstanding).
-    void wait_any();
+    // Issued and not answered yet.
     std::size_t outstanding() const { return outstanding_; }
-    // Once called, the port lists every ticket as it completes, so that a caller with many in
-    // flight finds them without looking at each: take_completed() moves the list out.
+    struct Completion {
+        Ticket ticket;
+        sc_core::sc_time at; // when the transaction completes (now or later)
+    };
+    // Once called, the port lists every ticket as it is answered, in the order of the answers, so
+    // that a caller with many in flight finds them without looking at each: take_completed()
+    // moves the list into `into` (cleared first; its storage is reused from call to call).
     void list_completions() { listing_ = true; }
-    std::vector<Ticket> take_completed() { return std::exchange(completed_, {}); }
+    void take_completed(std::vector<Completion>& into) {
+        into.clear();
+        into.swap(completed_);
+    }
 
 private:
     tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
@@ -48,13 +60,14 @@ private:
     };
     struct Slot {
         TicketedPayload payload;
-        bool done = true;
+        bool answered = true;
+        sc_core::sc_time at; // completion time, once answered
     };
     std::deque<Slot> slots_; // stable addresses
     std::vector<Ticket> free_;
     std::size_t outstanding_ = 0;
     bool listing_ = false;
-    std::vector<Ticket> completed_;
+    std::vector<Completion> completed_;
     sc_core::sc_event response_event_;
     unsigned char dummy_data_[8] = {}; // timing only: the target never touches data
 };

@@ -1,0 +1,43 @@
+// The inner loop of the DRAM channel's scheduler (dram_channel.hpp): among the banks, the one
+// whose next command comes first, by a single minimum over packed keys. Kept apart so that the
+// vector form and the plain form can be checked against each other (tests/dram).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace accsim {
+
+// Per bank, in arrays padded to a multiple of 4 (the padding is `out`):
+//   own[k]        the earliest slot the bank and its request allow its next command (below 2^63);
+//   floor[k]      the index in `floors` of what the rank and the channel add to it;
+//   key_order[k]  (FR-FCFS bit) << 32 + the request's sequence number;
+//   out[k]        all ones for a bank the scan leaves out, else 0.
+struct BankScan {
+    std::vector<std::uint64_t> own, key_order, out;
+    std::vector<std::int32_t> floor;
+    void resize(std::size_t banks) {
+        const std::size_t n = (banks + 3) / 4 * 4;
+        own.assign(n, 0);
+        key_order.assign(n, 0);
+        out.assign(n, ~std::uint64_t(0));
+        floor.assign(n, 0);
+    }
+};
+
+// slot_bits of slot and 33 of order in one 64-bit key.
+constexpr std::uint64_t scan_slot_max = (std::uint64_t(1) << 31) - 1;
+
+// min over k of ((min(max(own, floors[floor], cmd_floor) - cmd_floor, scan_slot_max) << 33) +
+// key_order - first_seq) | out, as an unsigned 64-bit number (all ones when every bank is out).
+std::uint64_t min_packed_key(const BankScan& s, const std::uint64_t* floors,
+                             std::uint64_t cmd_floor, std::uint64_t first_seq);
+// The same, one bank at a time, and four at a time with AVX2 (on a processor that has it).
+std::uint64_t min_packed_key_plain(const BankScan& s, const std::uint64_t* floors,
+                                   std::uint64_t cmd_floor, std::uint64_t first_seq);
+bool have_avx2();
+std::uint64_t min_packed_key_avx2(const BankScan& s, const std::uint64_t* floors,
+                                  std::uint64_t cmd_floor, std::uint64_t first_seq);
+
+} // namespace accsim
