@@ -268,8 +268,8 @@ bool DramChannel::choose(Choice& c) {
     // slot (saturating), the FR-FCFS bit, 32 bits of place in queue_. Which bank wins is as
     // good as random, so the scan takes one minimum of such keys over the banks, without a
     // branch; the few banks with a precharge to weigh against a younger row hit come after.
-    // The pairs are compared as they are (with branches) when column commands issued ahead
-    // hold slots (not under load), or when the slots are too far apart to pack.
+    // The pairs are compared as they are (with branches) when the slots are too far apart to
+    // pack, or (below) when a slot that a column command issued ahead holds is in the way.
     constexpr std::uint64_t slot_max = scan_slot_max, place_max = 0xffffffffu;
     const std::uint64_t first_seq = queue_.front().seq;
     auto key = [&](std::uint64_t t, std::uint64_t order) {
@@ -278,7 +278,7 @@ bool DramChannel::choose(Choice& c) {
         return slot << 33 | (order >> 63) << 32 | place;
     };
     std::uint64_t best_key = never;
-    const bool packed = future_cols_.empty() && queue_.size() < place_max;
+    const bool packed = queue_.size() < place_max;
     if (packed) {
         best_key = min_packed_key(scan_, floors, cmd_floor, first_seq);
         for (std::size_t w = 0; w < with_pre_.size(); ++w)
@@ -294,7 +294,18 @@ bool DramChannel::choose(Choice& c) {
         found = true;
         best_ck = cmd_floor + (best_key >> 33);
         best_seq = first_seq + (best_key & place_max);
-    } else {
+        // The packed scan leaves out the slots that column commands issued ahead hold: it gives
+        // each precharge or activate a lower bound. When the winner is one and its slot is held,
+        // the pairs are compared exactly (the others' bounds may be their slots).
+        if (!future_cols_.empty()) {
+            const Entry& e = queue_[index_of(best_seq)];
+            const std::size_t k = e.bank_index;
+            const bool pre_alternative = (with_pre_[k / 64] >> (k % 64)) & 1;
+            found = pre_alternative || cands_[k].col || free_slot(best_ck) == best_ck;
+        }
+    }
+    if (!found) {
+        best_ck = never;
         std::uint64_t best_order = never;
         for (std::size_t k = 0; k < banks_.size(); ++k) {
             std::uint64_t t, order;

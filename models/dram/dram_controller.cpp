@@ -61,7 +61,10 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
         take_arrived(now_edge); // those annotated to arrive before it go first
         add_backlog({id, first, last, arrival_ck, write});
     } else {
-        future_.push({id, first, last, arrival_ck, write});
+        const Backlog b{id, first, last, arrival_ck, write};
+        auto at = future_.end();
+        while (at != future_.begin() && *(at - 1) > b) --at;
+        future_.insert(at, b);
     }
     // The new request may change the commands from the clock edge it is seen at; what it changes
     // shows (as a response) a column command's latency and a burst after that at the soonest, so
@@ -79,9 +82,9 @@ void DramController::add_backlog(const Backlog& b) {
 }
 
 void DramController::take_arrived(std::uint64_t horizon) {
-    while (!future_.empty() && future_.top().arrival_ck <= horizon) {
-        add_backlog(future_.top());
-        future_.pop();
+    while (!future_.empty() && future_.front().arrival_ck <= horizon) {
+        add_backlog(future_.front());
+        future_.pop_front();
     }
 }
 

@@ -96,7 +96,8 @@ private:
     // Transactions annotated to arrive later than the clock edge of now (TLM-2.0 timing
     // annotation), earliest first: they join backlog_ once that edge comes (then every request
     // that arrives earlier is known).
-    std::priority_queue<Backlog, std::vector<Backlog>, std::greater<Backlog>> future_;
+    // Kept sorted by inserting from the back: they come nearly in order.
+    std::deque<Backlog> future_;
     void add_backlog(const Backlog& b);
     void take_arrived(std::uint64_t horizon);   // future_ up to the edge `horizon` into backlog_
     std::vector<std::uint64_t> backlog_bursts_; // per channel: its bursts in backlog_
