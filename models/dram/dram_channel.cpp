@@ -251,6 +251,7 @@ bool DramChannel::choose(Choice& c) {
                 c.txn = e.b.txn;
                 c.seq = e.seq;
                 c.rank = e.b.rank;
+                c.stream = true;
                 windows_valid_ = false; // see stream_step()
                 return true;
             }
@@ -439,6 +440,14 @@ void DramChannel::refresh(int rank) {
     // reserves its slot until the clock passes it.
     if (ahead) {
         future_cols_.push_back(t); // column commands issue in slot order
+        // A held slot before every slot a command can still take is of no use: each request
+        // in the queue has one from its visible_ck (they grow along the queue), and each one
+        // to come enters at a freed slot (the oldest unused one, else a column command's to
+        // come).
+        std::uint64_t low = freed_ck_.empty() ? last_col_ck_ + 1 : freed_ck_.front();
+        if (!queue_.empty() && queue_.front().visible_ck != never)
+            low = std::min(low, queue_.front().visible_ck);
+        while (!future_cols_.empty() && future_cols_.front() < low) future_cols_.pop_front();
     } else {
         any_cmd_ = true;
         last_cmd_ck_ = std::max(last_cmd_ck_, t);
@@ -481,7 +490,7 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
     return c.cmd == Cmd::col;
 }
 
-bool DramChannel::stream_step(std::uint64_t horizon, std::uint64_t& txn, std::uint64_t& data_end) {
+bool DramChannel::stream_step(std::uint64_t& txn, std::uint64_t& data_end) {
     // choose()'s first case and issue() for it, without building a Choice: the oldest request
     // hits its open row at the earliest slot any column command could take, before a refresh.
     if (queue_.empty()) return false;
@@ -494,8 +503,9 @@ bool DramChannel::stream_step(std::uint64_t horizon, std::uint64_t& txn, std::ui
     // A stream takes this path burst after burst: the banks' windows are left to choose() to
     // build again when it needs them, rather than kept up to date at every burst.
     windows_valid_ = false;
+    const bool gap = t > cmd_floor(); // other commands may still take the slots before it
     issue_col(0, t, data_end);
-    note_command(t, t >= horizon);
+    note_command(t, gap);
     return true;
 }
 

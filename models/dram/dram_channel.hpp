@@ -94,7 +94,7 @@ public:
             // The common case of a stream first, without building a choice.
             if (!cached_) {
                 std::uint64_t txn = 0, data_end = 0;
-                if (stream_step(horizon, txn, data_end)) {
+                if (stream_step(txn, data_end)) {
                     done(txn, data_end);
                     continue;
                 }
@@ -109,9 +109,13 @@ public:
                 refresh(c.rank);
                 continue;
             }
-            const bool ahead = c.ck >= horizon && !settled;
-            if (ahead && !unbeatable(c)) return;
+            const bool later = c.ck >= horizon && !settled;
+            if (later && !unbeatable(c)) return;
             cached_ = false;
+            // A command chosen against every bank's and in slot order advances the command
+            // bus's clock; one issued before its slot has come, or chosen without comparing the
+            // other banks (the stream case) with free slots before it, only holds its slot.
+            const bool ahead = later || (c.stream && c.ck > cmd_floor());
             std::uint64_t data_end = 0;
             if (issue(c, ahead, data_end)) done(c.txn, data_end);
         }
@@ -146,7 +150,10 @@ private:
         Cmd cmd = Cmd::col;
         std::uint64_t ck = 0, txn = 0, seq = 0;
         std::uint64_t order = 0; // of the command chosen (as Candidate::order)
+        bool stream = false;     // the stream case: not compared with the other banks
     };
+    // The first slot the command bus has after the in-order commands.
+    std::uint64_t cmd_floor() const { return any_cmd_ ? last_cmd_ck_ + 1 : 0; }
     // After a request entered bank k's window: whether the cached choice stands, without
     // comparing every bank again (only bank k changed; the floors did not).
     bool still_chosen(std::size_t k) const;
@@ -210,7 +217,7 @@ private:
     bool col_unbeatable(std::uint64_t ck) const;
     // Issues the oldest request's column command when choose() would pick it in O(1); false
     // (nothing changed) otherwise. txn and data_end as for done().
-    bool stream_step(std::uint64_t horizon, std::uint64_t& txn, std::uint64_t& data_end);
+    bool stream_step(std::uint64_t& txn, std::uint64_t& data_end);
     void issue_col(std::size_t index, std::uint64_t t, std::uint64_t& data_end);
     void note_command(std::uint64_t t, bool ahead);  // the command bus after a command at t
     std::uint64_t free_slot(std::uint64_t ck) const; // first cycle from ck the command bus has

@@ -180,6 +180,8 @@ void DramController::schedule() {
     std::uint64_t next = UINT64_MAX;
     for (auto& ch : channels_) next = std::min(next, ch.next_command_ck());
     if (next != UINT64_MAX) wake_at(time_of(std::max(next, horizon) + first_data_ck_));
+    // The next request annotated to arrive later (an earlier wake may have replaced its own).
+    if (!future_.empty()) wake_at(time_of(future_.front().arrival_ck + first_data_ck_));
 }
 
 void DramController::answer(std::uint64_t id, const sc_time& at, const sc_time& now) {
