@@ -443,7 +443,8 @@ void DramChannel::refresh(int rank) {
         // A held slot before every slot a command can still take is of no use: each request
         // in the queue has one from its visible_ck (they grow along the queue), and each one
         // to come enters at a freed slot (the oldest unused one, else a column command's to
-        // come).
+        // come). Such slots are dropped now and then (a stream holds one per burst).
+        if (future_cols_.size() < 64) return;
         std::uint64_t low = freed_ck_.empty() ? last_col_ck_ + 1 : freed_ck_.front();
         if (!queue_.empty() && queue_.front().visible_ck != never)
             low = std::min(low, queue_.front().visible_ck);
