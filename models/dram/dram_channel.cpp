@@ -227,7 +227,8 @@ bool DramChannel::still_chosen(std::size_t k) const {
     // Only a choice among the banks' windows (not the stream case, which does not keep them)
     // and not a refresh (which stands for the command it comes before).
     const Choice& c = cached_choice_;
-    if (!windows_valid_ || !cached_found_ || c.refresh || queue_[c.index].bank_index == k)
+    if (!windows_valid_ || !cached_found_ || c.refresh || c.stream ||
+        queue_[c.index].bank_index == k)
         return false;
     std::uint64_t t, order;
     candidate(k, any_cmd_ ? last_cmd_ck_ + 1 : 0, t, order);
@@ -252,11 +253,12 @@ bool DramChannel::choose(Choice& c) {
                 c.seq = e.seq;
                 c.rank = e.b.rank;
                 c.stream = true;
-                windows_valid_ = false; // see stream_step()
+                in_stream(); // see stream_step()
                 return true;
             }
         }
     }
+    stream_run_ = 0;
     if (!windows_valid_) rebuild_windows();
     update_floors();
     const std::uint64_t cmd_floor = any_cmd_ ? last_cmd_ck_ + 1 : 0;
@@ -501,9 +503,7 @@ bool DramChannel::stream_step(std::uint64_t& txn, std::uint64_t& data_end) {
     const std::uint64_t t = col_earliest(e);
     if (t >= ranks_[std::size_t(e.b.rank)].next_refresh_ck || !col_unbeatable(t)) return false;
     txn = e.b.txn;
-    // A stream takes this path burst after burst: the banks' windows are left to choose() to
-    // build again when it needs them, rather than kept up to date at every burst.
-    windows_valid_ = false;
+    in_stream();
     const bool gap = t > cmd_floor(); // other commands may still take the slots before it
     issue_col(0, t, data_end);
     note_command(t, gap);
