@@ -190,12 +190,12 @@ private:
     void enter_window(std::size_t index);
     // The banks' windows hold the controller queue (else choose() builds them again first).
     bool windows_valid_ = false;
-    // A stream takes the stream case burst after burst: after a few in a row the banks' windows
+    // A stream takes the stream case burst after burst: from the second in a row the banks' windows
     // are left to choose() to build again when it needs them, rather than kept up to date at
     // every burst; a lone row hit among other traffic keeps them.
     std::uint32_t stream_run_ = 0;
     void in_stream() {
-        if (++stream_run_ > 8) windows_valid_ = false;
+        if (++stream_run_ > 1) windows_valid_ = false;
     }
     void rebuild_windows();
     // The bank's next request to serve, FR-FCFS: the oldest that hits the open row, else the
