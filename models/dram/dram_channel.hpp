@@ -3,7 +3,8 @@
 // activate, read or write) is chosen FR-FCFS, row hits first, then the oldest, honouring tRCD,
 // tRP, tRAS, tCCD_S/L, tRRD_S/L, tFAW, tWTR_S/L, tRTP, tWR, the data bus and all-bank refresh.
 // Plain C++: the SystemC target (dram_controller.hpp) calls advance() when it wakes and sleeps
-// until next_command_ck(), so nothing runs per DRAM clock while nothing can issue.
+// until the next command must be decided (from next_command_ck()), so nothing runs per DRAM
+// clock.
 #pragma once
 
 #include "models/dram/dram_scan.hpp"

@@ -1,8 +1,11 @@
 // The DRAM behind a TLM-2.0 target socket, approximately timed: BEGIN_REQ is accepted at once
-// (END_REQ via TLM_UPDATED) and BEGIN_RESP comes back when the last burst of the transaction has
-// moved its data, so requests to different banks overlap. The channels' command schedulers are
-// plain C++ (dram_channel.hpp); this module wakes when a request arrives and at the next slot a
-// command can issue (never per DRAM clock), and once per completion.
+// (END_REQ via TLM_UPDATED; a request annotated with a delay arrives that much later) and
+// BEGIN_RESP comes back as soon as the time the last burst of the transaction moves its data is
+// decided, annotated with the time still to go, so requests to different banks overlap and
+// nothing wakes at a completion. The channels' command schedulers are plain C++
+// (dram_channel.hpp); this module decides a command once every request that could take its slot
+// has arrived, at the latest when its data could end, so it wakes once per few commands, never
+// per DRAM clock.
 #pragma once
 
 #include "models/dram/dram_channel.hpp"
@@ -10,7 +13,6 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <queue>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
@@ -78,7 +80,7 @@ private:
     DramConfig cfg_;
     DramAddressMap map_;
     std::vector<DramChannel> channels_;
-    // Transactions by id (ids are given in arrival order): pending_[id - pending_base_], the
+    // Transactions by id (ids are given in the order sent): pending_[id - pending_base_], the
     // front dropped once answered, so it spans the oldest one still in flight to the newest.
     RequestRing<Pending> pending_;
     std::uint64_t pending_base_ = 0;
