@@ -18,6 +18,7 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
     tSocket.register_nb_transport_fw(this, &DramController::nb_transport_fw);
     tracing_ = active_trace() != nullptr;
     for (auto& ch : channels_) ch.trace_queue = tracing_;
+    ps_resolution_ = sc_core::sc_get_time_resolution() == sc_time(1, sc_core::SC_PS);
     // A column command's data ends this many clocks after it at the soonest.
     first_data_ck_ = std::uint64_t(std::min(cfg.cl, cfg.cwl) + cfg.burst_cycles());
     SC_METHOD(schedule);
@@ -106,7 +107,11 @@ std::uint64_t DramController::ck_at(const sc_time& t, bool round_up) const {
 
 sc_time DramController::time_of(std::uint64_t ck) const {
     // Rounded once, so that 36 tCK of 0.833 ns is 30.000 ns, not 36 x 0.833.
-    return sc_time(double(ck) * 1e3 / cfg_.clock_mhz, SC_NS);
+    const double ns = double(ck) * 1e3 / cfg_.clock_mhz;
+    // At accsim's time resolution, 1 ps, the rounding sc_time(double, SC_NS) does (to the
+    // nearest picosecond, halves up), without its lookups; tests/dram checks the two agree.
+    if (ps_resolution_) return sc_time::from_value(sc_time::value_type(ns * 1000.0 + 0.5));
+    return sc_time(ns, SC_NS);
 }
 
 bool DramController::starving() const {

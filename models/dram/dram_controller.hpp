@@ -37,6 +37,8 @@ public:
     const DramStats& finish();
     const DramStats& stats() const { return stats_; }
     const DramConfig& config() const { return cfg_; }
+    // The time of DRAM clock edge ck: rounded once to the time resolution.
+    sc_core::sc_time time_of(std::uint64_t ck) const;
     // How many bursts beyond queue_depth a channel is given ahead from the backlog (64 unless
     // set). It bounds the memory a long transaction takes, and changes no result.
     void set_feed_ahead(std::size_t bursts) { feed_ahead_ = bursts; }
@@ -45,7 +47,7 @@ private:
     tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                        sc_core::sc_time& delay);
     void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& arrival);
-    sc_core::sc_time time_of(std::uint64_t ck) const;
+    bool ps_resolution_ = false; // the time resolution is 1 ps
     // The DRAM clock at time t: the edge at or before it, or (round_up) at or after it.
     std::uint64_t ck_at(const sc_core::sc_time& t, bool round_up = false) const;
     // SC_METHOD: decides the commands due, answers each transaction once its completion time is

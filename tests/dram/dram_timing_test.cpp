@@ -8,6 +8,7 @@
 
 #include <deque>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <functional>
 #include <map>
 #include <memory>
@@ -453,4 +454,24 @@ TEST_CASE("the DRAM answers as soon as it knows the completion time, which is st
     CHECK(answered_ns <= ck(cfg, 32) + 1e-3);
     CHECK(answered_ns < at_ns);
     CHECK(s.read_bytes == 64);
+}
+
+TEST_CASE("a DRAM clock edge's time is what sc_time makes of it in nanoseconds") {
+    // time_of() rounds to the picosecond itself; sc_time(double, SC_NS) is the reference, over
+    // the presets' clocks and odd ones, near 0 and far into a run.
+    std::mt19937_64 rng(3);
+    for (const double mhz : {1200.0, 1600.0, 1000.0, 933.0, 1066.6666, 333.0}) {
+        DramConfig cfg = preset("ddr4-2400");
+        cfg.clock_mhz = mhz;
+        DramController dram(fmt::format("dram_{}", int(mhz * 10)).c_str(), cfg);
+        std::uint64_t differ = 0, first = 0;
+        for (int i = 0; i < 200000; ++i) {
+            const std::uint64_t ck = i < 100000 ? std::uint64_t(i) : rng() % 100'000'000'000ull;
+            if (dram.time_of(ck) != sc_time(double(ck) * 1e3 / mhz, SC_NS) && differ++ == 0)
+                first = ck;
+        }
+        CAPTURE(mhz);
+        CAPTURE(first);
+        CHECK(differ == 0);
+    }
 }
