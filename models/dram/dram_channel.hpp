@@ -166,7 +166,7 @@ private:
         std::uint64_t ready_act_ck = 0, ready_col_ck = 0, ready_pre_ck = 0;
         // The requests of the controller queue on this bank, oldest first (copies of their
         // entries in queue_), and which of them the scheduler serves next (pick, with its
-        // command). What choose() compares of it is in the candidates' arrays (cand_*), worked
+        // command). What choose() compares of it is in scan_ and cands_ (below), worked
         // out again whenever the list or the bank changes.
         std::vector<Entry> window;
         std::uint32_t group_index = 0; // rank x bank_groups + bank group

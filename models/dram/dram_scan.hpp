@@ -26,7 +26,7 @@ struct BankScan {
     }
 };
 
-// slot_bits of slot and 33 of order in one 64-bit key.
+// A key keeps 31 bits of slot and 33 of order.
 constexpr std::uint64_t scan_slot_max = (std::uint64_t(1) << 31) - 1;
 
 // min over k of ((min(max(own, floors[floor], cmd_floor) - cmd_floor, scan_slot_max) << 33) +
