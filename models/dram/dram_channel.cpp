@@ -29,7 +29,7 @@ DramChannel::DramChannel(const DramConfig& cfg)
 
 std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
     // One command per cycle on the command bus.
-    if (any_cmd_) ck = std::max(ck, last_cmd_ck_ + 1);
+    ck = std::max(ck, cmd_bus_free_ck());
     if (future_cols_.empty()) return ck;
     // Column commands issued ahead of time are in slot order.
     std::size_t lo = 0, hi = future_cols_.size(); // lower_bound: the first slot >= ck
@@ -73,7 +73,7 @@ std::uint64_t DramChannel::free_slot(std::uint64_t ck) const {
     if (data_bus_free_ck_ > t + latency) t = data_bus_free_ck_ - latency;
     // After the last column command, so after every one issued ahead: only the in-order
     // commands' clock can hold it back.
-    return any_cmd_ ? std::max(t, last_cmd_ck_ + 1) : t;
+    return std::max(t, cmd_bus_free_ck());
 }
 
 [[gnu::always_inline]] inline std::uint64_t DramChannel::col_earliest(const Entry& e) const {
@@ -231,7 +231,7 @@ bool DramChannel::still_chosen(std::size_t k) const {
         queue_[c.index].bank_index == k)
         return false;
     std::uint64_t t, order;
-    candidate(k, any_cmd_ ? last_cmd_ck_ + 1 : 0, t, order);
+    candidate(k, cmd_bus_free_ck(), t, order);
     return t > c.ck || (t == c.ck && order > c.order);
 }
 
@@ -261,7 +261,7 @@ bool DramChannel::choose(Choice& c) {
     stream_run_ = 0;
     if (!windows_valid_) rebuild_windows();
     update_floors();
-    const std::uint64_t cmd_floor = any_cmd_ ? last_cmd_ck_ + 1 : 0;
+    const std::uint64_t cmd_floor = cmd_bus_free_ck();
     // Each bank's command against the others', compared as (slot, order): the slot, then
     // (FR-FCFS) a row hit's column command before the others, then the oldest. A bank without a
     // request has slot and order `never` and never wins.
@@ -504,7 +504,7 @@ bool DramChannel::stream_step(std::uint64_t& txn, std::uint64_t& data_end) {
     if (t >= ranks_[std::size_t(e.b.rank)].next_refresh_ck || !col_unbeatable(t)) return false;
     txn = e.b.txn;
     in_stream();
-    const bool gap = t > cmd_floor(); // other commands may still take the slots before it
+    const bool gap = t > cmd_bus_free_ck(); // other commands may still take the slots before it
     issue_col(0, t, data_end);
     note_command(t, gap);
     return true;

@@ -116,7 +116,7 @@ public:
             // A command chosen against every bank's and in slot order advances the command
             // bus's clock; one issued before its slot has come, or chosen without comparing the
             // other banks (the stream case) with free slots before it, only holds its slot.
-            const bool ahead = later || (c.stream && c.ck > cmd_floor());
+            const bool ahead = later || (c.stream && c.ck > cmd_bus_free_ck());
             std::uint64_t data_end = 0;
             if (issue(c, ahead, data_end)) done(c.txn, data_end);
         }
@@ -154,7 +154,7 @@ private:
         bool stream = false;     // the stream case: not compared with the other banks
     };
     // The first slot the command bus has after the in-order commands.
-    std::uint64_t cmd_floor() const { return any_cmd_ ? last_cmd_ck_ + 1 : 0; }
+    std::uint64_t cmd_bus_free_ck() const { return any_cmd_ ? last_cmd_ck_ + 1 : 0; }
     // After a request entered bank k's window: whether the cached choice stands, without
     // comparing every bank again (only bank k changed; the floors did not).
     bool still_chosen(std::size_t k) const;
