@@ -16,11 +16,6 @@ std::uint64_t min_packed_key_plain(const BankScan& s, const std::uint64_t* floor
     return best;
 }
 
-bool have_avx2() {
-    static const bool yes = __builtin_cpu_supports("avx2");
-    return yes;
-}
-
 // GCC's vector extensions, compiled for AVX2: four banks per step, the same arithmetic on
 // unsigned lanes. Every time is below 2^63, so signed compares order them (and tell a
 // difference that wrapped below zero); the keys are compared unsigned by flipping their top

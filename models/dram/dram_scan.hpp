@@ -3,6 +3,8 @@
 // vector form and the plain form can be checked against each other (tests/dram).
 #pragma once
 
+#include "common/cpu.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -36,7 +38,6 @@ std::uint64_t min_packed_key(const BankScan& s, const std::uint64_t* floors,
 // The same, one bank at a time, and four at a time with AVX2 (on a processor that has it).
 std::uint64_t min_packed_key_plain(const BankScan& s, const std::uint64_t* floors,
                                    std::uint64_t cmd_floor, std::uint64_t first_seq);
-bool have_avx2();
 std::uint64_t min_packed_key_avx2(const BankScan& s, const std::uint64_t* floors,
                                   std::uint64_t cmd_floor, std::uint64_t first_seq);
 

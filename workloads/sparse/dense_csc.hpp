@@ -47,20 +47,28 @@ public:
     std::vector<std::vector<InterleavedCsc>> encode(const Codebook& book);
 
 private:
+    // Calls f(q, j, ptr) for each pass q and column j in [c0, c1), ptr pointing to column j's
+    // pointer in PE p's slice of that pass (&ptr[j - j0] of its batch, whose first column is j0).
+    template <class F>
+    void for_slices(int p, int c0, int c1, F f);
+
     const unsigned char* data_;
     DenseType type_;
     std::vector<float> bias_;
     TileShape shape_;
     int split_ = 0; // the second half's first column
-    // Per slice, (pass x PEs + PE) x columns + column: its entries, then where the next one goes;
-    // and the local row of its last non-zero (side by side: one cache line per weight placed).
+    // Per slice of the PE being read, pass x columns + column: its entries, or where its next
+    // one goes; and the local row of its last non-zero (side by side: one cache line per weight
+    // placed).
     struct Cell {
         std::uint32_t count = 0;
         int last = -1;
     };
-    std::vector<Cell> cell_;
     bool finite_ = true;
     DenseWeights weights_;
+    // The tiles [pass][batch]. Between the constructor and encode(), a slice's ptr[j + 1] holds
+    // the number of entries of its column j (padding included).
+    std::vector<std::vector<InterleavedCsc>> tiles_;
 };
 
 } // namespace accsim

@@ -1,0 +1,17 @@
+// What the processor running accsim offers beyond the x86-64 baseline the build targets, for the
+// few loops that have a faster form (compiled with __attribute__((target(...))) and chosen at run
+// time). Results never depend on the form taken.
+#pragma once
+
+namespace accsim {
+
+inline bool have_avx2() {
+#if defined(__x86_64__) || defined(__i386__)
+    static const bool yes = __builtin_cpu_supports("avx2");
+    return yes;
+#else
+    return false;
+#endif
+}
+
+} // namespace accsim
