@@ -12,6 +12,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -20,16 +21,18 @@ namespace accsim {
 
 namespace {
 
-std::vector<std::string> components(const std::string& key) {
-    return split(key, '.', false);
-}
-
-bool key_matches(const std::string& pattern, const std::string& key) {
-    auto p = components(pattern), k = components(key);
-    if (p.size() != k.size()) return false;
-    for (std::size_t i = 0; i < p.size(); ++i)
-        if (p[i] != "*" && p[i] != k[i]) return false;
-    return true;
+// Whether `key` has as many dot-separated components as `pattern`, each equal to the pattern's
+// or matched by a "*" there. Walks both in place: the registry asks it thousands of times.
+bool key_matches(std::string_view pattern, std::string_view key) {
+    for (;;) {
+        const std::size_t p_end = pattern.find('.'), k_end = key.find('.');
+        const std::string_view p = pattern.substr(0, p_end), k = key.substr(0, k_end);
+        if (p != "*" && p != k) return false;
+        if (p_end == std::string_view::npos || k_end == std::string_view::npos)
+            return p_end == k_end;
+        pattern.remove_prefix(p_end + 1);
+        key.remove_prefix(k_end + 1);
+    }
 }
 
 std::string section_of(const std::string& key) {

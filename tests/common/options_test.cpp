@@ -153,3 +153,24 @@ TEST_CASE("printable keeps valid UTF-8 and replaces control bytes and broken seq
     CHECK(accsim::printable("x\xc3(y") == "x?(y"); // a lead byte without its continuation
     CHECK(accsim::printable("\xff") == "?");
 }
+
+TEST_CASE("a key matches a pattern component by component") {
+    // "*" stands for one whole component; a trailing ".*" for the rest of the key.
+    CHECK(key_matches_pattern("array.layer.*.reuse", "array.layer.conv1.reuse"));
+    CHECK_FALSE(key_matches_pattern("array.layer.*.reuse", "array.layer.conv1.depth"));
+    CHECK_FALSE(key_matches_pattern("array.layer.*.reuse", "array.layer.conv1"));
+    CHECK_FALSE(key_matches_pattern("array.layer.*", "array.layers.conv1"));
+    CHECK(key_matches_pattern("array.layer.*", "array.layer.conv1.reuse"));
+    CHECK(key_matches_pattern("dram.*", "dram.preset"));
+    CHECK_FALSE(key_matches_pattern("dram.*", "dramx.preset"));
+    CHECK(key_matches_pattern("run.seed", "run.seed"));
+    CHECK_FALSE(key_matches_pattern("run.seed", "run.seeds"));
+    CHECK_FALSE(key_matches_pattern("run.seed", "run.seed.x"));
+    CHECK_FALSE(key_matches_pattern("run.seed.x", "run.seed"));
+    CHECK_FALSE(key_matches_pattern("a.*.b", "a.x.c"));
+    CHECK(key_matches_pattern("*.b", "a.b"));
+    CHECK_FALSE(key_matches_pattern("*.b", "b"));
+    // An empty component is a component.
+    CHECK(key_matches_pattern("a.*.b", "a..b"));
+    CHECK_FALSE(key_matches_pattern("a.b", "a..b"));
+}

@@ -40,53 +40,17 @@ void with_type(DenseType type, F f) {
     }
 }
 
-// The smallest and largest order key (float_order_key) of the non-zero weights among elements
-// [first, last) of type T at `data`, and whether any of them is not finite as a 32-bit float.
+// The smallest and largest order key (float_order_key) of the non-zero weights, and whether any
+// weight is not finite as a 32-bit float.
 struct KeyRange {
     std::int32_t lo = std::numeric_limits<std::int32_t>::max();
     std::int32_t hi = std::numeric_limits<std::int32_t>::min();
     std::int32_t bad = 0;
 };
 
-// With masks rather than branches or float comparisons, so that the loop vectorises.
-template <class T>
-[[gnu::always_inline]] inline KeyRange key_range_of(const unsigned char* data, std::size_t first,
-                                                    std::size_t last) {
-    std::int32_t lo = std::numeric_limits<std::int32_t>::max(),
-                 hi = std::numeric_limits<std::int32_t>::min(), bad = 0;
-    for (std::size_t k = first; k < last; ++k) {
-        const float v = load<T>(data + k * sizeof(T));
-        std::int32_t bits;
-        std::memcpy(&bits, &v, sizeof bits);
-        // inf or NaN as a 32-bit float: the exponent bits all ones.
-        bad |= std::int32_t((bits & 0x7f800000) == 0x7f800000);
-        const std::int32_t key = float_order_key(bits);
-        const std::int32_t kept = -std::int32_t((bits & 0x7fffffff) != 0);
-        lo = std::min(lo, (key & kept) | (std::numeric_limits<std::int32_t>::max() & ~kept));
-        hi = std::max(hi, (key & kept) | (std::numeric_limits<std::int32_t>::min() & ~kept));
-    }
-    return {lo, hi, bad};
-}
-
-// The same loop for the x86-64 baseline and for AVX2 (eight lanes, and the 32-bit minima the
-// baseline lacks), chosen by the processor.
-template <class T>
-KeyRange key_range_plain(const unsigned char* data, std::size_t first, std::size_t last) {
-    return key_range_of<T>(data, first, last);
-}
-template <class T>
-__attribute__((target("avx2"))) KeyRange key_range_avx2(const unsigned char* data,
-                                                        std::size_t first, std::size_t last) {
-    return key_range_of<T>(data, first, last);
-}
-template <class T>
-KeyRange key_range(const unsigned char* data, std::size_t first, std::size_t last) {
-    return have_avx2() ? key_range_avx2<T>(data, first, last)
-                       : key_range_plain<T>(data, first, last);
-}
-
-// Bit k set when w[k] is not zero (64 values).
-std::uint64_t nonzero_mask(const float* w) {
+// Bit k set when w[k] is not zero (64 values; NaN is not zero): SSE2, which every x86-64 has, and
+// AVX2.
+inline std::uint64_t nonzero_mask(const float* w) {
     std::uint64_t bits = 0;
 #if defined(__SSE2__)
     const __m128 zero = _mm_setzero_ps();
@@ -97,38 +61,126 @@ std::uint64_t nonzero_mask(const float* w) {
 #endif
     return bits;
 }
+#if defined(__x86_64__)
+#define ACCSIM_DENSE_AVX2 1
+__attribute__((target("avx2"))) std::uint64_t nonzero_mask_avx2(const float* w) {
+    std::uint64_t bits = 0;
+    const __m256 zero = _mm256_setzero_ps();
+    for (int k = 0; k < 64; k += 8)
+        bits |= std::uint64_t(unsigned(
+                    _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(w + k), zero, _CMP_NEQ_UQ))))
+                << k;
+    return bits;
+}
+#endif
+
+// Rows [row0, row1) of the rows x cols matrix of T at `data`: their range, and each row's mask of
+// non-zero weights, 64 columns to a word (bit k of word c: column 64c + k), at
+// mask + row * words. The range is taken on order-preserving integer keys, with masks rather than
+// branches or float comparisons, so that the loop over a word's 64 weights vectorises.
+template <class T, bool avx2>
+[[gnu::always_inline]] inline KeyRange scan_rows_of(const unsigned char* data, std::size_t cols,
+                                                    std::size_t row0, std::size_t row1,
+                                                    std::uint64_t* mask) {
+    const std::size_t words = (cols + 63) / 64;
+    std::int32_t lo = std::numeric_limits<std::int32_t>::max(),
+                 hi = std::numeric_limits<std::int32_t>::min(), bad = 0;
+    alignas(32) float chunk[64];
+    for (std::size_t i = row0; i < row1; ++i) {
+        const unsigned char* row = data + i * cols * sizeof(T);
+        for (std::size_t c = 0; c < words; ++c) {
+            const std::size_t n = std::min<std::size_t>(64, cols - 64 * c);
+            const float* w = chunk;
+            if (std::is_same_v<T, float> && n == 64) {
+                w = reinterpret_cast<const float*>(row) + 64 * c;
+            } else {
+                for (std::size_t k = 0; k < n; ++k)
+                    chunk[k] = load<T>(row + (64 * c + k) * sizeof(T));
+                for (std::size_t k = n; k < 64; ++k) chunk[k] = 0;
+            }
+            for (int k = 0; k < 64; ++k) {
+                std::int32_t bits;
+                std::memcpy(&bits, w + k, sizeof bits);
+                // inf or NaN as a 32-bit float: the exponent bits all ones.
+                bad |= std::int32_t((bits & 0x7f800000) == 0x7f800000);
+                const std::int32_t key = float_order_key(bits);
+                const std::int32_t kept = -std::int32_t((bits & 0x7fffffff) != 0);
+                lo =
+                    std::min(lo, (key & kept) | (std::numeric_limits<std::int32_t>::max() & ~kept));
+                hi =
+                    std::max(hi, (key & kept) | (std::numeric_limits<std::int32_t>::min() & ~kept));
+            }
+            std::uint64_t bits;
+#if ACCSIM_DENSE_AVX2
+            if constexpr (avx2)
+                bits = nonzero_mask_avx2(w);
+            else
+#endif
+                bits = nonzero_mask(w);
+            mask[i * words + c] = bits;
+        }
+    }
+    return {lo, hi, bad};
+}
+
+// The same for the x86-64 baseline and for AVX2 (eight lanes, and the 32-bit minima the baseline
+// lacks), chosen by the processor.
+template <class T>
+KeyRange scan_rows_plain(const unsigned char* data, std::size_t cols, std::size_t row0,
+                         std::size_t row1, std::uint64_t* mask) {
+    return scan_rows_of<T, false>(data, cols, row0, row1, mask);
+}
+#if ACCSIM_DENSE_AVX2
+template <class T>
+__attribute__((target("avx2"))) KeyRange scan_rows_avx2(const unsigned char* data, std::size_t cols,
+                                                        std::size_t row0, std::size_t row1,
+                                                        std::uint64_t* mask) {
+    return scan_rows_of<T, true>(data, cols, row0, row1, mask);
+}
+#endif
+template <class T>
+KeyRange scan_rows(const unsigned char* data, std::size_t cols, std::size_t row0, std::size_t row1,
+                   std::uint64_t* mask) {
+#if ACCSIM_DENSE_AVX2
+    if (have_avx2()) return scan_rows_avx2<T>(data, cols, row0, row1, mask);
+#endif
+    return scan_rows_plain<T>(data, cols, row0, row1, mask);
+}
 
 // PE p's rows of the matrix (i = p, p + pes, ...), restricted to columns [c0, c1), in order: for
 // each row i, ctx = begin(i / pes), its local row, then add(ctx, column, weight) for each kept
 // weight, ascending by column, the bias column (cols - 1 of the shape) last. Returns how many
-// weights were kept. The columns go 64 at a time: a mask of their non-zeros, then one step per set
-// bit (the zeros of a pruned matrix fall at random, so a branch per weight would often be
-// mispredicted). The row's context is a value of this function, not a reference shared with the
-// caller, so that the compiler keeps it in registers across the stores of add.
+// weights were kept. The weights kept are the set bits of the rows' masks (scan_rows): the zeros
+// of a pruned matrix fall at random, so a branch per weight would often be mispredicted. The row's
+// context is a value of this function, not a reference shared with the caller, so that the
+// compiler keeps it in registers across the stores of add.
 template <class T, class Begin, class Add>
-std::uint64_t for_pe_rows(const unsigned char* data, const std::vector<float>& bias,
-                          const TileShape& sh, int p, int c0, int c1, Begin begin, Add add) {
+std::uint64_t for_pe_rows(const unsigned char* data, const std::uint64_t* mask,
+                          const std::vector<float>& bias, const TileShape& sh, int p, int c0,
+                          int c1, Begin begin, Add add) {
     const int data_cols = sh.cols - (bias.empty() ? 0 : 1);
-    const std::size_t w = std::size_t(std::max(0, std::min(c1, data_cols) - c0));
+    const std::size_t words = std::size_t(data_cols + 63) / 64;
+    const int end = std::min(c1, data_cols);
     const bool with_bias = !bias.empty() && c0 <= data_cols && data_cols < c1;
-    if (w == 0 && !with_bias) return 0;
-    const std::size_t stride = std::size_t(data_cols) * sizeof(T);
-    const unsigned char* first_col = data + std::size_t(std::max(0, c0)) * sizeof(T);
-    alignas(16) float chunk[64];
+    if (end <= c0 && !with_bias) return 0;
+    // The words of [c0, end), the first and last of them masked.
+    const std::size_t w0 = std::size_t(c0) / 64, w1 = end > c0 ? std::size_t(end - 1) / 64 + 1 : w0;
+    const std::uint64_t first_keep = ~std::uint64_t(0) << (c0 % 64),
+                        last_keep = ~std::uint64_t(0) >> (63 - (end - 1) % 64);
     std::uint64_t kept = 0;
     for (int i = p; i < sh.rows; i += sh.pes) {
-        const unsigned char* src = first_col + std::size_t(i) * stride;
+        const unsigned char* row = data + std::size_t(i) * std::size_t(data_cols) * sizeof(T);
+        const std::uint64_t* m = mask + std::size_t(i) * words;
         auto ctx = begin(i / sh.pes);
-        for (std::size_t k0 = 0; k0 < w; k0 += 64) {
-            const std::size_t n = std::min<std::size_t>(64, w - k0);
-            for (std::size_t k = 0; k < n; ++k) chunk[k] = load<T>(src + (k0 + k) * sizeof(T));
-            for (std::size_t k = n; k < 64; ++k) chunk[k] = 0;
-            const auto first = std::uint32_t(c0) + std::uint32_t(k0);
-            std::uint64_t bits = nonzero_mask(chunk);
-            kept += std::uint64_t(__builtin_popcountll(bits));
+        for (std::size_t c = w0; c < w1; ++c) {
+            std::uint64_t bits = m[c];
+            if (c == w0) bits &= first_keep;
+            if (c + 1 == w1) bits &= last_keep;
+            const auto first = std::uint32_t(64 * c);
             for (; bits != 0; bits &= bits - 1) {
-                const int k = __builtin_ctzll(bits);
-                add(ctx, first + std::uint32_t(k), chunk[k]);
+                const std::uint32_t j = first + std::uint32_t(__builtin_ctzll(bits));
+                add(ctx, j, load<T>(row + std::size_t(j) * sizeof(T)));
+                ++kept;
             }
         }
         if (with_bias && bias[std::size_t(i)] != 0) {
@@ -149,13 +201,22 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
     const bool parallel = elements >= parallel_min_items;
     split_ = parallel ? shape.cols / 2 : shape.cols;
 
-    // First read: the smallest and largest non-zero (for the histogram's bins).
+    // First read: the smallest and largest non-zero (for the histogram's bins), and the masks of
+    // the weights kept, the two halves of the rows at once.
     std::array<KeyRange, 2> range{};
+    const std::size_t rows = std::size_t(shape.rows), half_rows = parallel ? rows / 2 : rows;
+    mask_.resize(rows * ((std::size_t(data_cols) + 63) / 64));
     with_type(type_, [&](auto element) {
         using T = decltype(element);
-        run_in_two(0, elements / 2, elements, [&](int h, std::size_t first, std::size_t last) {
-            range[std::size_t(h)] = key_range<T>(data_, first, last);
-        });
+        run_both(
+            parallel,
+            [&] {
+                range[0] = scan_rows<T>(data_, std::size_t(data_cols), 0, half_rows, mask_.data());
+            },
+            [&] {
+                range[1] =
+                    scan_rows<T>(data_, std::size_t(data_cols), half_rows, rows, mask_.data());
+            });
     });
     finite_ = !(range[0].bad | range[1].bad);
     for (float b : bias_) finite_ = finite_ && std::isfinite(b);
@@ -209,7 +270,7 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
             };
             for (int p = 0; p < shape_.pes; ++p) {
                 d.nonzeros += for_pe_rows<T>(
-                    data_, bias_, shape_, p, c0, c1,
+                    data_, mask_.data(), bias_, shape_, p, c0, c1,
                     [&](int local) {
                         const int q = local / rpp;
                         return Row{cell.data() + std::size_t(q) * std::size_t(shape_.cols),
@@ -299,7 +360,7 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
                     cell[std::size_t(q) * cols + std::size_t(j)] = Cell{ptr[0], -1};
                 });
                 for_pe_rows<T>(
-                    data_, bias_, sh, p, c0, c1,
+                    data_, mask_.data(), bias_, sh, p, c0, c1,
                     [&](int local) {
                         const int q = local / rpp;
                         return Row{cell.data() + std::size_t(q) * cols,
@@ -322,6 +383,7 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
     };
     run_both(
         split_ < sh.cols, [&] { fill_half(0, split_); }, [&] { fill_half(split_, sh.cols); });
+    mask_ = {};
     return std::move(tiles_);
 }
 

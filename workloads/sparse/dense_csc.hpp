@@ -64,6 +64,8 @@ private:
         std::uint32_t count = 0;
         int last = -1;
     };
+    // Per row, its non-zero weights, 64 columns to a word (bit k of word c: column 64c + k).
+    std::vector<std::uint64_t> mask_;
     bool finite_ = true;
     DenseWeights weights_;
     // The tiles [pass][batch]. Between the constructor and encode(), a slice's ptr[j + 1] holds
