@@ -124,6 +124,14 @@ std::vector<std::int16_t> compute_layer(const LayerImage& w, const std::vector<s
                                         int weight_frac_bits, bool relu) {
     std::vector<std::int16_t> y(std::size_t(w.rows), 0);
     std::vector<std::int64_t> acc;
+    // Per batch, its columns whose activation is not zero (the CCU never broadcasts a zero).
+    std::vector<std::vector<std::uint32_t>> nonzero(w.batches());
+    for (std::size_t b = 0; b < w.batches(); ++b)
+        for (int j = 0; j < w.tiles.front()[b].cols; ++j)
+            if (x[b * std::size_t(w.batch_cols) + std::size_t(j)] != 0)
+                nonzero[b].push_back(std::uint32_t(j));
+    // A padding entry's code is weight_code[0] = 0 (the codebook's value 0), and its row lies
+    // before the slice's next non-zero: it may be accumulated like any other entry.
     for (std::size_t k = 0; k < w.passes(); ++k) {
         const int pes = w.tiles[k].front().pes;
         for (int p = 0; p < pes; ++p) {
@@ -133,12 +141,15 @@ std::vector<std::int16_t> compute_layer(const LayerImage& w, const std::vector<s
             for (std::size_t b = 0; b < w.batches(); ++b) {
                 const PeSlices& s = w.tiles[k][b].pe[std::size_t(p)];
                 const std::size_t col0 = b * std::size_t(w.batch_cols);
-                for (int j = 0; j < w.tiles[k][b].cols; ++j) {
-                    const std::int64_t a = x[col0 + std::size_t(j)];
-                    if (a == 0) continue; // the CCU never broadcasts a zero
-                    for_each_in_slice(s, j, [&](int row, int v) {
-                        acc[std::size_t(row)] += std::int64_t(w.weight_code[std::size_t(v)]) * a;
-                    });
+                for (const std::uint32_t j : nonzero[b]) {
+                    const std::int64_t a = x[col0 + j];
+                    int row = -1;
+                    for (std::uint32_t e = s.ptr[j]; e < s.ptr[j + 1]; ++e) {
+                        const CscEntry x_e = s.entries[e];
+                        row += x_e.zeros() + 1;
+                        acc[std::size_t(row)] +=
+                            std::int64_t(w.weight_code[std::size_t(x_e.value_index())]) * a;
+                    }
                 }
             }
             const PeSlices& s = first;

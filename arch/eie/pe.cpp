@@ -59,20 +59,32 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
         stats.broadcast_stall_cycles += t[total - 1] - (total - 1);
     }
 
-    // Second pass: each PE replayed against t for its counters, queue levels and trace.
+    // Second pass: each PE replayed against t for its counters, queue levels and trace. A queue
+    // holds at most `depth` activations: t[k] comes no earlier than the pop of k - depth.
     const bool traced = !stats.pe_trace.empty();
-    std::vector<std::uint64_t> s(total), done(pes, 0), busy(pes, 0);
+    const std::size_t levels = std::min(total, depth) + 1;
+    std::vector<std::uint64_t> s(total), done(pes, 0), busy(pes, 0), last_pop(pes, 0), peak(pes, 0);
+    std::vector<std::uint64_t> at_level(pes * levels, 0);
+    t.push_back(~std::uint64_t(0)); // no broadcast after the last
     for (std::size_t p = 0; p < pes; ++p) {
         const PeSlices& slices = w.pe[p];
         PeCounters& c = stats.pe[p];
         TraceSignal* state = traced ? stats.pe_trace[p] : nullptr;
         if (state && total > 0) state->change(start_cycle, TraceState::input_stall);
+        // Padding entries are counted slice by slice only when the PE has any: a scan of the
+        // entries' bytes (value index 0: padding) that vectorises.
+        static_assert(sizeof(CscEntry) == 1);
+        const auto* bytes = reinterpret_cast<const unsigned char*>(slices.entries.data());
+        unsigned char padded = 0;
+        for (std::size_t e = 0; e < slices.entries.size(); ++e) padded |= (bytes[e] & 15) == 0;
         std::uint64_t free_at = 0, last_word = ~0ULL;
         for (std::size_t k = 0; k < total; ++k) {
             s[k] = std::max(free_at, t[k] + 1);
             // The cycles between broadcasts k-1 and k in which this PE's queue was full.
-            if (k >= depth && s[k - depth] > t[k - 1] + 1)
-                c.stalled_cycles += s[k - depth] - t[k - 1] - 1;
+            if (k >= depth) {
+                const std::uint64_t held = s[k - depth], sent = t[k - 1] + 1;
+                c.stalled_cycles += held > sent ? held - sent : 0;
+            }
             if (state) {
                 if (k > 0 && s[k] > free_at)
                     state->change(start_cycle + free_at, TraceState::input_stall);
@@ -80,14 +92,13 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
             }
             const std::uint32_t col = nonzero_cols[k];
             const std::uint32_t begin = slices.ptr[col], n = slices.ptr[col + 1] - begin;
-            ++c.pointer_reads;
-            ++c.act_reads;
             if (n == 0) {
                 ++c.empty_slices;
             } else {
                 c.entries += n;
-                for (std::uint32_t e = begin; e < begin + n; ++e)
-                    c.padding_entries += slices.entries[e].padding();
+                if (padded)
+                    for (std::uint32_t e = begin; e < begin + n; ++e)
+                        c.padding_entries += slices.entries[e].padding();
                 const std::uint64_t first = begin / entries_per_spmat_read,
                                     last = (begin + n - 1) / entries_per_spmat_read;
                 c.spmat_reads += last - first + 1 - (first == last_word ? 1 : 0);
@@ -96,22 +107,41 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
             busy[p] += std::max<std::uint32_t>(1, n);
             free_at = s[k] + std::max<std::uint32_t>(1, n);
         }
+        c.pointer_reads += total;
+        c.act_reads += total;
         done[p] = free_at;
         c.busy_cycles += busy[p];
         // The queue's level after each cycle's pops and broadcast (pushes - pops up to that
-        // cycle), recorded where it changes.
+        // cycle): at most one push and one pop per cycle, t and s both rising. Traced, each
+        // change is recorded; else the cycles at each level are summed here, recorded at the end.
         OccupancyStats& q = stats.queue[p];
-        std::size_t pushed = total > 0 ? 1 : 0, popped = 0;
-        std::uint64_t level = pushed;
-        q.record(start_cycle, level);
-        while (popped < total) {
-            const std::uint64_t now = std::min(pushed < total ? t[pushed] : s[popped], s[popped]);
-            while (pushed < total && t[pushed] == now) ++pushed;
-            while (popped < total && s[popped] == now) ++popped;
-            if (pushed - popped != level) {
-                level = pushed - popped;
-                q.record(start_cycle + now, level);
+        std::size_t pushed = 0, popped = 0;
+        if (q.trace) {
+            std::uint64_t level = total > 0 ? 1 : 0;
+            pushed = level;
+            q.record(start_cycle, level);
+            while (popped < total) {
+                const std::uint64_t now = std::min(t[pushed], s[popped]);
+                pushed += t[pushed] == now;
+                popped += s[popped] == now;
+                if (pushed - popped != level) {
+                    level = pushed - popped;
+                    q.record(start_cycle + now, level);
+                }
             }
+        } else {
+            std::uint64_t* cycles_at = at_level.data() + p * levels;
+            std::uint64_t before = 0, top = 0;
+            while (popped < total) {
+                const std::uint64_t now = std::min(t[pushed], s[popped]);
+                cycles_at[pushed - popped] += now - before;
+                before = now;
+                pushed += t[pushed] == now;
+                popped += s[popped] == now;
+                top = std::max<std::uint64_t>(top, pushed - popped);
+            }
+            last_pop[p] = before;
+            peak[p] = top;
         }
     }
     // The broadcast is over when the last PE is done (cycle 0 with nothing to send); the last
@@ -120,7 +150,15 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
     const std::uint64_t cycles = total == 0 ? 0 : end + (pipeline_stages - 1);
     for (std::size_t p = 0; p < pes; ++p) {
         stats.pe[p].starved_cycles += end - busy[p];
-        stats.queue[p].record(start_cycle + cycles, 0);
+        OccupancyStats& q = stats.queue[p];
+        if (q.trace) {
+            q.record(start_cycle + cycles, 0);
+        } else {
+            // Empty from the last pop until the pipeline has drained.
+            std::uint64_t* cycles_at = at_level.data() + p * levels;
+            cycles_at[0] += cycles - last_pop[p];
+            q.record_span(start_cycle, start_cycle + cycles, cycles_at, levels, peak[p], 0);
+        }
         if (traced) {
             if (done[p] < end)
                 stats.pe_trace[p]->change(start_cycle + done[p], TraceState::input_stall);

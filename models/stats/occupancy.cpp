@@ -1,6 +1,7 @@
 #include "models/stats/occupancy.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace accsim {
 
@@ -19,6 +20,26 @@ void OccupancyStats::record(std::uint64_t now, std::uint64_t level) {
     level_ = level;
     peak_ = std::max(peak_, level);
     if (trace) trace->change(now, std::int64_t(level));
+}
+
+void OccupancyStats::record_span(std::uint64_t from, std::uint64_t to,
+                                 const std::uint64_t* cycles_at_level, std::size_t levels,
+                                 std::uint64_t peak, std::uint64_t level) {
+    if (trace) throw std::logic_error("record_span on a traced buffer");
+    record(from, level_);
+    if (to > from) {
+        // The histogram grows to the highest level held for a cycle, as record() grows it.
+        std::size_t used = levels;
+        while (used > 0 && cycles_at_level[used - 1] == 0) --used;
+        if (hist_.size() < used) hist_.resize(used, 0);
+        for (std::size_t l = 0; l < used; ++l) {
+            area_ += static_cast<Area>(l) * cycles_at_level[l];
+            hist_[l] += cycles_at_level[l];
+        }
+        last_ = to;
+    }
+    level_ = level;
+    peak_ = std::max({peak_, peak, level});
 }
 
 double OccupancyStats::mean() const {

@@ -17,6 +17,11 @@ public:
     void record(std::uint64_t now, std::uint64_t level);
     // Where the changes also go when the run is traced (--trace); nullptr: nowhere.
     TraceSignal* trace = nullptr;
+    // What record() called at every change between `from` and `to` would add, at once, for a
+    // buffer without a trace: cycles_at_level[l] cycles at level l for l < levels (summing to
+    // to - from), `peak` the highest level among them; the level is `level` from `to` on.
+    void record_span(std::uint64_t from, std::uint64_t to, const std::uint64_t* cycles_at_level,
+                     std::size_t levels, std::uint64_t peak, std::uint64_t level);
     // Closes the observation at `now` (the end of the run).
     void finish(std::uint64_t now) { record(now, level_); }
 

@@ -1,17 +1,21 @@
 #include "arch/eie/pe.hpp"
 #include "arch/eie/pe_cost.hpp"
+#include "models/trace/trace.hpp"
 
 #include "workloads/sparse/random.hpp"
 
 #include <doctest/doctest.h>
+#include <string>
 
 using namespace accsim;
 using namespace accsim::eie;
 
 namespace {
 
-// A matrix given as the number of entries of every PE's slice of every column (values unused).
-InterleavedCsc slices(const std::vector<std::vector<int>>& entries_per_pe_col) {
+// A matrix given as the number of entries of every PE's slice of every column (values unused);
+// with `padding`, every third entry of a slice is a padding entry.
+InterleavedCsc slices(const std::vector<std::vector<int>>& entries_per_pe_col,
+                      bool padding = false) {
     InterleavedCsc c;
     c.pes = int(entries_per_pe_col.size());
     c.cols = int(entries_per_pe_col[0].size());
@@ -19,7 +23,8 @@ InterleavedCsc slices(const std::vector<std::vector<int>>& entries_per_pe_col) {
         PeSlices s;
         s.ptr.push_back(0);
         for (int n : cols) {
-            for (int k = 0; k < n; ++k) s.entries.push_back(CscEntry::make(1, 0));
+            for (int k = 0; k < n; ++k)
+                s.entries.push_back(CscEntry::make(padding && k % 3 == 2 ? 0 : 1, 0));
             s.ptr.push_back(std::uint32_t(s.entries.size()));
         }
         s.local_rows = 64;
@@ -103,6 +108,7 @@ struct Naive {
     std::uint64_t cycles = 0, stall = 0;
     std::vector<std::uint64_t> busy, starved, stalled, peak;
     std::vector<double> mean;
+    std::vector<std::vector<std::uint64_t>> at_level; // per PE, cycles at each queue level
 };
 Naive naive_broadcast(const std::vector<std::vector<int>>& n, const std::vector<std::uint32_t>& act,
                       std::size_t depth) {
@@ -111,6 +117,7 @@ Naive naive_broadcast(const std::vector<std::vector<int>>& n, const std::vector<
     r.busy.assign(pes, 0);
     r.starved = r.stalled = r.peak = r.busy;
     std::vector<double> area(pes, 0);
+    r.at_level.assign(pes, {});
     std::vector<std::size_t> head(pes, 0);
     std::vector<int> left(pes, 0);
     std::size_t tail = 0;
@@ -133,6 +140,9 @@ Naive naive_broadcast(const std::vector<std::vector<int>>& n, const std::vector<
         if (done) break;
         for (std::size_t p = 0; p < pes; ++p) {
             area[p] += double(tail - head[p]);
+            auto& h = r.at_level[p];
+            if (h.size() <= tail - head[p]) h.resize(tail - head[p] + 1, 0);
+            ++h[tail - head[p]];
             if (left[p] > 0) {
                 --left[p];
                 ++r.busy[p];
@@ -143,7 +153,13 @@ Naive naive_broadcast(const std::vector<std::vector<int>>& n, const std::vector<
     }
     r.cycles = act.empty() ? 0 : now + 3;
     // The level is recorded from cycle 0 to the pipeline's drain, the last 3 cycles empty.
-    for (std::size_t p = 0; p < pes; ++p) r.mean.push_back(now ? area[p] / double(now + 3) : 0);
+    for (std::size_t p = 0; p < pes; ++p) {
+        r.mean.push_back(now ? area[p] / double(now + 3) : 0);
+        if (now) {
+            if (r.at_level[p].empty()) r.at_level[p].push_back(0);
+            r.at_level[p][0] += 3;
+        }
+    }
     return r;
 }
 
@@ -162,8 +178,16 @@ TEST_CASE("the broadcast recurrences agree with a cycle-by-cycle reference") {
         for (std::uint32_t j = 0; j < cols; ++j)
             if (rng.below(3)) act.push_back(j);
         const Naive want = naive_broadcast(n, act, depth);
+        // Every third entry is padding in even trials (up to 11 entries a slice): it costs its cycle like any other.
+        const InterleavedCsc w = slices(n, trial % 2 == 0);
         PeArrayStats st{int(pes)};
-        CHECK(run_broadcast(slices(n), act, int(depth), 0, st) == want.cycles);
+        CHECK(run_broadcast(w, act, int(depth), 0, st) == want.cycles);
+        // Traced, the queues record each change of level: the same statistics.
+        Trace trace(0, ~std::uint64_t(0));
+        PeArrayStats traced{int(pes)};
+        for (std::size_t p = 0; p < pes; ++p)
+            traced.queue[p].trace = trace.counter("pe" + std::to_string(p), "queue", "entries");
+        CHECK(run_broadcast(w, act, int(depth), 0, traced) == want.cycles);
         CHECK(st.broadcast_stall_cycles == want.stall);
         for (std::size_t p = 0; p < pes; ++p) {
             CAPTURE(p);
@@ -172,6 +196,17 @@ TEST_CASE("the broadcast recurrences agree with a cycle-by-cycle reference") {
             CHECK(st.pe[p].stalled_cycles == want.stalled[p]);
             CHECK(st.queue[p].peak() == want.peak[p]);
             CHECK(st.queue[p].mean() == doctest::Approx(want.mean[p]));
+            CHECK(st.queue[p].cycles_at_level() == want.at_level[p]);
+            CHECK(traced.queue[p].cycles_at_level() == want.at_level[p]);
+            CHECK(traced.queue[p].peak() == want.peak[p]);
+            CHECK(traced.queue[p].mean() == doctest::Approx(want.mean[p]));
+            std::uint64_t entries = 0, padding = 0;
+            for (std::uint32_t j : act) {
+                entries += std::uint64_t(n[p][j]);
+                padding += trial % 2 == 0 ? std::uint64_t(n[p][j] / 3) : 0;
+            }
+            CHECK(st.pe[p].entries == entries);
+            CHECK(st.pe[p].padding_entries == padding);
         }
     }
 }
