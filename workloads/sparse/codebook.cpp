@@ -49,6 +49,10 @@ CodeTable::CodeTable(const Codebook& book, float lo, float hi)
     }
 }
 
+std::uint8_t CodeTable::straddling(float w) const {
+    return book_.index_of(w);
+}
+
 std::vector<std::uint8_t> Codebook::index_all(FloatView w) const {
     std::vector<std::uint8_t> out(w.size());
     if (w.empty()) return out;

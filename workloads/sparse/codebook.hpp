@@ -48,10 +48,13 @@ public:
     std::uint8_t operator()(float w) const {
         const int b = std::min(bins - 1, int((double(w) - lo_) * per_bin_));
         const std::uint8_t t = table_[std::size_t(b)];
-        return t ? t : book_.index_of(w);
+        return t ? t : straddling(w);
     }
 
 private:
+    // book_.index_of(w), kept out of line: the callers' loops then keep their own values in
+    // registers rather than the book's.
+    [[gnu::noinline]] std::uint8_t straddling(float w) const;
     static constexpr int bins = 4096;
     Codebook book_;
     double lo_, per_bin_;

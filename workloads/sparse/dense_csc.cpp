@@ -40,12 +40,13 @@ void with_type(DenseType type, F f) {
     }
 }
 
-// The smallest and largest order key (float_order_key) of the non-zero weights, and whether any
-// weight is not finite as a 32-bit float.
+// The smallest and largest order key (float_order_key) of the non-zero weights, whether any
+// weight is not finite as a 32-bit float, and the distinct non-zero values while at most 15.
 struct KeyRange {
     std::int32_t lo = std::numeric_limits<std::int32_t>::max();
     std::int32_t hi = std::numeric_limits<std::int32_t>::min();
     std::int32_t bad = 0;
+    DistinctValues distinct;
 };
 
 // Bit k set when w[k] is not zero (64 values; NaN is not zero): SSE2, which every x86-64 has, and
@@ -77,7 +78,9 @@ __attribute__((target("avx2"))) std::uint64_t nonzero_mask_avx2(const float* w) 
 // Rows [row0, row1) of the rows x cols matrix of T at `data`: their range, and each row's mask of
 // non-zero weights, 64 columns to a word (bit k of word c: column 64c + k), at
 // mask + row * words. The range is taken on order-preserving integer keys, with masks rather than
-// branches or float comparisons, so that the loop over a word's 64 weights vectorises.
+// branches or float comparisons, so that the loop over a word's 64 weights vectorises. The
+// distinct values are looked for only until there are more than 15 (a layer's weights are
+// either shared values, or soon that many).
 template <class T, bool avx2>
 [[gnu::always_inline]] inline KeyRange scan_rows_of(const unsigned char* data, std::size_t cols,
                                                     std::size_t row0, std::size_t row1,
@@ -85,6 +88,7 @@ template <class T, bool avx2>
     const std::size_t words = (cols + 63) / 64;
     std::int32_t lo = std::numeric_limits<std::int32_t>::max(),
                  hi = std::numeric_limits<std::int32_t>::min(), bad = 0;
+    DistinctValues distinct;
     alignas(32) float chunk[64];
     for (std::size_t i = row0; i < row1; ++i) {
         const unsigned char* row = data + i * cols * sizeof(T);
@@ -118,9 +122,11 @@ template <class T, bool avx2>
 #endif
                 bits = nonzero_mask(w);
             mask[i * words + c] = bits;
+            if (distinct.few)
+                for (; bits != 0; bits &= bits - 1) distinct.add(w[__builtin_ctzll(bits)]);
         }
     }
-    return {lo, hi, bad};
+    return {lo, hi, bad, std::move(distinct)};
 }
 
 // The same for the x86-64 baseline and for AVX2 (eight lanes, and the 32-bit minima the baseline
@@ -229,11 +235,14 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
         lo = float_of_order_key(lo_key);
         hi = float_of_order_key(hi_key);
     }
+    DistinctValues distinct = std::move(range[0].distinct);
+    distinct.merge(range[1].distinct);
     for (float b : bias_)
         if (b != 0) {
             lo = any ? std::min(lo, b) : b;
             hi = any ? std::max(hi, b) : b;
             any = true;
+            distinct.add(b);
         }
 
     // The tiles, each slice's pointers zero.
@@ -282,7 +291,6 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
                         c.count += 1 + std::uint32_t(r.row - c.last - 1) / 16;
                         c.last = r.row;
                         if (binned) tally.add(w);
-                        d.distinct.add(w);
                     });
                 for_slices(p, c0, c1, [&](int q, int j, std::uint32_t* ptr) {
                     Cell& c = cell[std::size_t(q) * std::size_t(shape_.cols) + std::size_t(j)];
@@ -297,7 +305,7 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
     weights_ = std::move(half[0]);
     weights_.nonzeros += half[1].nonzeros;
     weights_.histogram.merge(half[1].histogram);
-    weights_.distinct.merge(half[1].distinct);
+    weights_.distinct = std::move(distinct);
 }
 
 template <class F>
@@ -320,7 +328,6 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
     // Each slice's count becomes its first entry (pointers as prefix sums), and each tile its
     // entries, for the two halves of the PEs and passes at once.
     const std::size_t slots = tiles_.size() * pes;
-    std::vector<CscEntry*> entries(slots * batches);
     auto lay_out = [&](std::size_t first, std::size_t last) {
         for (std::size_t slot = first; slot < last; ++slot) {
             const std::size_t q = slot / pes, p = slot % pes;
@@ -331,17 +338,14 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
                     at += x;
                     x = at;
                 }
-                s.entries.resize(at);
-                entries[slot * batches + b] = s.entries.data();
+                // Padding entries where no weight goes: the third read writes the rest.
+                s.entries.resize(at, CscEntry::make(0, 15));
             }
         }
     };
     run_both(
         slots * cols >= parallel_min_items, [&] { lay_out(0, slots / 2); },
         [&] { lay_out(slots / 2, slots); });
-    std::vector<std::uint32_t> batch_of(cols);
-    for (std::size_t j = 0; j < cols; ++j)
-        batch_of[j] = std::uint32_t(j / std::size_t(sh.batch_cols));
 
     // Third read: the entries, coded, PE by PE, each slice's next entry and last row in cells of
     // the PE's own.
@@ -351,33 +355,37 @@ std::vector<std::vector<InterleavedCsc>> DenseEncoder::encode(const Codebook& bo
         with_type(type_, [&](auto element) {
             using T = decltype(element);
             struct Row {
-                Cell* cell;            // the row's pass, column 0
-                CscEntry* const* tile; // its PE and pass, batch 0
-                int row;               // its row in the pass
+                Cell* cell;     // the row's pass, column 0
+                CscEntry* tile; // its PE's entries in the pass and batch
+                int row;        // its row in the pass
             };
+            const int bc = sh.batch_cols;
             for (int p = 0; p < sh.pes; ++p) {
                 for_slices(p, c0, c1, [&](int q, int j, const std::uint32_t* ptr) {
                     cell[std::size_t(q) * cols + std::size_t(j)] = Cell{ptr[0], -1};
                 });
-                for_pe_rows<T>(
-                    data_, mask_.data(), bias_, sh, p, c0, c1,
-                    [&](int local) {
-                        const int q = local / rpp;
-                        return Row{cell.data() + std::size_t(q) * cols,
-                                   entries.data() +
-                                       (std::size_t(q) * pes + std::size_t(p)) * batches,
-                                   local - q * rpp};
-                    },
-                    [code, batch = batch_of.data()](const Row& r, std::uint32_t column, float w) {
-                        Cell& c = r.cell[column];
-                        const int zeros = r.row - c.last - 1;
-                        c.last = r.row;
-                        CscEntry* e = r.tile[batch[column]] + c.count;
-                        const std::uint32_t paddings = std::uint32_t(zeros) / 16;
-                        for (std::uint32_t m = 0; m < paddings; ++m) e[m] = CscEntry::make(0, 15);
-                        e[paddings] = CscEntry::make(code(w), zeros & 15);
-                        c.count += paddings + 1;
-                    });
+                // Batch by batch, so that a row's entries go to one array.
+                for (int b = c0 / bc; b < sh.batches && b * bc < c1; ++b)
+                    for_pe_rows<T>(
+                        data_, mask_.data(), bias_, sh, p, std::max(c0, b * bc),
+                        std::min(c1, (b + 1) * bc),
+                        [&](int local) {
+                            const int q = local / rpp;
+                            return Row{cell.data() + std::size_t(q) * cols,
+                                       tiles_[std::size_t(q)][std::size_t(b)]
+                                           .pe[std::size_t(p)]
+                                           .entries.data(),
+                                       local - q * rpp};
+                        },
+                        [code](const Row& r, std::uint32_t column, float w) {
+                            Cell& c = r.cell[column];
+                            const int zeros = r.row - c.last - 1;
+                            c.last = r.row;
+                            // After the padding entries laid out before it.
+                            const std::uint32_t at = c.count + std::uint32_t(zeros) / 16;
+                            r.tile[at] = CscEntry::make(code(w), zeros & 15);
+                            c.count = at + 1;
+                        });
             }
         });
     };
