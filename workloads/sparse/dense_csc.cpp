@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -277,27 +278,39 @@ DenseEncoder::DenseEncoder(const unsigned char* data, DenseType type, std::vecto
                 Cell* cell; // the row's pass, column 0
                 int row;    // its row in the pass
             };
-            for (int p = 0; p < shape_.pes; ++p) {
-                d.nonzeros += for_pe_rows<T>(
-                    data_, mask_.data(), bias_, shape_, p, c0, c1,
-                    [&](int local) {
-                        const int q = local / rpp;
-                        return Row{cell.data() + std::size_t(q) * std::size_t(shape_.cols),
-                                   local - q * rpp};
-                    },
-                    [&, tally, binned](const Row& r, std::uint32_t column, float w) {
-                        Cell& c = r.cell[column];
-                        // A padding entry stands for 16 positions: 15 zeros and itself.
-                        c.count += 1 + std::uint32_t(r.row - c.last - 1) / 16;
-                        c.last = r.row;
-                        if (binned) tally.add(w);
+            auto count_pes = [&](auto may_pad) {
+                for (int p = 0; p < shape_.pes; ++p) {
+                    d.nonzeros += for_pe_rows<T>(
+                        data_, mask_.data(), bias_, shape_, p, c0, c1,
+                        [&](int local) {
+                            const int q = local / rpp;
+                            return Row{cell.data() + std::size_t(q) * std::size_t(shape_.cols),
+                                       local - q * rpp};
+                        },
+                        [&, tally, binned](const Row& r, std::uint32_t column, float w) {
+                            Cell& c = r.cell[column];
+                            if constexpr (decltype(may_pad)::value) {
+                                // A padding entry stands for 16 positions: 15 zeros and itself.
+                                c.count += 1 + std::uint32_t(r.row - c.last - 1) / 16;
+                                c.last = r.row;
+                            } else {
+                                ++c.count;
+                            }
+                            if (binned) tally.add(w);
+                        });
+                    for_slices(p, c0, c1, [&](int q, int j, std::uint32_t* ptr) {
+                        Cell& c = cell[std::size_t(q) * std::size_t(shape_.cols) + std::size_t(j)];
+                        ptr[1] = c.count;
+                        c = Cell{};
                     });
-                for_slices(p, c0, c1, [&](int q, int j, std::uint32_t* ptr) {
-                    Cell& c = cell[std::size_t(q) * std::size_t(shape_.cols) + std::size_t(j)];
-                    ptr[1] = c.count;
-                    c = Cell{};
-                });
-            }
+                }
+            };
+            // In a pass of at most 16 rows no run of zeros is long enough for a padding entry:
+            // a slice's entries are its non-zeros.
+            if (rpp > 16)
+                count_pes(std::true_type{});
+            else
+                count_pes(std::false_type{});
         });
     };
     run_both(
