@@ -1,8 +1,9 @@
 // EIE's interleaved CSC (csc.hpp) built straight from a dense row-major matrix, without the plain
 // columns in between. The matrix is read row by row, each row in memory order; a row belongs to one
 // PE and one pass, so each of its non-zeros goes to that PE's slice of its column. Three reads: the
-// range of the weights; each slice's entry count (with its padding), the weights' histogram and
-// distinct values, from which the caller chooses the codebook; the entries themselves, coded.
+// range of the weights, each row's mask of non-zeros and the distinct values; each slice's entry
+// count (with its padding) and the weights' histogram, from which the caller chooses the codebook;
+// the entries themselves, coded. The last two visit the non-zeros of the masks only.
 #pragma once
 
 #include "workloads/sparse/codebook.hpp"
@@ -35,7 +36,7 @@ public:
     // The rows x cols matrix of `type` at `data` (row-major, any alignment, read until encode()
     // returns), plus `bias` (empty, or one value per row) as column cols; shape counts the bias
     // column. A weight is kept when its value as a 32-bit float is not zero. Reads the matrix
-    // twice (the two halves of the columns at once when it is large).
+    // twice (on two threads when it is large: the halves of the rows, then of the columns).
     DenseEncoder(const unsigned char* data, DenseType type, std::vector<float> bias,
                  const TileShape& shape);
     // False when a weight is not finite, or beyond the range of 32-bit floats (then weights() and
