@@ -173,7 +173,7 @@ std::uint64_t for_pe_rows(const unsigned char* data, const std::uint64_t* mask,
     // The words of [c0, end), the first and last of them masked.
     const std::size_t w0 = std::size_t(c0) / 64, w1 = end > c0 ? std::size_t(end - 1) / 64 + 1 : w0;
     const std::uint64_t first_keep = ~std::uint64_t(0) << (c0 % 64),
-                        last_keep = ~std::uint64_t(0) >> (63 - (end - 1) % 64);
+                        last_keep = end > c0 ? ~std::uint64_t(0) >> (63 - (end - 1) % 64) : 0;
     std::uint64_t kept = 0;
     for (int i = p; i < sh.rows; i += sh.pes) {
         const unsigned char* row = data + std::size_t(i) * std::size_t(data_cols) * sizeof(T);
