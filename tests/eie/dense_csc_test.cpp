@@ -163,10 +163,12 @@ TEST_CASE("the dense encoder sees the weights the codebook is chosen from") {
     REQUIRE(few.weights().distinct.few);
     const SparseColumns mq = from_dense_rows(rows, cols, [&](std::size_t k) { return q[k]; });
     CHECK(book_of_distinct(few.weights().distinct.value).value == exact_codebook(mq.value)->value);
-    // Sixteen distinct values, eight in each half of the columns: too many for an exact book.
+    // Sixteen distinct values, eight in each half of the rows (which the first read takes on two
+    // threads) and of the columns: too many for an exact book.
     std::vector<float> sixteen(std::size_t(rows) * cols, 0);
     for (int i = 0; i < 16; ++i)
-        sixteen[std::size_t(i) * cols + std::size_t(i % 2 ? 400 : 3)] = float(i + 1);
+        sixteen[std::size_t(i < 8 ? i : rows - 16 + i) * cols + std::size_t(i % 2 ? 400 : 3)] =
+            float(i + 1);
     DenseEncoder many(reinterpret_cast<const unsigned char*>(sixteen.data()), DenseType::float32,
                       {}, sh);
     CHECK_FALSE(many.weights().distinct.few);
@@ -197,4 +199,26 @@ TEST_CASE("a layer image from dense weights equals the one from its plain column
                 CHECK(bytes_of(got.tiles[k][0].pe[std::size_t(p)]) ==
                       bytes_of(want.tiles[k][0].pe[std::size_t(p)]));
     }
+}
+
+TEST_CASE("the dense encoder reads float32 rows at any alignment") {
+    // An .npy header of any length may leave the data unaligned: the tiles are the same.
+    const int rows = 300, cols = 640;
+    const std::vector<float> w = matrix<float>(rows, cols, 0.3, 11);
+    const TileShape sh = eie::tile_shape(rows, cols, 8, 16);
+    std::vector<unsigned char> shifted(w.size() * sizeof(float) + 1);
+    std::memcpy(shifted.data() + 1, w.data(), w.size() * sizeof(float));
+    DenseEncoder aligned(reinterpret_cast<const unsigned char*>(w.data()), DenseType::float32, {},
+                         sh);
+    DenseEncoder unaligned(shifted.data() + 1, DenseType::float32, {}, sh);
+    CHECK(unaligned.weights().nonzeros == aligned.weights().nonzeros);
+    const Codebook book = fit_codebook(aligned.weights().histogram);
+    const auto want = aligned.encode(book), got = unaligned.encode(book);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t q = 0; q < got.size(); ++q)
+        for (std::size_t b = 0; b < got[q].size(); ++b)
+            for (std::size_t p = 0; p < got[q][b].pe.size(); ++p) {
+                CHECK(got[q][b].pe[p].ptr == want[q][b].pe[p].ptr);
+                CHECK(bytes_of(got[q][b].pe[p]) == bytes_of(want[q][b].pe[p]));
+            }
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -96,7 +97,10 @@ template <class T, bool avx2>
         for (std::size_t c = 0; c < words; ++c) {
             const std::size_t n = std::min<std::size_t>(64, cols - 64 * c);
             const float* w = chunk;
-            if (std::is_same_v<T, float> && n == 64) {
+            // A float32 file's rows are read in place when aligned (an .npy header may leave
+            // them unaligned).
+            if (std::is_same_v<T, float> && n == 64 &&
+                reinterpret_cast<std::uintptr_t>(row) % alignof(float) == 0) {
                 w = reinterpret_cast<const float*>(row) + 64 * c;
             } else {
                 for (std::size_t k = 0; k < n; ++k)
