@@ -109,8 +109,10 @@ NpyMap::NpyMap(const std::string& path) {
         ::close(fd);
         throw InputError(fmt::format("{}: not a .npy file (no \\x93NUMPY magic string)", path));
     }
-    // MAP_POPULATE: the file is read once, whole; one fault-in instead of one per page.
-    map_ = mmap(nullptr, map_bytes_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    // Mapped page by page as it is read: each fault maps the cached pages around it too (the
+    // kernel's fault-around), which took 0.6 ms for 16 MiB here against 1.0 to 1.1 ms with
+    // MAP_POPULATE.
+    map_ = mmap(nullptr, map_bytes_, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
     if (map_ == MAP_FAILED) {
         map_ = nullptr;
