@@ -63,8 +63,7 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
     // holds at most `depth` activations: t[k] comes no earlier than the pop of k - depth.
     const bool traced = !stats.pe_trace.empty();
     const std::size_t levels = std::min(total, depth) + 1;
-    std::vector<std::uint64_t> s(total), done(pes, 0), busy(pes, 0), last_pop(pes, 0), peak(pes, 0);
-    std::vector<std::uint64_t> at_level(pes * levels, 0);
+    std::vector<std::uint64_t> s(total), done(pes, 0), busy(pes, 0), cycles_at(levels, 0);
     t.push_back(~std::uint64_t(0)); // no broadcast after the last
     for (std::size_t p = 0; p < pes; ++p) {
         const PeSlices& slices = w.pe[p];
@@ -113,7 +112,7 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
         c.busy_cycles += busy[p];
         // The queue's level after each cycle's pops and broadcast (pushes - pops up to that
         // cycle): at most one push and one pop per cycle, t and s both rising. Traced, each
-        // change is recorded; else the cycles at each level are summed here, recorded at the end.
+        // change is recorded; else the cycles at each level are summed, then recorded at once.
         OccupancyStats& q = stats.queue[p];
         std::size_t pushed = 0, popped = 0;
         if (q.trace) {
@@ -130,7 +129,6 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
                 }
             }
         } else {
-            std::uint64_t* cycles_at = at_level.data() + p * levels;
             std::uint64_t before = 0, top = 0;
             while (popped < total) {
                 const std::uint64_t now = std::min(t[pushed], s[popped]);
@@ -140,8 +138,9 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
                 popped += s[popped] == now;
                 top = std::max<std::uint64_t>(top, pushed - popped);
             }
-            last_pop[p] = before;
-            peak[p] = top;
+            // Empty from the last pop on (recorded with the drain below).
+            q.record_span(start_cycle, start_cycle + before, cycles_at.data(), top + 1, top, 0);
+            std::fill_n(cycles_at.begin(), top + 1, 0);
         }
     }
     // The broadcast is over when the last PE is done (cycle 0 with nothing to send); the last
@@ -150,15 +149,7 @@ std::uint64_t run_broadcast(const InterleavedCsc& w, const std::vector<std::uint
     const std::uint64_t cycles = total == 0 ? 0 : end + (pipeline_stages - 1);
     for (std::size_t p = 0; p < pes; ++p) {
         stats.pe[p].starved_cycles += end - busy[p];
-        OccupancyStats& q = stats.queue[p];
-        if (q.trace) {
-            q.record(start_cycle + cycles, 0);
-        } else {
-            // Empty from the last pop until the pipeline has drained.
-            std::uint64_t* cycles_at = at_level.data() + p * levels;
-            cycles_at[0] += cycles - last_pop[p];
-            q.record_span(start_cycle, start_cycle + cycles, cycles_at, levels, peak[p], 0);
-        }
+        stats.queue[p].record(start_cycle + cycles, 0);
         if (traced) {
             if (done[p] < end)
                 stats.pe_trace[p]->change(start_cycle + done[p], TraceState::input_stall);
