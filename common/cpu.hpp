@@ -5,10 +5,16 @@
 
 namespace accsim {
 
+// Set (by tests) to run the baseline forms whatever the processor has.
+inline bool& baseline_only() {
+    static bool yes = false;
+    return yes;
+}
+
 inline bool have_avx2() {
 #if defined(__x86_64__) || defined(__i386__)
     static const bool yes = __builtin_cpu_supports("avx2");
-    return yes;
+    return yes && !baseline_only();
 #else
     return false;
 #endif

@@ -1,4 +1,5 @@
 #include "arch/eie/layer.hpp"
+#include "common/cpu.hpp"
 #include "workloads/sparse/codebook.hpp"
 #include "workloads/sparse/csc.hpp"
 #include "workloads/sparse/dense_csc.hpp"
@@ -133,6 +134,19 @@ TEST_CASE("the dense encoder gives the tiles of the plain columns") {
     for (std::size_t i = 0; i < bias.size(); ++i) bias[i] = i % 3 ? float(i) / 1000 - 0.1f : 0;
     check_same_tiles<float>(300, 700, 3, 16, 0.4, bias, 7);
     check_same_tiles<float>(300, 96, 4, 8, 0.02, bias, 8);
+}
+
+TEST_CASE("the dense encoder's baseline form gives the same tiles") {
+    // The first read has an AVX2 form, chosen when the processor has it: the x86-64 baseline's
+    // must agree with the reference too.
+    struct Baseline {
+        Baseline() { baseline_only() = true; }
+        ~Baseline() { baseline_only() = false; }
+    } baseline;
+    check_same_tiles<float>(50, 37, 4, 4, 0.3, {}, 1);
+    check_same_tiles<float>(200, 64, 1, 64, 0.05, {}, 2);
+    check_same_tiles<double>(300, 700, 3, 16, 0.4, {}, 5);
+    check_same_tiles<std::int16_t>(257, 513, 5, 8, 0.25, {}, 6);
 }
 
 TEST_CASE("the dense encoder sees the weights the codebook is chosen from") {

@@ -120,7 +120,7 @@ template <class T, bool avx2>
                     std::max(hi, (key & kept) | (std::numeric_limits<std::int32_t>::min() & ~kept));
             }
             std::uint64_t bits;
-#if ACCSIM_DENSE_AVX2
+#ifdef ACCSIM_DENSE_AVX2
             if constexpr (avx2)
                 bits = nonzero_mask_avx2(w);
             else
@@ -141,7 +141,7 @@ KeyRange scan_rows_plain(const unsigned char* data, std::size_t cols, std::size_
                          std::size_t row1, std::uint64_t* mask) {
     return scan_rows_of<T, false>(data, cols, row0, row1, mask);
 }
-#if ACCSIM_DENSE_AVX2
+#ifdef ACCSIM_DENSE_AVX2
 template <class T>
 __attribute__((target("avx2"))) KeyRange scan_rows_avx2(const unsigned char* data, std::size_t cols,
                                                         std::size_t row0, std::size_t row1,
@@ -152,7 +152,7 @@ __attribute__((target("avx2"))) KeyRange scan_rows_avx2(const unsigned char* dat
 template <class T>
 KeyRange scan_rows(const unsigned char* data, std::size_t cols, std::size_t row0, std::size_t row1,
                    std::uint64_t* mask) {
-#if ACCSIM_DENSE_AVX2
+#ifdef ACCSIM_DENSE_AVX2
     if (have_avx2()) return scan_rows_avx2<T>(data, cols, row0, row1, mask);
 #endif
     return scan_rows_plain<T>(data, cols, row0, row1, mask);
