@@ -85,9 +85,10 @@ LayerImage layer_image(const Layer& l, int index, const Params& p) {
     // Dense weights at `data`; not_finite() throws the error that names the first weight that
     // is not a finite 32-bit float, when the encoder finds one.
     auto image = [&](const unsigned char* data, DenseType type, auto not_finite) {
-        // The encoder's count and last row per slice and column.
+        // The encoder's masks of non-zeros (a bit per weight), and on each of two threads the
+        // count and last row of the slices of the PE it reads (per pass and column).
         const ScopedClaim scratch(
-            double(shape.passes) * shape.pes * shape.cols * 8,
+            double(rows) * ((cols + 63) / 64) * 8 + 2.0 * shape.passes * shape.cols * 8,
             fmt::format("layer {}: encoding its {} x {} weights", l.name, rows, cols));
         DenseEncoder encoder(data, type, bias, shape);
         if (!encoder.finite()) {
