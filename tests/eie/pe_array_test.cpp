@@ -178,7 +178,8 @@ TEST_CASE("the broadcast recurrences agree with a cycle-by-cycle reference") {
         for (std::uint32_t j = 0; j < cols; ++j)
             if (rng.below(3)) act.push_back(j);
         const Naive want = naive_broadcast(n, act, depth);
-        // Every third entry is padding in even trials (up to 11 entries a slice): it costs its cycle like any other.
+        // Every third entry is padding in even trials (up to 11 entries a slice): it costs its
+        // cycle like any other.
         const InterleavedCsc w = slices(n, trial % 2 == 0);
         PeArrayStats st{int(pes)};
         CHECK(run_broadcast(w, act, int(depth), 0, st) == want.cycles);
