@@ -273,13 +273,8 @@ bool DramChannel::choose(Choice& c) {
     // branch; the few banks with a precharge to weigh against a younger row hit come after.
     // The pairs are compared as they are (with branches) when the slots are too far apart to
     // pack, or (below) when a slot that a column command issued ahead holds is in the way.
-    constexpr std::uint64_t slot_max = scan_slot_max, place_max = 0xffffffffu;
+    constexpr std::uint64_t place_max = 0xffffffffu;
     const std::uint64_t first_seq = queue_.front().seq;
-    auto key = [&](std::uint64_t t, std::uint64_t order) {
-        const std::uint64_t slot = std::min(t - cmd_floor, slot_max);
-        const std::uint64_t place = std::min((order << 1 >> 1) - first_seq, place_max);
-        return slot << 33 | (order >> 63) << 32 | place;
-    };
     std::uint64_t best_key = never;
     const bool packed = queue_.size() < place_max;
     if (packed) {
@@ -288,12 +283,15 @@ bool DramChannel::choose(Choice& c) {
             for (std::uint64_t bits = with_pre_[w]; bits != 0; bits &= bits - 1) {
                 std::uint64_t t, order;
                 candidate(64 * w + std::size_t(__builtin_ctzll(bits)), cmd_floor, t, order);
-                best_key = std::min(best_key, key(t, order));
+                // order as key_order: the FR-FCFS bit moved from bit 63 to bit 32.
+                best_key = std::min(
+                    best_key,
+                    packed_key(t, cmd_floor, (order >> 63 << 32) + (order << 1 >> 1), first_seq));
             }
     }
     std::uint64_t best_ck = never, best_seq = 0;
     bool found = false;
-    if (packed && best_key >> 33 < slot_max) {
+    if (packed && best_key >> 33 < scan_slot_max) {
         found = true;
         best_ck = cmd_floor + (best_key >> 33);
         best_seq = first_seq + (best_key & place_max);

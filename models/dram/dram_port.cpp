@@ -26,7 +26,6 @@ DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, boo
     p.set_streaming_width(unsigned(bytes));
     p.set_byte_enable_ptr(nullptr);
     p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    ++outstanding_;
     p.ticket = t;
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_core::sc_time d = delay;
@@ -42,7 +41,6 @@ tlm::tlm_sync_enum DramPort::nb_transport_bw(tlm::tlm_generic_payload& trans, tl
         s.answered = true;
         s.at = sc_core::sc_time_stamp() + delay;
         if (listing_) completed_.push_back({t, s.at});
-        --outstanding_;
         response_event_.notify(sc_core::SC_ZERO_TIME);
     }
     return tlm::TLM_COMPLETED;

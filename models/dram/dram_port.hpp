@@ -36,8 +36,6 @@ public:
     void release(Ticket t) { free_.push_back(t); }
     // Notified (in the next delta cycle) whenever answers come.
     const sc_core::sc_event& response_event() const { return response_event_; }
-    // Issued and not answered yet.
-    std::size_t outstanding() const { return outstanding_; }
     struct Completion {
         Ticket ticket;
         sc_core::sc_time at; // when the transaction completes (now or later)
@@ -65,7 +63,6 @@ private:
     };
     std::deque<Slot> slots_; // stable addresses
     std::vector<Ticket> free_;
-    std::size_t outstanding_ = 0;
     bool listing_ = false;
     std::vector<Completion> completed_;
     sc_core::sc_event response_event_;

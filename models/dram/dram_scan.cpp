@@ -10,8 +10,7 @@ std::uint64_t min_packed_key_plain(const BankScan& s, const std::uint64_t* floor
     std::uint64_t best = ~std::uint64_t(0);
     for (std::size_t k = 0; k < s.own.size(); ++k) {
         const std::uint64_t t = std::max(s.own[k], floors[s.floor[k]]);
-        const std::uint64_t slot = std::min(t > cmd_floor ? t - cmd_floor : 0, scan_slot_max);
-        best = std::min(best, ((slot << 33) + s.key_order[k] - first_seq) | s.out[k]);
+        best = std::min(best, packed_key(t, cmd_floor, s.key_order[k], first_seq) | s.out[k]);
     }
     return best;
 }

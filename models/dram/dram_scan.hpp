@@ -31,6 +31,14 @@ struct BankScan {
 // A key keeps 31 bits of slot and 33 of order.
 constexpr std::uint64_t scan_slot_max = (std::uint64_t(1) << 31) - 1;
 
+// One bank's key: its slot t, less cmd_floor (0 below it) and at most scan_slot_max, above its
+// key_order less first_seq.
+inline std::uint64_t packed_key(std::uint64_t t, std::uint64_t cmd_floor, std::uint64_t key_order,
+                                std::uint64_t first_seq) {
+    const std::uint64_t slot = t > cmd_floor ? t - cmd_floor : 0;
+    return ((slot < scan_slot_max ? slot : scan_slot_max) << 33) + key_order - first_seq;
+}
+
 // min over k of ((min(max(own, floors[floor], cmd_floor) - cmd_floor, scan_slot_max) << 33) +
 // key_order - first_seq) | out, as an unsigned 64-bit number (all ones when every bank is out).
 std::uint64_t min_packed_key(const BankScan& s, const std::uint64_t* floors,
