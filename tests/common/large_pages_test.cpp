@@ -85,6 +85,7 @@ TEST_CASE(
 }
 
 TEST_CASE("the blocks kept for reuse never exceed the cache's bound") {
+    const bool fresh = lp::cached_bytes() == 0; // not so when every case runs in one process
     std::vector<void*> blocks;
     const std::size_t n = lp::kCacheBytes / (4 * MiB) + 3;
     for (std::size_t k = 0; k < n; ++k) {
@@ -94,7 +95,8 @@ TEST_CASE("the blocks kept for reuse never exceed the cache's bound") {
         blocks.push_back(p);
     }
     for (void* p : blocks) CHECK(lp::release(p));
-    CHECK(lp::cached_bytes() == lp::kCacheBytes);
+    CHECK(lp::cached_bytes() <= lp::kCacheBytes);
+    if (fresh) CHECK(lp::cached_bytes() == lp::kCacheBytes); // 16 blocks of 4 MiB, 3 unmapped
 }
 
 TEST_CASE("more large blocks than slots: the rest are declined, for malloc to serve") {
