@@ -7,6 +7,7 @@
 #include "models/dram/dram_controller.hpp"
 #include "models/dram/dram_port.hpp"
 #include "models/kernel/simulate.hpp"
+#include "models/kernel/time.hpp"
 #include "sim/cli.hpp"
 #include "sim/registry.hpp"
 #include "sim/report_format.hpp"
@@ -65,9 +66,8 @@ SC_MODULE(TrafficGenerator) {
     std::vector<InFlight> flying; // by ticket
     std::vector<DramPort::Completion> answers;
 
-    static double ns(const sc_core::sc_time& t) {
-        return t.to_seconds() * 1e9;
-    }
+    const bool ps = ps_resolution();
+    double ns(const sc_core::sc_time& t) const { return seconds_of(t, ps) * 1e9; }
 
     void issue_at(const sc_core::sc_time& at) {
         const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;

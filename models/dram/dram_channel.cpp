@@ -193,14 +193,29 @@ void DramChannel::update_floors() {
         act_dirty_ = false;
     }
     if (col_dirty_) {
-        // col_floor() also bounds by the command bus; that part only grows, and choose()
-        // applies its current value to every command anyway.
+        // col_floor() for each rank, group and direction, its terms shared by all of them worked
+        // out once: tCCD_S after the last column command (tCCD_L in its group), the data bus per
+        // direction, tWTR before a read. col_floor() also bounds by the command bus; that part
+        // only grows, and choose() applies its current value to every command anyway.
         const std::size_t first = 1 + ranks_.size() * groups;
-        for (std::size_t r = 0; r < ranks_.size(); ++r)
-            for (std::size_t g = 0; g < groups; ++g)
-                for (int w = 0; w < 2; ++w)
-                    floors_[first + 2 * (r * groups + g) + std::size_t(w)] =
-                        col_floor(int(r), int(g), w != 0);
+        const std::uint64_t after_s = any_col_ ? last_col_ck_ + std::uint64_t(cfg_.tccd_s) : 0,
+                            after_l = any_col_ ? last_col_ck_ + std::uint64_t(cfg_.tccd_l) : 0;
+        const auto bus = [&](int latency) { // data_bus_free_ck_ - latency, at least 0
+            const std::uint64_t l = std::uint64_t(latency);
+            return data_bus_free_ck_ > l ? data_bus_free_ck_ - l : 0;
+        };
+        const std::uint64_t bus_read = bus(cfg_.cl), bus_write = bus(cfg_.cwl);
+        for (std::size_t r = 0; r < ranks_.size(); ++r) {
+            const Rank& rk = ranks_[r];
+            for (std::size_t g = 0; g < groups; ++g) {
+                const bool same = any_col_ && last_col_rank_ == int(r) && last_col_group_ == int(g);
+                const std::uint64_t after = same ? after_l : after_s;
+                std::uint64_t read = std::max(after, bus_read);
+                if (rk.any_write) read = col_floor(int(r), int(g), false);
+                floors_[first + 2 * (r * groups + g)] = read;
+                floors_[first + 2 * (r * groups + g) + 1] = std::max(after, bus_write);
+            }
+        }
         col_dirty_ = false;
     }
 }

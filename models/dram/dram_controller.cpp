@@ -1,5 +1,6 @@
 #include "models/dram/dram_controller.hpp"
 
+#include "models/kernel/time.hpp"
 #include "models/trace/trace.hpp"
 
 #include <algorithm>
@@ -18,7 +19,7 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
     tSocket.register_nb_transport_fw(this, &DramController::nb_transport_fw);
     tracing_ = active_trace() != nullptr;
     for (auto& ch : channels_) ch.trace_queue = tracing_;
-    ps_resolution_ = sc_core::sc_get_time_resolution() == sc_time(1, sc_core::SC_PS);
+    ps_resolution_ = ps_resolution();
     // A column command's data ends this many clocks after it at the soonest.
     first_data_ck_ = std::uint64_t(std::min(cfg.cl, cfg.cwl) + cfg.burst_cycles());
     SC_METHOD(schedule);
@@ -29,14 +30,16 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
 tlm::tlm_sync_enum DramController::nb_transport_fw(tlm::tlm_generic_payload& trans,
                                                    tlm::tlm_phase& phase, sc_time& delay) {
     if (phase == tlm::BEGIN_REQ) {
-        accept(trans, sc_core::sc_time_stamp() + delay);
+        const sc_time now = sc_core::sc_time_stamp();
+        accept(trans, now, now + delay);
         phase = tlm::END_REQ;
         return tlm::TLM_UPDATED;
     }
     return tlm::TLM_COMPLETED; // END_RESP
 }
 
-void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arrival) {
+void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
+                            const sc_time& arrival) {
     const bool write = trans.is_write();
     const std::uint64_t bytes = trans.get_data_length();
     (write ? stats_.write_bytes : stats_.read_bytes) += bytes;
@@ -48,7 +51,7 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     if (cfg_.model == DramModel::ideal || bytes == 0) {
         pending_.push_back({&trans, 0, 0, arrival});
         ideal_answers_.push_back({id, arrival + sc_time(cfg_.ideal_latency_ns, SC_NS)});
-        wake_at(sc_core::sc_time_stamp());
+        wake_at(now);
         return;
     }
     // Time in DRAM clocks: the request is seen at the next clock edge.
@@ -57,7 +60,12 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& arri
     const std::uint64_t first = trans.get_address() / burst_bytes;
     const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
     pending_.push_back({&trans, last - first + 1, 0, arrival});
-    const std::uint64_t now_edge = ck_at(sc_core::sc_time_stamp(), true);
+    // Several requests come at one time: its clock edge is worked out once.
+    if (!(now == edge_time_)) {
+        edge_time_ = now;
+        edge_ck_ = ck_at(now, true);
+    }
+    const std::uint64_t now_edge = edge_ck_;
     if (arrival_ck <= now_edge) {
         take_arrived(now_edge); // those annotated to arrive before it go first
         add_backlog({id, first, last, arrival_ck, write});
@@ -101,8 +109,13 @@ void DramController::wake_at(const sc_time& at) {
 std::uint64_t DramController::ck_at(const sc_time& t, bool round_up) const {
     // SystemC keeps time in picoseconds: a clock edge may sit up to half a picosecond off, a
     // few thousandths of a DRAM clock.
-    const double ck = t.to_seconds() * cfg_.clock_mhz * 1e6;
-    return std::uint64_t(round_up ? std::ceil(ck - 0.01) : std::floor(ck + 0.01));
+    const double ck = seconds_of(t, ps_resolution_) * cfg_.clock_mhz * 1e6;
+    // std::ceil and std::floor of a number at least -0.01, as integers: in the x86-64 baseline
+    // (no SSE4.1 rounding) each is a call, and this runs for every request.
+    const double x = round_up ? ck - 0.01 : ck + 0.01;
+    if (!(x > 0)) return 0;
+    const auto whole = std::uint64_t(x);
+    return round_up && double(whole) < x ? whole + 1 : whole;
 }
 
 sc_time DramController::time_of(std::uint64_t ck) const {
@@ -110,7 +123,7 @@ sc_time DramController::time_of(std::uint64_t ck) const {
     const double ns = double(ck) * 1e3 / cfg_.clock_mhz;
     // At accsim's time resolution, 1 ps, the rounding sc_time(double, SC_NS) does (to the
     // nearest picosecond, halves up), without its lookups; tests/dram checks the two agree.
-    if (ps_resolution_) return sc_time::from_value(sc_time::value_type(ns * 1000.0 + 0.5));
+    if (ps_resolution_) return time_from_value(sc_time::value_type(ns * 1000.0 + 0.5));
     return sc_time(ns, SC_NS);
 }
 

@@ -46,7 +46,10 @@ public:
 private:
     tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                        sc_core::sc_time& delay);
-    void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& arrival);
+    void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& now,
+                const sc_core::sc_time& arrival);
+    sc_core::sc_time edge_time_;    // the last time accept() ran at
+    std::uint64_t edge_ck_ = 0;     // ck_at(edge_time_, true)
     bool ps_resolution_ = false; // the time resolution is 1 ps
     // The DRAM clock at time t: the edge at or before it, or (round_up) at or after it.
     std::uint64_t ck_at(const sc_core::sc_time& t, bool round_up = false) const;
