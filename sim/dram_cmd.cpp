@@ -67,7 +67,9 @@ SC_MODULE(TrafficGenerator) {
     std::vector<DramPort::Completion> answers;
 
     const bool ps = ps_resolution();
-    double ns(const sc_core::sc_time& t) const { return seconds_of(t, ps) * 1e9; }
+    double ns(const sc_core::sc_time& t) const {
+        return seconds_of(t, ps) * 1e9;
+    }
 
     void issue_at(const sc_core::sc_time& at) {
         const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;

@@ -78,7 +78,7 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
     // The new request may change the commands from the clock edge it is seen at; what it changes
     // shows (as a response) a column command's latency and a burst after that at the soonest, so
     // the decisions can wait until then.
-    wake_at(time_of(arrival_ck + first_data_ck_));
+    wake_at_ck(arrival_ck + first_data_ck_);
 }
 
 void DramController::add_backlog(const Backlog& b) {
@@ -97,8 +97,17 @@ void DramController::take_arrived(std::uint64_t horizon) {
     }
 }
 
+void DramController::wake_at_ck(std::uint64_t ck) {
+    // time_of() is nondecreasing in ck: a wake at an edge no later covers it, without converting.
+    if (wake_pending_ && wake_ck_ <= ck) return;
+    const sc_time at = time_of(ck);
+    wake_at(at);
+    if (wake_time_ == at) wake_ck_ = ck;
+}
+
 void DramController::wake_at(const sc_time& at) {
     if (wake_pending_ && wake_time_ <= at) return; // an earlier wake covers it
+    wake_ck_ = UINT64_MAX; // a wake not at a clock edge, until wake_at_ck says otherwise
     const sc_time now = sc_core::sc_time_stamp();
     schedule_event_.cancel();
     schedule_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
@@ -123,7 +132,7 @@ sc_time DramController::time_of(std::uint64_t ck) const {
     const double ns = double(ck) * 1e3 / cfg_.clock_mhz;
     // At accsim's time resolution, 1 ps, the rounding sc_time(double, SC_NS) does (to the
     // nearest picosecond, halves up), without its lookups; tests/dram checks the two agree.
-    if (ps_resolution_) return time_from_value(sc_time::value_type(ns * 1000.0 + 0.5));
+    if (ps_resolution_) return sc_time::from_value(sc_time::value_type(ns * 1000.0 + 0.5));
     return sc_time(ns, SC_NS);
 }
 
@@ -197,9 +206,9 @@ void DramController::schedule() {
     } while (feed());
     std::uint64_t next = UINT64_MAX;
     for (auto& ch : channels_) next = std::min(next, ch.next_command_ck());
-    if (next != UINT64_MAX) wake_at(time_of(std::max(next, horizon) + first_data_ck_));
+    if (next != UINT64_MAX) wake_at_ck(std::max(next, horizon) + first_data_ck_);
     // The next request annotated to arrive later (an earlier wake may have replaced its own).
-    if (!future_.empty()) wake_at(time_of(future_.front().arrival_ck + first_data_ck_));
+    if (!future_.empty()) wake_at_ck(future_.front().arrival_ck + first_data_ck_);
 }
 
 void DramController::answer(std::uint64_t id, const sc_time& at, const sc_time& now) {

@@ -48,8 +48,8 @@ private:
                                        sc_core::sc_time& delay);
     void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& now,
                 const sc_core::sc_time& arrival);
-    sc_core::sc_time edge_time_;    // the last time accept() ran at
-    std::uint64_t edge_ck_ = 0;     // ck_at(edge_time_, true)
+    sc_core::sc_time edge_time_; // the last time accept() ran at
+    std::uint64_t edge_ck_ = 0;  // ck_at(edge_time_, true)
     bool ps_resolution_ = false; // the time resolution is 1 ps
     // The DRAM clock at time t: the edge at or before it, or (round_up) at or after it.
     std::uint64_t ck_at(const sc_core::sc_time& t, bool round_up = false) const;
@@ -59,6 +59,9 @@ private:
     // BEGIN_RESP for transaction id, which completes at `at` (annotated: at - now).
     void answer(std::uint64_t id, const sc_core::sc_time& at, const sc_core::sc_time& now);
     void wake_at(const sc_core::sc_time& at); // schedule() runs at `at` or before
+    // wake_at(time_of(ck)), converting only when no pending wake covers it.
+    void wake_at_ck(std::uint64_t ck);
+    std::uint64_t wake_ck_ = UINT64_MAX; // the edge of the pending wake, if set by wake_at_ck
     bool wake_pending_ = false;
     sc_core::sc_time wake_time_;
     std::uint64_t first_data_ck_ = 1;

@@ -4,8 +4,10 @@
 #include "models/dram/dram_controller.hpp"
 #include "models/dram/dram_port.hpp"
 #include "models/kernel/simulate.hpp"
+#include "models/kernel/time.hpp"
 #include "sim/registry.hpp"
 
+#include <cstring>
 #include <deque>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -474,4 +476,22 @@ TEST_CASE("a DRAM clock edge's time is what sc_time makes of it in nanoseconds")
         CAPTURE(first);
         CHECK(differ == 0);
     }
+}
+
+TEST_CASE("seconds_of gives what sc_time::to_seconds does, bit for bit, at 1 ps") {
+    // The DRAM model converts with seconds_of() (models/kernel/time.hpp) where it used
+    // to_seconds(); a clock edge computed from either must be the same.
+    REQUIRE(ps_resolution());
+    std::mt19937_64 rng(5);
+    std::uint64_t differ = 0, first = 0;
+    for (int i = 0; i < 300000; ++i) {
+        const std::uint64_t v = i < 100000   ? std::uint64_t(i) * 833
+                                : i < 200000 ? rng() % 100'000'000'000'000ull
+                                             : rng() >> (i % 40); // up to 2^64 - 1
+        const sc_time t = sc_time::from_value(v);
+        const double a = seconds_of(t, true), b = t.to_seconds();
+        if (std::memcmp(&a, &b, sizeof a) != 0 && differ++ == 0) first = v;
+    }
+    CAPTURE(first);
+    CHECK(differ == 0);
 }
