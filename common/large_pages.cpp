@@ -46,11 +46,11 @@ void* map(std::size_t len) noexcept {
 
 void* allocate(std::size_t bytes) noexcept {
     if (bytes < kMinBytes || bytes > SIZE_MAX / 2) return nullptr;
-    // Whole huge pages when that adds at most half the request (SystemC's 3 MiB: 4 MiB); else
+    // Whole huge pages when that adds at most a third of the request (SystemC's 3 MiB: 4 MiB); else
     // whole small pages, the 2 MiB-aligned stretches inside the block huge and the tail small.
     constexpr std::size_t small = 4096;
     const std::size_t huge = (bytes + kPage - 1) & ~(kPage - 1);
-    const std::size_t len = huge - bytes <= bytes / 2 ? huge : (bytes + small - 1) & ~(small - 1);
+    const std::size_t len = huge - bytes <= bytes / 3 ? huge : (bytes + small - 1) & ~(small - 1);
     std::lock_guard<std::mutex> hold(lock);
     // The smallest cached block that fits without wasting more than the request itself.
     Slot* reuse = nullptr;
