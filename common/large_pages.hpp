@@ -1,18 +1,18 @@
 // Large blocks on transparent huge pages. Touching a fresh block of ordinary pages costs one page
-// fault per 4 KiB (about 2 us each on a virtual machine), which for the few large buffers of a run
-// (SystemC's 3 MiB temporary heap, zeroed before main; the EIE encoder's tiles) is a sizeable part
-// of a short run. A block of at least kMinBytes is mapped on its own, 2 MiB-aligned, and advised
-// MADV_HUGEPAGE, so that each whole 2 MiB of it faults once where the kernel allows
+// fault per 4 KiB (1.4 to 2 us each on the development machine, a virtual machine), which for a
+// short run's large buffers (SystemC's 3 MiB temporary heap, zeroed before main: about 2 ms) is
+// a sizeable part of it. A block of at least kMinBytes is mapped on its own, 2 MiB-aligned, and
+// advised MADV_HUGEPAGE, so that each whole 2 MiB of it faults once where the kernel allows
 // (transparent_hugepage "madvise" or "always"); the rest of it, and the whole block elsewhere, is
 // ordinary pages. A block is rounded up to whole huge pages only when that adds at most a third
 // of its size (SystemC's 3 MiB: 4). ResNet-50's ONNX import peaked at 179 MB with every block
 // rounded up, 153 MB with at most half added, 143 MB with at most a third (131 MB with none).
 //
 // Freed blocks are kept for reuse up to kCacheBytes in all: a vector that grows frees its old
-// block and a run repeats such buffers (Alex-6 on the EIE: 0.097 s without the cache, 0.075 to
-// 0.083 s with it; 16 MiB does as well as 64 and keeps 4 MB less at ResNet-50's ONNX import's
-// peak). sim/new_delete.cpp routes the executable's operator new and delete here; nothing else
-// calls these but tests.
+// block, and a run repeats such buffers (Alex-6 on the EIE, series in different minutes: 0.097 s
+// without the cache, 0.074 to 0.085 s with it; 16 MiB did as well as 64 in two alternating
+// series and kept 4 MB less at the ONNX import's peak). sim/new_delete.cpp routes the
+// executable's operator new and delete here; nothing else calls these but tests.
 #pragma once
 
 #include <cstddef>

@@ -60,12 +60,7 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
     const std::uint64_t first = trans.get_address() / burst_bytes;
     const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
     pending_.push_back({&trans, last - first + 1, 0, arrival});
-    // Several requests come at one time: its clock edge is worked out once.
-    if (!(now == edge_time_)) {
-        edge_time_ = now;
-        edge_ck_ = ck_at(now, true);
-    }
-    const std::uint64_t now_edge = edge_ck_;
+    const std::uint64_t now_edge = edge_at(now);
     if (arrival_ck <= now_edge) {
         take_arrived(now_edge); // those annotated to arrive before it go first
         add_backlog({id, first, last, arrival_ck, write});
@@ -113,6 +108,16 @@ void DramController::wake_at(const sc_time& at) {
     schedule_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
     wake_pending_ = true;
     wake_time_ = at;
+}
+
+std::uint64_t DramController::edge_at(const sc_time& now) {
+    // Several requests, and the wake that follows them, come at one time: its edge is worked
+    // out once.
+    if (!(now == edge_time_)) {
+        edge_time_ = now;
+        edge_ck_ = ck_at(now, true);
+    }
+    return edge_ck_;
 }
 
 std::uint64_t DramController::ck_at(const sc_time& t, bool round_up) const {
@@ -184,7 +189,7 @@ void DramController::schedule() {
     // Every request a command at a slot before `horizon` could serve has arrived: one arriving
     // from now on is seen from the first clock edge at or after now. The commands are decided
     // at the latest when their data could end, so one wake decides the slots of a few.
-    const std::uint64_t horizon = ck_at(now, true);
+    const std::uint64_t horizon = edge_at(now);
     for (const auto& [id, at] : ideal_answers_) answer(id, at, now);
     ideal_answers_.clear();
     take_arrived(horizon);

@@ -48,8 +48,10 @@ private:
                                        sc_core::sc_time& delay);
     void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& now,
                 const sc_core::sc_time& arrival);
-    sc_core::sc_time edge_time_; // the last time accept() ran at
-    std::uint64_t edge_ck_ = 0;  // ck_at(edge_time_, true)
+    // ck_at(now, true), kept for the last time asked (edge_time_: its edge is edge_ck_).
+    std::uint64_t edge_at(const sc_core::sc_time& now);
+    sc_core::sc_time edge_time_;
+    std::uint64_t edge_ck_ = 0;
     bool ps_resolution_ = false; // the time resolution is 1 ps
     // The DRAM clock at time t: the edge at or before it, or (round_up) at or after it.
     std::uint64_t ck_at(const sc_core::sc_time& t, bool round_up = false) const;

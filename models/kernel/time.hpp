@@ -5,7 +5,6 @@
 // x the resolution in fs (1000) x 1e-15 (sysc/kernel/sc_time.cpp); elsewhere it calls SystemC.
 #pragma once
 
-#include <cstdint>
 #include <systemc>
 
 namespace accsim {
