@@ -20,4 +20,13 @@ inline bool have_avx2() {
 #endif
 }
 
+inline bool have_avx512f() {
+#if defined(__x86_64__) || defined(__i386__)
+    static const bool yes = __builtin_cpu_supports("avx512f");
+    return yes && !baseline_only();
+#else
+    return false;
+#endif
+}
+
 } // namespace accsim

@@ -11,7 +11,7 @@
 
 namespace accsim {
 
-// Per bank, in arrays padded to a multiple of 4 (the padding is `out`):
+// Per bank, in arrays padded to a multiple of 8 (the padding is `out`):
 //   own[k]        the earliest slot the bank and its request allow its next command (below 2^63);
 //   floor[k]      the index in `floors` of what the rank and the channel add to it;
 //   key_order[k]  (FR-FCFS bit) << 32 + the request's sequence number;
@@ -20,7 +20,7 @@ struct BankScan {
     std::vector<std::uint64_t> own, key_order, out;
     std::vector<std::int32_t> floor;
     void resize(std::size_t banks) {
-        const std::size_t n = (banks + 3) / 4 * 4;
+        const std::size_t n = (banks + 7) / 8 * 8;
         own.assign(n, 0);
         key_order.assign(n, 0);
         out.assign(n, ~std::uint64_t(0));
@@ -43,10 +43,13 @@ inline std::uint64_t packed_key(std::uint64_t t, std::uint64_t cmd_floor, std::u
 // key_order - first_seq) | out, as an unsigned 64-bit number (all ones when every bank is out).
 std::uint64_t min_packed_key(const BankScan& s, const std::uint64_t* floors,
                              std::uint64_t cmd_floor, std::uint64_t first_seq);
-// The same, one bank at a time, and four at a time with AVX2 (on a processor that has it).
+// The same, one bank at a time, four at a time with AVX2 and eight at a time with AVX-512F (on a
+// processor that has them).
 std::uint64_t min_packed_key_plain(const BankScan& s, const std::uint64_t* floors,
                                    std::uint64_t cmd_floor, std::uint64_t first_seq);
 std::uint64_t min_packed_key_avx2(const BankScan& s, const std::uint64_t* floors,
                                   std::uint64_t cmd_floor, std::uint64_t first_seq);
+std::uint64_t min_packed_key_avx512(const BankScan& s, const std::uint64_t* floors,
+                                    std::uint64_t cmd_floor, std::uint64_t first_seq);
 
 } // namespace accsim

@@ -1,5 +1,5 @@
-// The bank scan of the DRAM scheduler (models/dram/dram_scan.hpp): the AVX2 form and the plain
-// form against the definition, written out as the (slot, FR-FCFS bit, place) triple it packs.
+// The bank scan of the DRAM scheduler (models/dram/dram_scan.hpp): the AVX-512, AVX2 and plain
+// forms against the definition, written out as the (slot, FR-FCFS bit, place) triple it packs.
 #include "models/dram/dram_scan.hpp"
 
 #include <algorithm>
@@ -35,7 +35,7 @@ std::uint64_t reference(const BankScan& s, const std::vector<std::uint64_t>& flo
 
 } // namespace
 
-TEST_CASE("the plain and AVX2 bank scans give the key the definition gives") {
+TEST_CASE("the plain, AVX2 and AVX-512 bank scans give the key the definition gives") {
     std::mt19937_64 rng(7);
     for (int trial = 0; trial < 2000; ++trial) {
         const std::size_t banks = 1 + rng() % 40; // not only multiples of 4
@@ -68,6 +68,8 @@ TEST_CASE("the plain and AVX2 bank scans give the key the definition gives") {
         CAPTURE(trial);
         CHECK(min_packed_key_plain(s, floors.data(), cmd_floor, first_seq) == want);
         if (have_avx2()) CHECK(min_packed_key_avx2(s, floors.data(), cmd_floor, first_seq) == want);
+        if (have_avx512f())
+            CHECK(min_packed_key_avx512(s, floors.data(), cmd_floor, first_seq) == want);
         CHECK(min_packed_key(s, floors.data(), cmd_floor, first_seq) == want);
     }
 }
