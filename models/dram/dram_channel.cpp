@@ -108,8 +108,13 @@ void DramChannel::enter_window(std::size_t index) {
     visible(index);
     const Entry& e = queue_[index];
     Bank& bk = banks_[e.bank_index];
+    const bool first = bk.window.empty();
     bk.window.push_back(e);
-    update_pick(bk);
+    // A younger request changes the bank's pick only when it is the first, or (FR-FCFS) the
+    // first row hit.
+    if (first ||
+        (cfg_.scheduler == DramScheduler::fr_fcfs && bk.cmd != Cmd::col && e.b.row == bk.open_row))
+        update_pick(bk);
 }
 
 void DramChannel::rebuild_windows() {
@@ -145,6 +150,11 @@ void DramChannel::update_pick(Bank& bk) {
                 hit = true;
                 break;
             }
+    set_pick(bk, pick, hit);
+}
+
+void DramChannel::set_pick(Bank& bk, std::size_t pick, bool hit) {
+    const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
     const Entry& e = bk.window[pick];
     bk.pick = std::uint32_t(pick);
     bk.cmd = hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
@@ -260,14 +270,7 @@ bool DramChannel::choose(Choice& c) {
         if (bank(e).open_row == e.b.row) {
             const std::uint64_t t = col_earliest(e);
             if (t < ranks_[std::size_t(e.b.rank)].next_refresh_ck && col_unbeatable(t)) {
-                c = Choice{};
-                c.cmd = Cmd::col;
-                c.ck = t;
-                c.index = 0;
-                c.txn = e.b.txn;
-                c.seq = e.seq;
-                c.rank = e.b.rank;
-                c.stream = true;
+                c.set(false, e.b.rank, 0, Cmd::col, t, e.b.txn, e.seq, 0, true);
                 in_stream(); // see stream_step()
                 return true;
             }
@@ -338,24 +341,15 @@ bool DramChannel::choose(Choice& c) {
         // The winner is the pick of its bank, or that bank's oldest request's precharge.
         const std::size_t index = index_of(best_seq);
         const Bank& bk = bank(queue_[index]);
-        c = Choice{};
-        c.cmd = bk.pick != 0 && bk.window[0].seq == best_seq ? Cmd::pre : bk.cmd;
-        c.ck = best_ck;
-        c.txn = queue_[index].b.txn;
-        c.seq = best_seq;
-        c.rank = queue_[index].b.rank;
-        c.index = index;
+        const Cmd cmd = bk.pick != 0 && bk.window[0].seq == best_seq ? Cmd::pre : bk.cmd;
         const Candidate& cd = cands_[queue_[index].bank_index];
-        c.order = c.cmd == Cmd::pre && bk.pick != 0 ? cd.pre_order : cd.order;
+        c.set(false, queue_[index].b.rank, index, cmd, best_ck, queue_[index].b.txn, best_seq,
+              cmd == Cmd::pre && bk.pick != 0 ? cd.pre_order : cd.order, false);
     }
     // All-bank refresh is due before that command: it comes first.
     const Rank& r = ranks_[std::size_t(c.rank)];
     if (found && c.ck >= r.next_refresh_ck) {
-        const int rank = c.rank;
-        c = Choice{};
-        c.refresh = true;
-        c.rank = rank;
-        c.ck = ranks_[std::size_t(rank)].next_refresh_ck;
+        c.set(true, c.rank, 0, Cmd::col, r.next_refresh_ck, 0, 0, 0, false);
     }
     return found;
 }
@@ -483,7 +477,14 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         if (e.kind < 0) e.kind = 2;
         bk.open_row = -1;
         bk.ready_act_ck = std::max(bk.ready_act_ck, t + std::uint64_t(cfg_.trp));
-        repick(bk);
+        // With the row closed nothing hits: the oldest request is the pick, with its activate
+        // (it was already, unless the precharge was for the oldest one beside a younger hit).
+        if (windows_valid_ && !bk.window.empty()) {
+            if (bk.pick == 0)
+                set_pick(bk, 0, false);
+            else
+                update_pick(bk);
+        }
         break;
     case Cmd::act:
         if (e.kind < 0) e.kind = 1;
@@ -496,7 +497,13 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         r.last_act_ck = t;
         r.last_act_group = b.bank_group;
         act_dirty_ = true;
-        repick(bk);
+        // The activate was for the oldest request, which now hits: it stays the pick.
+        if (windows_valid_ && !bk.window.empty()) {
+            if (bk.window[0].b.row == bk.open_row)
+                set_pick(bk, 0, true);
+            else
+                update_pick(bk);
+        }
         break;
     case Cmd::col:
         issue_col(c.index, t, data_end);

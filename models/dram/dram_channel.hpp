@@ -102,7 +102,7 @@ public:
             }
             const Choice* next = next_choice();
             if (!next) return;
-            const Choice c = *next;
+            const Choice& c = *next;             // stays as it is until the next choose()
             const bool settled = !below_depth(); // a full queue: in slot order, now
             if (c.refresh) {
                 if (c.ck >= horizon && !settled) return;
@@ -152,6 +152,21 @@ private:
         std::uint64_t ck = 0, txn = 0, seq = 0;
         std::uint64_t order = 0; // of the command chosen (as Candidate::order)
         bool stream = false;     // the stream case: not compared with the other banks
+        // Every field, one store each: a choice is read back field by field right after it is
+        // made, and a wider copy of a few narrow stores (as `c = Choice{...}` compiles to) would
+        // wait for them to reach the cache.
+        void set(bool refresh_, int rank_, std::size_t index_, Cmd cmd_, std::uint64_t ck_,
+                 std::uint64_t txn_, std::uint64_t seq_, std::uint64_t order_, bool stream_) {
+            refresh = refresh_;
+            rank = rank_;
+            index = index_;
+            cmd = cmd_;
+            ck = ck_;
+            txn = txn_;
+            seq = seq_;
+            order = order_;
+            stream = stream_;
+        }
     };
     // The first slot the command bus has after the in-order commands.
     std::uint64_t cmd_bus_free_ck() const { return any_cmd_ ? last_cmd_ck_ + 1 : 0; }
@@ -202,6 +217,7 @@ private:
     // The bank's next request to serve, FR-FCFS: the oldest that hits the open row, else the
     // oldest; FCFS: the oldest.
     void update_pick(Bank& bk);
+    void set_pick(Bank& bk, std::size_t pick, bool hit); // bank's pick is window[pick]
     void repick(Bank& bk) { // after a change to the bank, while windows are kept
         if (windows_valid_ && !bk.window.empty()) update_pick(bk);
     }
