@@ -18,8 +18,10 @@ DramChannel::DramChannel(const DramConfig& cfg)
     scan_.resize(banks_.size());
     with_pre_.assign((banks_.size() + 63) / 64, 0);
     for (std::size_t k = 0; k < banks_.size(); ++k) clear_candidate(k);
-    for (std::size_t k = 0; k < banks_.size(); ++k) // by rank, then group, then bank
+    for (std::size_t k = 0; k < banks_.size(); ++k) { // by rank, then group, then bank
         banks_[k].group_index = std::uint32_t(k / std::size_t(cfg.banks_per_group));
+        banks_[k].index = std::uint32_t(k);
+    }
     for (auto& r : ranks_) {
         r.next_refresh_ck = cfg.trefi > 0 ? std::uint64_t(cfg.trefi) : never;
         r.write_end_ck.assign(std::size_t(cfg.bank_groups), 0);
@@ -158,7 +160,7 @@ void DramChannel::set_pick(Bank& bk, std::size_t pick, bool hit) {
     const Entry& e = bk.window[pick];
     bk.pick = std::uint32_t(pick);
     bk.cmd = hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
-    const std::size_t k = std::size_t(&bk - banks_.data());
+    const std::size_t k = bk.index;
     Candidate& cd = cands_[k];
     scan_.own[k] = std::max(e.visible_ck, bk.cmd == Cmd::col   ? bk.ready_col_ck
                                           : bk.cmd == Cmd::pre ? bk.ready_pre_ck
@@ -189,45 +191,54 @@ void DramChannel::set_pick(Bank& bk, std::size_t pick, bool hit) {
     }
 }
 
-void DramChannel::update_floors() {
+void DramChannel::set_act_floors(std::size_t r) {
+    // Per bank group of rank r, the earliest slot tRRD (tRRD_L in the group of the rank's last
+    // activate) and tFAW allow an activate.
     const std::size_t groups = std::size_t(cfg_.bank_groups);
-    if (act_dirty_) {
-        // Per rank and bank group, the earliest slot tRRD (tRRD_L in the group of the rank's
-        // last activate) and tFAW allow an activate.
-        for (std::size_t r = 0; r < ranks_.size(); ++r) {
-            const std::uint64_t other = act_floor(ranks_[r], false),
-                                same = act_floor(ranks_[r], true);
-            for (std::size_t g = 0; g < groups; ++g)
-                floors_[1 + r * groups + g] = ranks_[r].last_act_group == int(g) ? same : other;
-        }
-        act_dirty_ = false;
-    }
-    if (col_dirty_) {
-        // col_floor() for each rank, group and direction, its terms shared by all of them worked
-        // out once: tCCD_S after the last column command (tCCD_L in its group), the data bus per
-        // direction, tWTR before a read. col_floor() also bounds by the command bus; that part
-        // only grows, and choose() applies its current value to every command anyway.
-        const std::size_t first = 1 + ranks_.size() * groups;
-        const std::uint64_t after_s = any_col_ ? last_col_ck_ + std::uint64_t(cfg_.tccd_s) : 0,
-                            after_l = any_col_ ? last_col_ck_ + std::uint64_t(cfg_.tccd_l) : 0;
-        const auto bus = [&](int latency) { // data_bus_free_ck_ - latency, at least 0
-            const std::uint64_t l = std::uint64_t(latency);
-            return data_bus_free_ck_ > l ? data_bus_free_ck_ - l : 0;
-        };
-        const std::uint64_t bus_read = bus(cfg_.cl), bus_write = bus(cfg_.cwl);
-        for (std::size_t r = 0; r < ranks_.size(); ++r) {
-            const Rank& rk = ranks_[r];
+    const Rank& rk = ranks_[r];
+    std::uint64_t* f = &floors_[1 + r * groups];
+    const std::uint64_t other = act_floor(rk, false);
+    for (std::size_t g = 0; g < groups; ++g) f[g] = other;
+    if (rk.last_act_group >= 0) f[rk.last_act_group] = act_floor(rk, true);
+}
+
+void DramChannel::update_floors() {
+    if (!col_dirty_) return;
+    // col_floor() for each rank, group and direction, its terms shared by all of them worked out
+    // once: tCCD_S after the last column command (tCCD_L in its group), the data bus per
+    // direction, tWTR before a read. col_floor() also bounds by the command bus; that part only
+    // grows, and choose() applies its current value to every command anyway.
+    const std::size_t groups = std::size_t(cfg_.bank_groups);
+    const std::size_t first = 1 + ranks_.size() * groups;
+    const std::uint64_t after_s = any_col_ ? last_col_ck_ + std::uint64_t(cfg_.tccd_s) : 0;
+    const auto bus = [&](int latency) { // data_bus_free_ck_ - latency, at least 0
+        const std::uint64_t l = std::uint64_t(latency);
+        return data_bus_free_ck_ > l ? data_bus_free_ck_ - l : 0;
+    };
+    const std::uint64_t bus_read = bus(cfg_.cl), bus_write = bus(cfg_.cwl);
+    const std::uint64_t read_s = std::max(after_s, bus_read),
+                        write_s = std::max(after_s, bus_write);
+    for (std::size_t r = 0; r < ranks_.size(); ++r) {
+        std::uint64_t* f = &floors_[first + 2 * r * groups];
+        if (ranks_[r].any_write)
             for (std::size_t g = 0; g < groups; ++g) {
-                const bool same = any_col_ && last_col_rank_ == int(r) && last_col_group_ == int(g);
-                const std::uint64_t after = same ? after_l : after_s;
-                std::uint64_t read = std::max(after, bus_read);
-                if (rk.any_write) read = col_floor(int(r), int(g), false);
-                floors_[first + 2 * (r * groups + g)] = read;
-                floors_[first + 2 * (r * groups + g) + 1] = std::max(after, bus_write);
+                f[2 * g] = col_floor(int(r), int(g), false);
+                f[2 * g + 1] = write_s;
             }
-        }
-        col_dirty_ = false;
+        else
+            for (std::size_t g = 0; g < groups; ++g) {
+                f[2 * g] = read_s;
+                f[2 * g + 1] = write_s;
+            }
     }
+    if (any_col_) { // the last column command's bank group: tCCD_L
+        const std::uint64_t after_l = last_col_ck_ + std::uint64_t(cfg_.tccd_l);
+        const std::size_t r = std::size_t(last_col_rank_), g = std::size_t(last_col_group_);
+        std::uint64_t* f = &floors_[first + 2 * (r * groups + g)];
+        f[0] = ranks_[r].any_write ? col_floor(int(r), int(g), false) : std::max(after_l, bus_read);
+        f[1] = std::max(after_l, bus_write);
+    }
+    col_dirty_ = false;
 }
 
 void DramChannel::candidate(std::size_t k, std::uint64_t cmd_floor, std::uint64_t& t,
@@ -496,7 +507,7 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         ++r.act_count;
         r.last_act_ck = t;
         r.last_act_group = b.bank_group;
-        act_dirty_ = true;
+        set_act_floors(std::size_t(b.rank));
         // The activate was for the oldest request, which now hits: it stays the pick.
         if (windows_valid_ && !bk.window.empty()) {
             if (bk.window[0].b.row == bk.open_row)

@@ -185,6 +185,7 @@ private:
         // out again whenever the list or the bank changes.
         std::vector<Entry> window;
         std::uint32_t group_index = 0; // rank x bank_groups + bank group
+        std::uint32_t index = 0;       // in banks_
         std::uint32_t pick = 0;
         Cmd cmd = Cmd::act;
     };
@@ -285,10 +286,11 @@ private:
     std::uint64_t act_floor(const Rank& r, bool same_group) const;
     // The bound the ranks' and the channel's state set on each kind of command: [0] none (a
     // precharge), then act_floor() per rank and bank group, then col_floor() per rank, group and
-    // direction. They change only when an activate (act_dirty_) or a column command (col_dirty_)
-    // issues, and are worked out again at the next choice.
+    // direction. They change only when an activate issues (set_act_floors(), for its rank) or
+    // a column command (col_dirty_: worked out again at the next choice).
     std::vector<std::uint64_t> floors_;
-    bool act_dirty_ = true, col_dirty_ = true;
+    bool col_dirty_ = true;
+    void set_act_floors(std::size_t rank);
     void update_floors();
     // Per bank, what choose() compares. In scan_ (dram_scan.hpp), the arrays it scans without
     // branching: the earliest slot the pick's request and the bank allow its command (own), its
