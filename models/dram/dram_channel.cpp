@@ -271,11 +271,12 @@ bool DramChannel::still_chosen(std::size_t k) const {
     return t > c.ck || (t == c.ck && order > c.order);
 }
 
-bool DramChannel::choose(Choice& c) {
+bool DramChannel::choose(Choice& c, bool stream_tried) {
     if (queue_.empty()) return false;
     // The common case of a stream, in O(1): the oldest request hits its open row and its column
-    // command takes the earliest slot any column command could, so nothing can go before it.
-    {
+    // command takes the earliest slot any column command could, so nothing can go before it
+    // (unless stream_step() has just found it does not apply).
+    if (!stream_tried) {
         visible(0);
         const Entry& e = queue_.front();
         if (bank(e).open_row == e.b.row) {

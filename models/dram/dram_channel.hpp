@@ -93,14 +93,16 @@ public:
         for (;;) {
             if (more_waiting && below_depth()) return;
             // The common case of a stream first, without building a choice.
+            bool stream_tried = false;
             if (!cached_) {
                 std::uint64_t txn = 0, data_end = 0;
                 if (stream_step(txn, data_end)) {
                     done(txn, data_end);
                     continue;
                 }
+                stream_tried = true;
             }
-            const Choice* next = next_choice();
+            const Choice* next = next_choice(stream_tried);
             if (!next) return;
             const Choice& c = *next;             // stays as it is until the next choose()
             const bool settled = !below_depth(); // a full queue: in slot order, now
@@ -200,7 +202,7 @@ private:
         bool any_write = false;
     };
 
-    bool choose(Choice& c);
+    bool choose(Choice& c, bool stream_tried);
     std::uint64_t visible(std::size_t index); // when queue_[index] entered the controller queue
     // queue_[index] has just come within the controller queue (the first queue_depth entries)
     // while the banks' windows are kept: it joins its bank's window.
@@ -227,9 +229,10 @@ private:
     }
     // choose()'s answer, kept until a command, a refresh or a request entering the controller
     // queue changes it (the time does not); null when nothing is queued.
-    const Choice* next_choice() {
+    // `stream_tried`: stream_step() has just found the stream case does not apply.
+    const Choice* next_choice(bool stream_tried = false) {
         if (!cached_) {
-            cached_found_ = choose(cached_choice_);
+            cached_found_ = choose(cached_choice_, stream_tried);
             cached_ = true;
         }
         return cached_found_ ? &cached_choice_ : nullptr;

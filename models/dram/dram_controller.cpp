@@ -104,7 +104,8 @@ void DramController::wake_at(const sc_time& at) {
     if (wake_pending_ && wake_time_ <= at) return; // an earlier wake covers it
     wake_ck_ = UINT64_MAX; // a wake not at a clock edge, until wake_at_ck says otherwise
     const sc_time now = sc_core::sc_time_stamp();
-    schedule_event_.cancel();
+    // Of two notifications pending, only the earlier survives (IEEE 1666-2011, "Multiple
+    // event notifications"): no cancel() first.
     schedule_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
     wake_pending_ = true;
     wake_time_ = at;
