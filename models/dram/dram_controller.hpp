@@ -104,7 +104,7 @@ private:
             return arrival_ck > o.arrival_ck || (arrival_ck == o.arrival_ck && id > o.id);
         }
     };
-    std::deque<Backlog> backlog_;
+    RequestRing<Backlog> backlog_; // a ring: a deque would allocate a block every few requests
     // Transactions annotated to arrive later than the clock edge of now (TLM-2.0 timing
     // annotation), earliest first: they join backlog_ once that edge comes (then every request
     // that arrives earlier is known).
