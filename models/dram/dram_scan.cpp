@@ -55,34 +55,34 @@ __attribute__((target("avx512f"))) std::uint64_t min_packed_key_avx512(const Ban
                                                                        const std::uint64_t* floors,
                                                                        std::uint64_t cmd_floor,
                                                                        std::uint64_t first_seq) {
-    typedef unsigned long long u8 __attribute__((vector_size(64)));
-    typedef long long s8 __attribute__((vector_size(64)));
-    typedef int i8 __attribute__((vector_size(32)));
-    const u8 floor_v = u8{} + cmd_floor, seq_v = u8{} + first_seq, max_v = u8{} + scan_slot_max;
-    u8 best = u8{} + ~0ull;
+    typedef unsigned long long u64x8 __attribute__((vector_size(64)));
+    typedef long long s64x8 __attribute__((vector_size(64)));
+    typedef int i32x8 __attribute__((vector_size(32)));
+    const u64x8 floor_v = u64x8{} + cmd_floor, seq_v = u64x8{} + first_seq,
+                max_v = u64x8{} + scan_slot_max;
+    u64x8 best = u64x8{} + ~0ull;
     for (std::size_t k = 0; k < s.own.size(); k += 8) {
-        u8 own, key, out;
-        i8 index;
+        u64x8 own, key, out;
+        i32x8 index;
         std::memcpy(&own, &s.own[k], sizeof own);
         std::memcpy(&key, &s.key_order[k], sizeof key);
         std::memcpy(&out, &s.out[k], sizeof out);
         std::memcpy(&index, &s.floor[k], sizeof index);
-        const u8 fl = (u8)__builtin_ia32_gathersiv8di(s8{}, floors, index, (unsigned char)0xff, 8);
-        u8 t = own > fl ? own : fl;
+        const u64x8 fl =
+            (u64x8)__builtin_ia32_gathersiv8di(s64x8{}, floors, index, (unsigned char)0xff, 8);
+        u64x8 t = own > fl ? own : fl;
         t = t > floor_v ? t : floor_v;
-        u8 slot = t - floor_v;
+        u64x8 slot = t - floor_v;
         slot = slot < max_v ? slot : max_v;
-        const u8 packed = ((slot << 33) + key - seq_v) | out;
+        const u64x8 packed = ((slot << 33) + key - seq_v) | out;
         best = packed < best ? packed : best;
     }
     // The minimum of the eight lanes, halving three times.
-    const u8 half = {4, 5, 6, 7, 4, 5, 6, 7}, quarter = {2, 3, 2, 3, 2, 3, 2, 3},
-             eighth = {1, 1, 1, 1, 1, 1, 1, 1};
-    u8 other = __builtin_shuffle(best, half);
+    u64x8 other = __builtin_shufflevector(best, best, 4, 5, 6, 7, 4, 5, 6, 7);
     best = other < best ? other : best;
-    other = __builtin_shuffle(best, quarter);
+    other = __builtin_shufflevector(best, best, 2, 3, 2, 3, 2, 3, 2, 3);
     best = other < best ? other : best;
-    other = __builtin_shuffle(best, eighth);
+    other = __builtin_shufflevector(best, best, 1, 1, 1, 1, 1, 1, 1, 1);
     best = other < best ? other : best;
     return best[0];
 }
