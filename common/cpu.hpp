@@ -11,22 +11,21 @@ inline bool& baseline_only() {
     return yes;
 }
 
-inline bool have_avx2() {
+// Whether the processor has an x86 feature (a string literal, as __builtin_cpu_supports takes).
 #if defined(__x86_64__) || defined(__i386__)
-    static const bool yes = __builtin_cpu_supports("avx2");
-    return yes && !baseline_only();
+#define ACCSIM_CPU_HAS(feature) __builtin_cpu_supports(feature)
 #else
-    return false;
+#define ACCSIM_CPU_HAS(feature) false
 #endif
+
+inline bool have_avx2() {
+    static const bool yes = ACCSIM_CPU_HAS("avx2");
+    return yes && !baseline_only();
 }
 
 inline bool have_avx512f() {
-#if defined(__x86_64__) || defined(__i386__)
-    static const bool yes = __builtin_cpu_supports("avx512f");
+    static const bool yes = ACCSIM_CPU_HAS("avx512f");
     return yes && !baseline_only();
-#else
-    return false;
-#endif
 }
 
 } // namespace accsim
