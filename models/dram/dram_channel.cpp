@@ -145,18 +145,13 @@ void DramChannel::update_pick(Bank& bk) {
     const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
     std::size_t pick = 0;
     bool hit = bk.window[0].b.row == bk.open_row;
-    if (!hit && fr_fcfs)
+    if (!hit && fr_fcfs && bk.open_row >= 0) // with the row closed nothing hits
         for (std::size_t i = 1; i < bk.window.size(); ++i)
             if (bk.window[i].b.row == bk.open_row) { // the oldest hit beats an older miss
                 pick = i;
                 hit = true;
                 break;
             }
-    set_pick(bk, pick, hit);
-}
-
-void DramChannel::set_pick(Bank& bk, std::size_t pick, bool hit) {
-    const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
     const Entry& e = bk.window[pick];
     bk.pick = std::uint32_t(pick);
     bk.cmd = hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
@@ -489,14 +484,7 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         if (e.kind < 0) e.kind = 2;
         bk.open_row = -1;
         bk.ready_act_ck = std::max(bk.ready_act_ck, t + std::uint64_t(cfg_.trp));
-        // With the row closed nothing hits: the oldest request is the pick, with its activate
-        // (it was already, unless the precharge was for the oldest one beside a younger hit).
-        if (windows_valid_ && !bk.window.empty()) {
-            if (bk.pick == 0)
-                set_pick(bk, 0, false);
-            else
-                update_pick(bk);
-        }
+        repick(bk);
         break;
     case Cmd::act:
         if (e.kind < 0) e.kind = 1;
@@ -509,13 +497,7 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         r.last_act_ck = t;
         r.last_act_group = b.bank_group;
         set_act_floors(std::size_t(b.rank));
-        // The activate was for the oldest request, which now hits: it stays the pick.
-        if (windows_valid_ && !bk.window.empty()) {
-            if (bk.window[0].b.row == bk.open_row)
-                set_pick(bk, 0, true);
-            else
-                update_pick(bk);
-        }
+        repick(bk);
         break;
     case Cmd::col:
         issue_col(c.index, t, data_end);

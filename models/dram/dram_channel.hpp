@@ -220,7 +220,6 @@ private:
     // The bank's next request to serve, FR-FCFS: the oldest that hits the open row, else the
     // oldest; FCFS: the oldest.
     void update_pick(Bank& bk);
-    void set_pick(Bank& bk, std::size_t pick, bool hit); // bank's pick is window[pick]
     void repick(Bank& bk) { // after a change to the bank, while windows are kept
         if (windows_valid_ && !bk.window.empty()) update_pick(bk);
     }
