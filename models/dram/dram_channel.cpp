@@ -106,12 +106,17 @@ std::uint64_t DramChannel::act_floor(const Rank& r, bool same_group) const {
     return e.visible_ck;
 }
 
+[[gnu::always_inline]] inline void DramChannel::add_waiting(Bank& bk, const Entry& e,
+                                                            std::uint64_t visible_ck) {
+    bk.window.emplace_back(e.b.row, e.seq, visible_ck, e.b.write);
+}
+
 void DramChannel::enter_window(std::size_t index) {
-    visible(index);
+    const std::uint64_t visible_ck = visible(index);
     const Entry& e = queue_[index];
     Bank& bk = banks_[e.bank_index];
     const bool first = bk.window.empty();
-    bk.window.push_back(e);
+    add_waiting(bk, e, visible_ck);
     // A younger request changes the bank's pick only when it is the first, or (FR-FCFS) the
     // first row hit.
     if (first ||
@@ -123,8 +128,8 @@ void DramChannel::rebuild_windows() {
     for (Bank& bk : banks_) bk.window.clear();
     for (std::size_t i = 0; i < window_end_; ++i) {
         if (queue_[i].issued) continue;
-        visible(i);
-        banks_[queue_[i].bank_index].window.push_back(queue_[i]);
+        const std::uint64_t visible_ck = visible(i);
+        add_waiting(banks_[queue_[i].bank_index], queue_[i], visible_ck);
     }
     for (std::size_t k = 0; k < banks_.size(); ++k)
         if (banks_[k].window.empty())
@@ -144,15 +149,15 @@ void DramChannel::clear_candidate(std::size_t k) {
 void DramChannel::update_pick(Bank& bk) {
     const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
     std::size_t pick = 0;
-    bool hit = bk.window[0].b.row == bk.open_row;
+    bool hit = bk.window[0].row == bk.open_row;
     if (!hit && fr_fcfs && bk.open_row >= 0) // with the row closed nothing hits
         for (std::size_t i = 1; i < bk.window.size(); ++i)
-            if (bk.window[i].b.row == bk.open_row) { // the oldest hit beats an older miss
+            if (bk.window[i].row == bk.open_row) { // the oldest hit beats an older miss
                 pick = i;
                 hit = true;
                 break;
             }
-    const Entry& e = bk.window[pick];
+    const Waiting& e = bk.window[pick];
     bk.pick = std::uint32_t(pick);
     bk.cmd = hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
     const std::size_t k = bk.index;
@@ -166,13 +171,13 @@ void DramChannel::update_pick(Bank& bk) {
     scan_.floor[k] = std::int32_t(bk.cmd == Cmd::pre ? 0
                                   : bk.cmd == Cmd::act
                                       ? 1 + bk.group_index
-                                      : 1 + groups + 2 * bk.group_index + std::uint32_t(e.b.write));
+                                      : 1 + groups + 2 * bk.group_index + std::uint32_t(e.write));
     cd.col = bk.cmd == Cmd::col;
     if (pick != 0) {
         // FR-FCFS chose a younger row hit over the bank's oldest request (a conflict). The hit
         // is in the queue only from its visible_ck: if the oldest one's precharge can issue
         // before then, that is what the bank does at that slot.
-        const Entry& oldest = bk.window[0];
+        const Waiting& oldest = bk.window[0];
         cd.pre_own_ck = std::max(oldest.visible_ck, bk.ready_pre_ck);
         cd.pre_until_ck = e.visible_ck;
         cd.pre_order = (std::uint64_t(1) << 63) | oldest.seq;

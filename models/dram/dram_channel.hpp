@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <utility>
 #include <vector>
 
 namespace accsim {
@@ -30,6 +31,10 @@ public:
     T& front() { return (*this)[0]; }
     const T& front() const { return (*this)[0]; }
     void push_back(const T& v) { push_slot() = v; }
+    template <class... Args>
+    void emplace_back(Args&&... args) {
+        push_slot() = T(std::forward<Args>(args)...);
+    }
     // A new last element, to be filled in place.
     T& push_slot() {
         if (count_ == slots_.size()) grow();
@@ -146,6 +151,14 @@ private:
         bool issued = false;          // its column command issued (left until it is the first)
         std::uint32_t bank_index = 0; // in banks_
     };
+    // A request in its bank's window.
+    struct Waiting {
+        Waiting(std::int64_t row_, std::uint64_t seq_, std::uint64_t visible_ck_, bool write_)
+            : row(row_), seq(seq_), visible_ck(visible_ck_), write(write_) {}
+        std::int64_t row;
+        std::uint64_t seq, visible_ck;
+        bool write;
+    };
     struct Choice {
         bool refresh = false;
         int rank = 0;
@@ -181,16 +194,19 @@ private:
     struct Bank {
         std::int64_t open_row = -1;
         std::uint64_t ready_act_ck = 0, ready_col_ck = 0, ready_pre_ck = 0;
-        // The requests of the controller queue on this bank, oldest first (copies of their
-        // entries in queue_), and which of them the scheduler serves next (pick, with its
-        // command). What choose() compares of it is in scan_ and cands_ (below), worked
+        // The requests of the controller queue on this bank, oldest first (what the pick needs
+        // of their entries in queue_), and which of them the scheduler serves next (pick, with
+        // its command). What choose() compares of it is in scan_ and cands_ (below), worked
         // out again whenever the list or the bank changes.
-        std::vector<Entry> window;
+        std::vector<Waiting> window;
         std::uint32_t group_index = 0; // rank x bank_groups + bank group
         std::uint32_t index = 0;       // in banks_
         std::uint32_t pick = 0;
         Cmd cmd = Cmd::act;
     };
+    // Appends e, in the controller queue from visible_ck (just worked out by visible()), to its
+    // bank's window.
+    static void add_waiting(Bank& bk, const Entry& e, std::uint64_t visible_ck);
     struct Rank {
         std::array<std::uint64_t, 4> acts{}; // the last four activates (tFAW)
         int act_count = 0;

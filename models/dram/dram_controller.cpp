@@ -49,7 +49,7 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
     const std::uint64_t id = next_txn_++;
 
     if (cfg_.model == DramModel::ideal || bytes == 0) {
-        pending_.push_back({&trans, 0, 0, arrival});
+        pending_.emplace_back(&trans, 0, arrival);
         ideal_answers_.push_back({id, arrival + sc_time(cfg_.ideal_latency_ns, SC_NS)});
         wake_at(now);
         return;
@@ -59,16 +59,16 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
     const std::uint64_t burst_bytes = std::uint64_t(cfg_.burst_bytes());
     const std::uint64_t first = trans.get_address() / burst_bytes;
     const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
-    pending_.push_back({&trans, last - first + 1, 0, arrival});
+    pending_.emplace_back(&trans, last - first + 1, arrival);
     const std::uint64_t now_edge = edge_at(now);
     if (arrival_ck <= now_edge) {
         take_arrived(now_edge); // those annotated to arrive before it go first
-        add_backlog({id, first, last, arrival_ck, write});
+        add_backlog(id, first, last, arrival_ck, write);
     } else {
-        const Backlog b{id, first, last, arrival_ck, write};
+        // After those arriving no later (then, earlier ids).
         auto at = future_.end();
-        while (at != future_.begin() && *(at - 1) > b) --at;
-        future_.insert(at, b);
+        while (at != future_.begin() && (at - 1)->arrival_ck > arrival_ck) --at;
+        future_.emplace(at, id, first, last, arrival_ck, write);
     }
     // The new request may change the commands from the clock edge it is seen at; what it changes
     // shows (as a response) a column command's latency and a burst after that at the soonest, so
@@ -76,18 +76,20 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
     wake_at_ck(arrival_ck + first_data_ck_);
 }
 
-void DramController::add_backlog(const Backlog& b) {
-    backlog_.push_back(b);
+void DramController::add_backlog(std::uint64_t id, std::uint64_t next, std::uint64_t last,
+                                 std::uint64_t arrival_ck, bool write) {
+    backlog_.emplace_back(id, next, last, arrival_ck, write);
     if (channels_.size() == 1)
-        backlog_bursts_[0] += b.last - b.next + 1;
+        backlog_bursts_[0] += last - next + 1;
     else
         for (std::size_t c = 0; c < channels_.size(); ++c)
-            backlog_bursts_[c] += map_.bursts_on_channel(b.next, b.last, int(c));
+            backlog_bursts_[c] += map_.bursts_on_channel(next, last, int(c));
 }
 
 void DramController::take_arrived(std::uint64_t horizon) {
     while (!future_.empty() && future_.front().arrival_ck <= horizon) {
-        add_backlog(future_.front());
+        const Backlog& b = future_.front();
+        add_backlog(b.id, b.next, b.last, b.arrival_ck, b.write);
         future_.pop_front();
     }
 }

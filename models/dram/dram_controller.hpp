@@ -71,6 +71,10 @@ private:
     bool starving() const; // a channel's queue is not full while bursts of it wait in backlog_
 
     struct Pending {
+        Pending() = default;
+        Pending(tlm::tlm_generic_payload* trans_, std::uint64_t bursts_left_,
+                const sc_core::sc_time& arrival_)
+            : trans(trans_), bursts_left(bursts_left_), arrival(arrival_) {}
         tlm::tlm_generic_payload* trans = nullptr;
         std::uint64_t bursts_left = 0;
         std::uint64_t end_ck = 0;
@@ -95,22 +99,26 @@ private:
     RequestRing<Pending> pending_;
     std::uint64_t pending_base_ = 0;
     Pending& pending(std::uint64_t id) { return pending_[std::size_t(id - pending_base_)]; }
-    // Transactions whose bursts are not all in a channel queue yet, in arrival order.
+    // A transaction's bursts not in a channel queue yet (built in place from its fields).
     struct Backlog {
+        Backlog(std::uint64_t id_, std::uint64_t next_, std::uint64_t last_,
+                std::uint64_t arrival_ck_, bool write_)
+            : id(id_), next(next_), last(last_), arrival_ck(arrival_ck_), write(write_) {}
+        Backlog() = default;
         std::uint64_t id, next, last; // bursts next..last (in burst units of the address)
         std::uint64_t arrival_ck;
         bool write;
-        bool operator>(const Backlog& o) const {
-            return arrival_ck > o.arrival_ck || (arrival_ck == o.arrival_ck && id > o.id);
-        }
     };
-    RequestRing<Backlog> backlog_; // a ring: a deque would allocate a block every few requests
+    // Transactions whose bursts are not all in a channel queue yet, in arrival order (a ring: a
+    // deque would allocate a block every few requests).
+    RequestRing<Backlog> backlog_;
     // Transactions annotated to arrive later than the clock edge of now (TLM-2.0 timing
     // annotation), earliest first: they join backlog_ once that edge comes (then every request
-    // that arrives earlier is known).
-    // Kept sorted by inserting from the back: they come nearly in order.
+    // that arrives earlier is known). Kept sorted (by arrival, then id) by inserting from the
+    // back: they come nearly in order.
     std::deque<Backlog> future_;
-    void add_backlog(const Backlog& b);
+    void add_backlog(std::uint64_t id, std::uint64_t next, std::uint64_t last,
+                     std::uint64_t arrival_ck, bool write);
     void take_arrived(std::uint64_t horizon);   // future_ up to the edge `horizon` into backlog_
     std::vector<std::uint64_t> backlog_bursts_; // per channel: its bursts in backlog_
     std::size_t feed_ahead_ = 64;

@@ -14,11 +14,10 @@ DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, boo
         free_.pop_back();
     } else {
         t = slots_.size();
-        slots_.emplace_back();
+        slots_.push_back(std::make_unique<Slot>());
     }
-    Slot& s = slots_[t];
-    s.answered = false;
-    auto& p = s.payload;
+    Slot& p = *slots_[t];
+    p.answered = false;
     p.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     p.set_address(address);
     p.set_data_ptr(dummy_data_);
@@ -36,20 +35,20 @@ DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, boo
 tlm::tlm_sync_enum DramPort::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                              sc_core::sc_time& delay) {
     if (phase == tlm::BEGIN_RESP) {
-        const Ticket t = static_cast<TicketedPayload&>(trans).ticket;
-        Slot& s = slots_[t];
+        Slot& s = static_cast<Slot&>(trans);
         s.answered = true;
         s.at = sc_core::sc_time_stamp() + delay;
-        if (listing_) completed_.push_back({t, s.at});
+        if (listing_) completed_.push_back({s.ticket, s.at});
         response_event_.notify(sc_core::SC_ZERO_TIME);
     }
     return tlm::TLM_COMPLETED;
 }
 
 void DramPort::wait_for(Ticket t) {
-    while (!slots_[t].answered) sc_core::wait(response_event_);
+    const Slot& s = *slots_[t];
+    while (!s.answered) sc_core::wait(response_event_);
     const sc_core::sc_time now = sc_core::sc_time_stamp();
-    if (slots_[t].at > now) sc_core::wait(slots_[t].at - now);
+    if (s.at > now) sc_core::wait(s.at - now);
     release(t);
 }
 

@@ -9,7 +9,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -52,16 +52,14 @@ public:
 private:
     tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                        sc_core::sc_time& delay);
-    // Every payload this port sends is one of these, so a response finds its ticket in it.
-    struct TicketedPayload : tlm::tlm_generic_payload {
+    // Every payload this port sends is one of these, so a response finds its ticket's state in
+    // it, without a lookup.
+    struct Slot : tlm::tlm_generic_payload {
         Ticket ticket = 0;
-    };
-    struct Slot {
-        TicketedPayload payload;
         bool answered = true;
         sc_core::sc_time at; // completion time, once answered
     };
-    std::deque<Slot> slots_; // stable addresses
+    std::vector<std::unique_ptr<Slot>> slots_; // by ticket, at stable addresses
     std::vector<Ticket> free_;
     bool listing_ = false;
     std::vector<Completion> completed_;
