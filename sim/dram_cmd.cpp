@@ -2,6 +2,7 @@
 // the PE array, keeping K requests in flight, and reports the bandwidth, row-buffer outcomes and
 // latencies it measured. This is how a memory preset is checked against a user's own reference.
 #include "common/error.hpp"
+#include "common/percentile.hpp"
 #include "common/report.hpp"
 #include "common/text.hpp"
 #include "models/dram/dram_controller.hpp"
@@ -104,19 +105,6 @@ SC_MODULE(TrafficGenerator) {
     }
 };
 
-// The nearest-rank percentile: the smallest value with at least p of the values at or below it.
-// Reorders v (a partial sort around that rank). `from` (0 at first): v is already partitioned
-// there (no value before it above one from it on), as each call leaves it one past its rank, so
-// that the next call, for a p no lower, only sorts the part beyond.
-double percentile(std::vector<double>& v, double p, std::size_t& from) {
-    if (v.empty()) return 0;
-    const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
-    const std::size_t at = std::min(v.size() - 1, rank == 0 ? 0 : rank - 1);
-    if (at >= from) std::nth_element(v.begin() + long(from), v.begin() + long(at), v.end());
-    from = std::max(from, at + 1);
-    return v[at];
-}
-
 } // namespace
 
 int cmd_dram(const std::vector<std::string>& args) {
@@ -198,9 +186,9 @@ int cmd_dram(const std::vector<std::string>& args) {
     double mean = 0;
     for (double l : gen.latency_ns) mean += l / double(gen.latency_ns.size());
     s["latency_mean_ns"] = mean;
-    std::size_t sorted_from = 0;
-    s["latency_p50_ns"] = percentile(gen.latency_ns, 0.5, sorted_from);
-    s["latency_p99_ns"] = percentile(gen.latency_ns, 0.99, sorted_from);
+    const std::vector<double> p = nearest_rank_percentiles(gen.latency_ns, {0.5, 0.99});
+    s["latency_p50_ns"] = p[0];
+    s["latency_p99_ns"] = p[1];
     s["elapsed_ns"] = gen.last_done_ns - gen.first_issue_ns;
     s["read_bytes"] = st.read_bytes;
     s["write_bytes"] = st.write_bytes;

@@ -1,0 +1,77 @@
+#include "common/percentile.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace accsim {
+
+namespace {
+
+// A key in the numbers' order: a positive double's bits order it already (IEEE 754), so the
+// sign bit is set above them; a negative one's bits order it backwards, so they are inverted.
+std::uint64_t order_key(double x) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    return bits >> 63 ? ~bits : bits | (std::uint64_t(1) << 63);
+}
+
+double value_of(std::uint64_t key) {
+    const std::uint64_t bits = key >> 63 ? key & ~(std::uint64_t(1) << 63) : ~key;
+    double x;
+    std::memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+constexpr int digit_bits = 16;
+constexpr std::size_t small_group = 4096; // partially sorted from this size down
+
+// The key of rank `at` (0-based) among `keys` (reordered and shortened to find it), which agree
+// above bit shift + digit_bits.
+std::uint64_t key_of_rank(std::vector<std::uint64_t>& keys, std::size_t at, int shift) {
+    // Narrow down a digit at a time, from the top, while the group is large: count the keys by
+    // their digit, find the digit holding the rank, keep the keys with it.
+    std::vector<std::size_t> count(std::size_t(1) << digit_bits);
+    for (; shift >= 0 && keys.size() > small_group; shift -= digit_bits) {
+        std::fill(count.begin(), count.end(), 0);
+        const std::uint64_t mask = (std::uint64_t(1) << digit_bits) - 1;
+        for (std::uint64_t k : keys) ++count[(k >> shift) & mask];
+        std::size_t digit = 0, below = 0;
+        while (below + count[digit] <= at) below += count[digit++];
+        keys.erase(std::remove_if(keys.begin(), keys.end(),
+                                  [&](std::uint64_t k) { return ((k >> shift) & mask) != digit; }),
+                   keys.end());
+        at -= below;
+    }
+    std::nth_element(keys.begin(), keys.begin() + long(at), keys.end());
+    return keys[at];
+}
+
+} // namespace
+
+std::vector<double> nearest_rank_percentiles(const std::vector<double>& values,
+                                             const std::vector<double>& ps) {
+    std::vector<double> out(ps.size(), 0.0);
+    if (values.empty()) return out;
+    const std::size_t n = values.size();
+    // The top digit of every key, counted once for all the ranks asked for.
+    const int shift = 64 - digit_bits;
+    std::vector<std::size_t> count(std::size_t(1) << digit_bits, 0);
+    for (double x : values) ++count[order_key(x) >> shift];
+    std::vector<std::uint64_t> group;
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+        const std::size_t rank = std::size_t(std::ceil(ps[i] * double(n)));
+        std::size_t at = std::min(n - 1, rank == 0 ? 0 : rank - 1);
+        std::size_t digit = 0;
+        while (count[digit] <= at) at -= count[digit++];
+        group.clear();
+        group.reserve(count[digit]); // at once: a large vector grown step by step is copied
+        for (double x : values)
+            if (const std::uint64_t k = order_key(x); k >> shift == digit) group.push_back(k);
+        out[i] = value_of(key_of_rank(group, at, shift - digit_bits));
+    }
+    return out;
+}
+
+} // namespace accsim
