@@ -65,7 +65,7 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
         take_arrived(now_edge); // those annotated to arrive before it go first
         add_backlog(id, first, last, arrival_ck, write);
     } else {
-        // After those arriving no later (then, earlier ids).
+        // Behind every one arriving no later: ids grow, so at a tie the newer goes last.
         auto at = future_.end();
         while (at != future_.begin() && (at - 1)->arrival_ck > arrival_ck) --at;
         future_.emplace(at, id, first, last, arrival_ck, write);
