@@ -25,6 +25,14 @@ double value_of(std::uint64_t key) {
 }
 
 constexpr int digit_bits = 16;
+
+// Given how many keys have each digit, the digit of the key of rank `at` (0-based), with `at`
+// made its rank among the keys with that digit.
+std::size_t digit_of_rank(const std::vector<std::size_t>& count, std::size_t& at) {
+    std::size_t digit = 0;
+    while (count[digit] <= at) at -= count[digit++];
+    return digit;
+}
 constexpr std::size_t small_group = 4096; // partially sorted from this size down
 
 // The key of rank `at` (0-based) among `keys` (reordered and shortened to find it), which agree
@@ -37,12 +45,10 @@ std::uint64_t key_of_rank(std::vector<std::uint64_t>& keys, std::size_t at, int 
         std::fill(count.begin(), count.end(), 0);
         const std::uint64_t mask = (std::uint64_t(1) << digit_bits) - 1;
         for (std::uint64_t k : keys) ++count[(k >> shift) & mask];
-        std::size_t digit = 0, below = 0;
-        while (below + count[digit] <= at) below += count[digit++];
+        const std::size_t digit = digit_of_rank(count, at);
         keys.erase(std::remove_if(keys.begin(), keys.end(),
                                   [&](std::uint64_t k) { return ((k >> shift) & mask) != digit; }),
                    keys.end());
-        at -= below;
     }
     std::nth_element(keys.begin(), keys.begin() + long(at), keys.end());
     return keys[at];
@@ -63,8 +69,7 @@ std::vector<double> nearest_rank_percentiles(const std::vector<double>& values,
     for (std::size_t i = 0; i < ps.size(); ++i) {
         const std::size_t rank = std::size_t(std::ceil(ps[i] * double(n)));
         std::size_t at = std::min(n - 1, rank == 0 ? 0 : rank - 1);
-        std::size_t digit = 0;
-        while (count[digit] <= at) at -= count[digit++];
+        const std::size_t digit = digit_of_rank(count, at);
         group.clear();
         group.reserve(count[digit]); // at once: a large vector grown step by step is copied
         for (double x : values)

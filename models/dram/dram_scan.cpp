@@ -50,8 +50,8 @@ __attribute__((target("avx2"))) std::uint64_t min_packed_key_avx2(const BankScan
 
 // AVX-512F: eight banks per step, with unsigned 64-bit minimum and maximum (GCC's vector
 // extensions); each lane is exactly the plain form's arithmetic. The floors are loaded one by
-// one, not gathered: choose() has just written them, and a gather, unlike a plain load, waits
-// until such stores have reached the cache (on Zen 4 that wait was a third of the scan).
+// one, not gathered: choose() has just written them, and on Zen 4 a gather of them stalled
+// (perf put a third of the scan's samples just after it), where plain loads do not.
 __attribute__((target("avx512f"))) std::uint64_t min_packed_key_avx512(const BankScan& s,
                                                                        const std::uint64_t* floors,
                                                                        std::uint64_t cmd_floor,
