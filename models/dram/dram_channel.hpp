@@ -40,6 +40,13 @@ public:
         if (count_ == slots_.size()) grow();
         return slots_[(head_ + count_++) & mask_];
     }
+    // A new element at place i (0 to size()), the ones from i on moved back by one, to be filled
+    // in place: for a list kept sorted whose new elements come nearly in order.
+    T& insert_slot(std::size_t i) {
+        push_slot();
+        for (std::size_t j = count_ - 1; j > i; --j) (*this)[j] = (*this)[j - 1];
+        return (*this)[i];
+    }
     void pop_front() {
         head_ = (head_ + 1) & mask_;
         --count_;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <stdexcept>
+#include <string>
 
 namespace accsim {
 
@@ -16,12 +18,13 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
     : sc_module(name), tSocket("tSocket"), cfg_(cfg), map_(cfg),
       channels_(std::size_t(cfg.channels), DramChannel(cfg)),
       backlog_bursts_(std::size_t(cfg.channels), 0) {
-    tSocket.register_nb_transport_fw(this, &DramController::nb_transport_fw);
+    tSocket.bind(*this);
     tracing_ = active_trace() != nullptr;
     for (auto& ch : channels_) ch.trace_queue = tracing_;
     ps_resolution_ = ps_resolution();
     // A column command's data ends this many clocks after it at the soonest.
     first_data_ck_ = std::uint64_t(std::min(cfg.cl, cfg.cwl) + cfg.burst_cycles());
+    while ((1 << burst_shift_) < cfg.burst_bytes()) ++burst_shift_;
     SC_METHOD(schedule);
     sensitive << schedule_event_;
     dont_initialize();
@@ -36,6 +39,11 @@ tlm::tlm_sync_enum DramController::nb_transport_fw(tlm::tlm_generic_payload& tra
         return tlm::TLM_UPDATED;
     }
     return tlm::TLM_COMPLETED; // END_RESP
+}
+
+void DramController::b_transport(tlm::tlm_generic_payload&, sc_time&) {
+    throw std::logic_error(std::string(name()) + ": b_transport is not supported, the DRAM is "
+                                                 "approximately timed (nb_transport_fw)");
 }
 
 void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
@@ -56,9 +64,8 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
     }
     // Time in DRAM clocks: the request is seen at the next clock edge.
     const std::uint64_t arrival_ck = ck_at(arrival, true);
-    const std::uint64_t burst_bytes = std::uint64_t(cfg_.burst_bytes());
-    const std::uint64_t first = trans.get_address() / burst_bytes;
-    const std::uint64_t last = (trans.get_address() + bytes - 1) / burst_bytes;
+    const std::uint64_t first = trans.get_address() >> burst_shift_;
+    const std::uint64_t last = (trans.get_address() + bytes - 1) >> burst_shift_;
     pending_.emplace_back(&trans, last - first + 1, arrival);
     const std::uint64_t now_edge = edge_at(now);
     if (arrival_ck <= now_edge) {
@@ -66,9 +73,9 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
         add_backlog(id, first, last, arrival_ck, write);
     } else {
         // Behind every one arriving no later: ids grow, so at a tie the newer goes last.
-        auto at = future_.end();
-        while (at != future_.begin() && (at - 1)->arrival_ck > arrival_ck) --at;
-        future_.emplace(at, id, first, last, arrival_ck, write);
+        std::size_t at = future_.size();
+        while (at > 0 && future_[at - 1].arrival_ck > arrival_ck) --at;
+        future_.insert_slot(at) = Backlog(id, first, last, arrival_ck, write);
     }
     // The new request may change the commands from the clock edge it is seen at; what it changes
     // shows (as a response) a column command's latency and a burst after that at the soonest, so

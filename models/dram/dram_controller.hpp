@@ -10,12 +10,10 @@
 
 #include "models/dram/dram_channel.hpp"
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 namespace accsim {
 
@@ -26,9 +24,11 @@ struct DramStats {
     double energy_pj = 0; // bytes moved x energy per 64 bits
 };
 
-class DramController : public sc_core::sc_module {
+// The socket is bound to the module itself (no convenience socket between them): every request
+// and every answer is a direct call.
+class DramController : public sc_core::sc_module, public tlm::tlm_fw_transport_if<> {
 public:
-    tlm_utils::simple_target_socket<DramController> tSocket;
+    tlm::tlm_target_socket<> tSocket;
 
     SC_HAS_PROCESS(DramController);
     DramController(sc_core::sc_module_name name, const DramConfig& cfg);
@@ -43,9 +43,15 @@ public:
     // set). It bounds the memory a long transaction takes, and changes no result.
     void set_feed_ahead(std::size_t bursts) { feed_ahead_ = bursts; }
 
-private:
     tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                       sc_core::sc_time& delay);
+                                       sc_core::sc_time& delay) override;
+    // Approximately timed only: a blocking transport is an error that says so; no direct memory
+    // (timing only, no data) and no debug access.
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&) override { return false; }
+    unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
+
+private:
     void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& now,
                 const sc_core::sc_time& arrival);
     // ck_at(now, true), kept for the last time asked (edge_time_: its edge is edge_ck_).
@@ -67,6 +73,7 @@ private:
     bool wake_pending_ = false;
     sc_core::sc_time wake_time_;
     std::uint64_t first_data_ck_ = 1;
+    int burst_shift_ = 0;  // log2 of the bytes of a burst (a power of two: dram_config.cpp)
     bool feed();           // moves bursts from the backlog into the channels' queues
     bool starving() const; // a channel's queue is not full while bursts of it wait in backlog_
 
@@ -116,7 +123,7 @@ private:
     // annotation), earliest first: they join backlog_ once that edge comes (then every request
     // that arrives earlier is known). Kept sorted (by arrival, then id) by inserting from the
     // back: they come nearly in order.
-    std::deque<Backlog> future_;
+    RequestRing<Backlog> future_;
     void add_backlog(std::uint64_t id, std::uint64_t next, std::uint64_t last,
                      std::uint64_t arrival_ck, bool write);
     void take_arrived(std::uint64_t horizon);   // future_ up to the edge `horizon` into backlog_

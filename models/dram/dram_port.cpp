@@ -3,7 +3,7 @@
 namespace accsim {
 
 DramPort::DramPort(sc_core::sc_module_name name) : sc_module(name), iSocket("iSocket") {
-    iSocket.register_nb_transport_bw(this, &DramPort::nb_transport_bw);
+    iSocket.bind(*this);
 }
 
 DramPort::Ticket DramPort::issue(std::uint64_t address, std::uint64_t bytes, bool write,
@@ -38,8 +38,10 @@ tlm::tlm_sync_enum DramPort::nb_transport_bw(tlm::tlm_generic_payload& trans, tl
         Slot& s = static_cast<Slot&>(trans);
         s.answered = true;
         s.at = sc_core::sc_time_stamp() + delay;
+        // A listing caller takes every answer of a delta cycle at once: one notification for
+        // the first of them is enough (the list is empty again once it was taken).
+        if (!listing_ || completed_.empty()) response_event_.notify(sc_core::SC_ZERO_TIME);
         if (listing_) completed_.push_back({s.ticket, s.at});
-        response_event_.notify(sc_core::SC_ZERO_TIME);
     }
     return tlm::TLM_COMPLETED;
 }

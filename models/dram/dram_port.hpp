@@ -12,15 +12,14 @@
 #include <memory>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 #include <utility>
 #include <vector>
 
 namespace accsim {
 
-class DramPort : public sc_core::sc_module {
+class DramPort : public sc_core::sc_module, public tlm::tlm_bw_transport_if<> {
 public:
-    tlm_utils::simple_initiator_socket<DramPort> iSocket;
+    tlm::tlm_initiator_socket<> iSocket; // bound to the port itself: answers are direct calls
 
     explicit DramPort(sc_core::sc_module_name name);
 
@@ -49,9 +48,11 @@ public:
         into.swap(completed_);
     }
 
-private:
     tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                       sc_core::sc_time& delay);
+                                       sc_core::sc_time& delay) override;
+    void invalidate_direct_mem_ptr(sc_dt::uint64, sc_dt::uint64) override {} // no DMI used
+
+private:
     // Every payload this port sends is one of these, so a response finds its ticket's state in
     // it, without a lookup.
     struct Slot : tlm::tlm_generic_payload {
