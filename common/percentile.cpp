@@ -3,26 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 namespace accsim {
 
 namespace {
-
-// A key in the numbers' order: a positive double's bits order it already (IEEE 754), so the
-// sign bit is set above them; a negative one's bits order it backwards, so they are inverted.
-std::uint64_t order_key(double x) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &x, sizeof bits);
-    return bits >> 63 ? ~bits : bits | (std::uint64_t(1) << 63);
-}
-
-double value_of(std::uint64_t key) {
-    const std::uint64_t bits = key >> 63 ? key & ~(std::uint64_t(1) << 63) : ~key;
-    double x;
-    std::memcpy(&x, &bits, sizeof x);
-    return x;
-}
 
 constexpr int digit_bits = 16;
 
@@ -54,17 +38,20 @@ std::uint64_t key_of_rank(std::vector<std::uint64_t>& keys, std::size_t at, int 
     return keys[at];
 }
 
-} // namespace
-
-std::vector<double> nearest_rank_percentiles(const std::vector<double>& values,
-                                             const std::vector<double>& ps) {
-    std::vector<double> out(ps.size(), 0.0);
+// The values' common part: the top digit of every value, counted once for all the ranks asked
+// for, from the highest bit any value has (latencies in picoseconds use 20 bits or so of 32).
+template <class V>
+std::vector<std::uint64_t> percentiles_of(const std::vector<V>& values,
+                                          const std::vector<double>& ps) {
+    std::vector<std::uint64_t> out(ps.size(), 0);
     if (values.empty()) return out;
     const std::size_t n = values.size();
-    // The top digit of every key, counted once for all the ranks asked for.
-    const int shift = 64 - digit_bits;
+    std::uint64_t any = 0;
+    for (V x : values) any |= x;
+    const int bits = 64 - __builtin_clzll(any | 1);
+    const int shift = std::max(0, bits - digit_bits);
     std::vector<std::size_t> count(std::size_t(1) << digit_bits, 0);
-    for (double x : values) ++count[order_key(x) >> shift];
+    for (V x : values) ++count[std::uint64_t(x) >> shift];
     std::vector<std::uint64_t> group;
     for (std::size_t i = 0; i < ps.size(); ++i) {
         const std::size_t rank = std::size_t(std::ceil(ps[i] * double(n)));
@@ -72,11 +59,23 @@ std::vector<double> nearest_rank_percentiles(const std::vector<double>& values,
         const std::size_t digit = digit_of_rank(count, at);
         group.clear();
         group.reserve(count[digit]); // at once: a large vector grown step by step is copied
-        for (double x : values)
-            if (const std::uint64_t k = order_key(x); k >> shift == digit) group.push_back(k);
-        out[i] = value_of(key_of_rank(group, at, shift - digit_bits));
+        for (V x : values)
+            if (std::uint64_t(x) >> shift == digit) group.push_back(x);
+        out[i] = key_of_rank(group, at, shift - digit_bits);
     }
     return out;
+}
+
+} // namespace
+
+std::vector<std::uint64_t> nearest_rank_percentiles(const std::vector<std::uint64_t>& values,
+                                                    const std::vector<double>& ps) {
+    return percentiles_of(values, ps);
+}
+
+std::vector<std::uint64_t> nearest_rank_percentiles(const std::vector<std::uint32_t>& values,
+                                                    const std::vector<double>& ps) {
+    return percentiles_of(values, ps);
 }
 
 } // namespace accsim

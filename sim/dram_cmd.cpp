@@ -19,6 +19,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <iostream>
+#include <memory>
 
 namespace po = boost::program_options;
 
@@ -32,13 +33,54 @@ struct Traffic {
     double write_fraction = 0;
 };
 
+// Each request's latency, in ticks of the kernel's time resolution (exact: picoseconds by
+// default), 32 bits each while every one fits (4.29 ms at 1 ps), 64 bits from the first that does
+// not. Half the memory of a double per request: a long run's list is its largest allocation.
+class Latencies {
+public:
+    Latencies() = default;
+    explicit Latencies(std::size_t n) : n_(n), narrow_(new std::uint32_t[n]()) {}
+    void set(std::size_t i, std::uint64_t ticks) {
+        if (wide_.empty() && ticks <= UINT32_MAX)
+            narrow_[i] = std::uint32_t(ticks);
+        else
+            set_wide(i, ticks);
+    }
+    // Nearest-rank percentiles, in ticks.
+    std::vector<std::uint64_t> percentiles(const std::vector<double>& ps) const {
+        if (!wide_.empty()) return nearest_rank_percentiles(wide_, ps);
+        return nearest_rank_percentiles(
+            std::vector<std::uint32_t>(narrow_.get(), narrow_.get() + n_), ps);
+    }
+    // The mean, in ticks: the sum is exact (128 bits, as two halves).
+    double mean() const {
+        std::uint64_t low = 0, high = 0;
+        auto add = [&](std::uint64_t x) { high += (low += x) < x; };
+        if (!wide_.empty())
+            for (std::uint64_t x : wide_) add(x);
+        else
+            for (std::size_t i = 0; i < n_; ++i) add(narrow_[i]);
+        return n_ ? (double(high) * 0x1p64 + double(low)) / double(n_) : 0.0;
+    }
+
+private:
+    void set_wide(std::size_t i, std::uint64_t ticks) {
+        if (wide_.empty()) wide_.assign(narrow_.get(), narrow_.get() + n_);
+        wide_[i] = ticks;
+    }
+    std::size_t n_ = 0;
+    std::unique_ptr<std::uint32_t[]> narrow_;
+    std::vector<std::uint64_t> wide_;
+};
+
 SC_MODULE(TrafficGenerator) {
     DramPort port;
     DramController dram;
     Traffic t;
     std::uint64_t capacity_bytes = 0;
-    std::vector<double> latency_ns; // per request, in issue order
-    double first_issue_ns = 0, last_done_ns = 0;
+    Latencies latency; // per request, in issue order
+    double first_issue_ns = 0;
+    sc_core::sc_time last_done;
 
     SC_HAS_PROCESS(TrafficGenerator);
     TrafficGenerator(sc_core::sc_module_name n, const DramConfig& cfg, const Traffic& traffic)
@@ -54,7 +96,7 @@ SC_MODULE(TrafficGenerator) {
         SC_METHOD(run);
         sensitive << port.response_event();
         port.list_completions();
-        latency_ns.assign(t.requests, 0);
+        latency = Latencies(t.requests);
         slots = std::max<std::uint64_t>(1, capacity_bytes / t.bytes);
     }
 
@@ -62,7 +104,7 @@ SC_MODULE(TrafficGenerator) {
     std::uint64_t slots = 1, next = 0;
     struct InFlight {
         std::uint64_t index;
-        double issued_ns;
+        sc_core::sc_time issued;
     };
     std::vector<InFlight> flying; // by ticket
     std::vector<DramPort::Completion> answers;
@@ -71,6 +113,10 @@ SC_MODULE(TrafficGenerator) {
     double ns(const sc_core::sc_time& t) const {
         return seconds_of(t, ps) * 1e9;
     }
+    // A latency in ticks of the time resolution, in ns (exact to the last bit at 1 ps).
+    double ns_of_ticks(double ticks) const {
+        return ps ? ticks / 1000.0 : ticks * sc_core::sc_get_time_resolution().to_seconds() * 1e9;
+    }
 
     void issue_at(const sc_core::sc_time& at) {
         const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;
@@ -78,7 +124,7 @@ SC_MODULE(TrafficGenerator) {
         const sc_core::sc_time now = sc_core::sc_time_stamp();
         const DramPort::Ticket ticket = port.issue(slot * t.bytes, t.bytes, write, at - now);
         if (ticket >= flying.size()) flying.resize(ticket + 1);
-        flying[ticket] = {next, ns(at)};
+        flying[ticket] = {next, at};
         ++next;
     }
 
@@ -97,9 +143,9 @@ SC_MODULE(TrafficGenerator) {
                 std::swap(answers[j], answers[j - 1]);
         for (const DramPort::Completion& c : answers) {
             port.release(c.ticket);
-            const double done_ns = ns(c.at);
-            latency_ns[flying[c.ticket].index] = done_ns - flying[c.ticket].issued_ns;
-            last_done_ns = std::max(last_done_ns, done_ns);
+            const InFlight& f = flying[c.ticket];
+            latency.set(f.index, c.at.value() - f.issued.value());
+            last_done = std::max(last_done, c.at);
             if (next < t.requests) issue_at(c.at);
         }
     }
@@ -171,7 +217,8 @@ int cmd_dram(const std::vector<std::string>& args) {
     traffic["write_fraction"] = t.write_fraction;
     traffic["seed"] = t.seed;
     doc["traffic"] = traffic;
-    const double seconds = (gen.last_done_ns - gen.first_issue_ns) * 1e-9;
+    const double elapsed_ns = gen.ns(gen.last_done) - gen.first_issue_ns;
+    const double seconds = elapsed_ns * 1e-9;
     const double moved = double(st.read_bytes + st.write_bytes);
     ojson s;
     s["bandwidth_gb_per_s"] = seconds > 0 ? moved / seconds / 1e9 : 0.0;
@@ -183,13 +230,11 @@ int cmd_dram(const std::vector<std::string>& args) {
         s["row_conflicts"] = st.bursts.row_conflicts;
         s["refreshes"] = st.bursts.refreshes;
     }
-    double mean = 0;
-    for (double l : gen.latency_ns) mean += l / double(gen.latency_ns.size());
-    s["latency_mean_ns"] = mean;
-    const std::vector<double> p = nearest_rank_percentiles(gen.latency_ns, {0.5, 0.99});
-    s["latency_p50_ns"] = p[0];
-    s["latency_p99_ns"] = p[1];
-    s["elapsed_ns"] = gen.last_done_ns - gen.first_issue_ns;
+    s["latency_mean_ns"] = gen.ns_of_ticks(gen.latency.mean());
+    const std::vector<std::uint64_t> p = gen.latency.percentiles({0.5, 0.99});
+    s["latency_p50_ns"] = gen.ns_of_ticks(double(p[0]));
+    s["latency_p99_ns"] = gen.ns_of_ticks(double(p[1]));
+    s["elapsed_ns"] = elapsed_ns;
     s["read_bytes"] = st.read_bytes;
     s["write_bytes"] = st.write_bytes;
     doc["summary"] = s;

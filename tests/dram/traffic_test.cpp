@@ -42,6 +42,24 @@ TEST_CASE("accsim dram: one read on an idle DDR4-2400 takes tRCD + CL + burst") 
     CHECK(e >= 0.90);
 }
 
+TEST_CASE("accsim dram: latencies past 2^32 ps are kept whole, with those before them") {
+    // tCK = 1 / 0.0078125 MHz = 128 us exactly; tRCD = 10, CL = 16, a burst 4 tCK. Four
+    // sequential 64-byte reads, two in flight, each a row miss in its own bank:
+    //   #0 ACT 0, READ 10, data ends 30 tCK (3.840 ms);
+    //   #1 ACT 4 (tRRD_S), READ 14, ends 34 tCK: 4.352 ms, past 2^32 ps (4.295 ms);
+    //   #2 issued at 30: ACT 30, READ 40, ends 60: 30 tCK; #3 issued at 34: ends 64, 30 tCK.
+    // Mean 31 tCK = 3.968 ms; p50 is rank 2 (30 tCK), p99 rank 4 (34 tCK).
+    auto r = run_accsim({"dram", "--set", "dram.clock_mhz=0.0078125", "--set", "dram.trcd_ck=10",
+                         "--pattern", "sequential", "--requests", "4", "--bytes", "64",
+                         "--outstanding", "2", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    auto s = r.json()["summary"];
+    CHECK(s["row_misses"] == 4);
+    CHECK(s["latency_mean_ns"].get<double>() == 3968000.0);
+    CHECK(s["latency_p50_ns"].get<double>() == 3840000.0);
+    CHECK(s["latency_p99_ns"].get<double>() == 4352000.0);
+}
+
 TEST_CASE("accsim dram refuses what it cannot use") {
     auto r = run_accsim(
         {"dram", "--pattern", "zigzag", "--requests", "1", "--bytes", "64", "--outstanding", "1"});
