@@ -15,7 +15,7 @@ using sc_core::SC_NS;
 using sc_core::sc_time;
 
 DramController::DramController(sc_core::sc_module_name name, const DramConfig& cfg)
-    : sc_module(name), tSocket("tSocket"), cfg_(cfg), map_(cfg),
+    : sc_module(name), tSocket("tSocket"), commit_(*this), cfg_(cfg), map_(cfg),
       channels_(std::size_t(cfg.channels), DramChannel(cfg)),
       backlog_bursts_(std::size_t(cfg.channels), 0) {
     tSocket.bind(*this);
@@ -103,21 +103,32 @@ void DramController::take_arrived(std::uint64_t horizon) {
 
 void DramController::wake_at_ck(std::uint64_t ck) {
     // time_of() is nondecreasing in ck: a wake at an edge no later covers it, without converting.
-    if (wake_pending_ && wake_ck_ <= ck) return;
-    const sc_time at = time_of(ck);
-    wake_at(at);
-    if (wake_time_ == at) wake_ck_ = ck;
+    if ((wake_pending_ && wake_ck_ <= ck) || (want_pending_ && want_ck_ <= ck)) return;
+    want_wake(time_of(ck), ck);
 }
 
-void DramController::wake_at(const sc_time& at) {
-    if (wake_pending_ && wake_time_ <= at) return; // an earlier wake covers it
-    wake_ck_ = UINT64_MAX; // a wake not at a clock edge, until wake_at_ck says otherwise
+void DramController::want_wake(const sc_time& at, std::uint64_t ck) {
+    if ((wake_pending_ && wake_time_ <= at) || (want_pending_ && want_time_ <= at))
+        return; // an earlier wake covers it
+    if (!want_pending_) commit_.request();
+    want_pending_ = true;
+    want_time_ = at;
+    want_ck_ = ck;
+}
+
+void DramController::commit_wake() {
+    if (!want_pending_) return;
+    want_pending_ = false;
+    // schedule() may have run since the wake was asked for (then nothing is pending) or a wake
+    // no later may be pending.
+    if (wake_pending_ && wake_time_ <= want_time_) return;
     const sc_time now = sc_core::sc_time_stamp();
     // Of two notifications pending, only the earlier survives (IEEE 1666-2011, "Multiple
     // event notifications"): no cancel() first.
-    schedule_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
+    schedule_event_.notify(want_time_ > now ? want_time_ - now : sc_core::SC_ZERO_TIME);
     wake_pending_ = true;
-    wake_time_ = at;
+    wake_time_ = want_time_;
+    wake_ck_ = want_ck_;
 }
 
 std::uint64_t DramController::edge_at(const sc_time& now) {

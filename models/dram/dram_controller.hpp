@@ -66,12 +66,28 @@ private:
     void schedule();
     // BEGIN_RESP for transaction id, which completes at `at` (annotated: at - now).
     void answer(std::uint64_t id, const sc_core::sc_time& at, const sc_core::sc_time& now);
-    void wake_at(const sc_core::sc_time& at); // schedule() runs at `at` or before
-    // wake_at(time_of(ck)), converting only when no pending wake covers it.
+    // schedule() runs at `at` or before. The earliest wake asked for in an evaluation phase is
+    // notified once, in its update phase (commit_wake()): schedule() asks for one when it ends,
+    // and the requests the answers bring in, sent in the same phase, usually ask for an earlier
+    // one, which would otherwise replace the first in the kernel's queue of timed events.
+    void wake_at(const sc_core::sc_time& at) { want_wake(at, UINT64_MAX); }
+    // wake_at(time_of(ck)), converting only when no wake asked for covers it.
     void wake_at_ck(std::uint64_t ck);
-    std::uint64_t wake_ck_ = UINT64_MAX; // the edge of the pending wake, if set by wake_at_ck
-    bool wake_pending_ = false;
-    sc_core::sc_time wake_time_;
+    void want_wake(const sc_core::sc_time& at, std::uint64_t ck);
+    void commit_wake();
+    struct WakeCommit : sc_core::sc_prim_channel { // calls commit_wake() in the update phase
+        explicit WakeCommit(DramController& c)
+            : sc_core::sc_prim_channel(sc_core::sc_gen_unique_name("wake")), owner(c) {}
+        void request() { request_update(); }
+        void update() override { owner.commit_wake(); }
+        DramController& owner;
+    };
+    WakeCommit commit_;
+    // The wake notified (pending until schedule() runs) and the one asked for, to notify at the
+    // update phase; each with its clock edge when asked for by wake_at_ck (else UINT64_MAX).
+    bool wake_pending_ = false, want_pending_ = false;
+    sc_core::sc_time wake_time_, want_time_;
+    std::uint64_t wake_ck_ = UINT64_MAX, want_ck_ = UINT64_MAX;
     std::uint64_t first_data_ck_ = 1;
     int burst_shift_ = 0;  // log2 of the bytes of a burst (a power of two: dram_config.cpp)
     bool feed();           // moves bursts from the backlog into the channels' queues

@@ -38,9 +38,11 @@ tlm::tlm_sync_enum DramPort::nb_transport_bw(tlm::tlm_generic_payload& trans, tl
         Slot& s = static_cast<Slot&>(trans);
         s.answered = true;
         s.at = sc_core::sc_time_stamp() + delay;
-        // A listing caller takes every answer of a delta cycle at once: one notification for
-        // the first of them is enough (the list is empty again once it was taken).
-        if (!listing_ || completed_.empty()) response_event_.notify(sc_core::SC_ZERO_TIME);
+        // At once: the processes waiting run in this evaluation phase, after the target's, and
+        // the requests they send join the same update phase's decisions (no delta cycle). A
+        // listing caller takes every answer given before it runs: one notification for the
+        // first of them is enough (the list is empty again once it was taken).
+        if (!listing_ || completed_.empty()) response_event_.notify();
         if (listing_) completed_.push_back({s.ticket, s.at});
     }
     return tlm::TLM_COMPLETED;

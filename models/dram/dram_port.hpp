@@ -33,7 +33,8 @@ public:
     void wait_for(Ticket t);
     // A ticket back for reuse once its answer was taken (take_completed()).
     void release(Ticket t) { free_.push_back(t); }
-    // Notified (in the next delta cycle) whenever answers come.
+    // Notified whenever answers come (immediate notification: a process waiting on it runs in
+    // the same evaluation phase).
     const sc_core::sc_event& response_event() const { return response_event_; }
     struct Completion {
         Ticket ticket;
