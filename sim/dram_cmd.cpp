@@ -19,7 +19,6 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <iostream>
-#include <memory>
 
 namespace po = boost::program_options;
 
@@ -39,7 +38,7 @@ struct Traffic {
 class Latencies {
 public:
     Latencies() = default;
-    explicit Latencies(std::size_t n) : n_(n), narrow_(new std::uint32_t[n]()) {}
+    explicit Latencies(std::size_t n) : narrow_(n, 0) {}
     void set(std::size_t i, std::uint64_t ticks) {
         if (wide_.empty() && ticks <= UINT32_MAX)
             narrow_[i] = std::uint32_t(ticks);
@@ -49,8 +48,7 @@ public:
     // Nearest-rank percentiles, in ticks.
     std::vector<std::uint64_t> percentiles(const std::vector<double>& ps) const {
         if (!wide_.empty()) return nearest_rank_percentiles(wide_, ps);
-        return nearest_rank_percentiles(
-            std::vector<std::uint32_t>(narrow_.get(), narrow_.get() + n_), ps);
+        return nearest_rank_percentiles(narrow_, ps);
     }
     // The mean, in ticks: the sum is exact (128 bits, as two halves).
     double mean() const {
@@ -59,17 +57,17 @@ public:
         if (!wide_.empty())
             for (std::uint64_t x : wide_) add(x);
         else
-            for (std::size_t i = 0; i < n_; ++i) add(narrow_[i]);
-        return n_ ? (double(high) * 0x1p64 + double(low)) / double(n_) : 0.0;
+            for (std::uint32_t x : narrow_) add(x);
+        const std::size_t n = narrow_.size();
+        return n ? (double(high) * 0x1p64 + double(low)) / double(n) : 0.0;
     }
 
 private:
     void set_wide(std::size_t i, std::uint64_t ticks) {
-        if (wide_.empty()) wide_.assign(narrow_.get(), narrow_.get() + n_);
+        if (wide_.empty()) wide_.assign(narrow_.begin(), narrow_.end());
         wide_[i] = ticks;
     }
-    std::size_t n_ = 0;
-    std::unique_ptr<std::uint32_t[]> narrow_;
+    std::vector<std::uint32_t> narrow_;
     std::vector<std::uint64_t> wide_;
 };
 
@@ -118,10 +116,9 @@ SC_MODULE(TrafficGenerator) {
         return ps ? ticks / 1000.0 : ticks * sc_core::sc_get_time_resolution().to_seconds() * 1e9;
     }
 
-    void issue_at(const sc_core::sc_time& at) {
+    void issue_at(const sc_core::sc_time& at, const sc_core::sc_time& now) {
         const std::uint64_t slot = t.random ? rng.below(slots) : next % slots;
         const bool write = t.write_fraction > 0 && rng.uniform() < t.write_fraction;
-        const sc_core::sc_time now = sc_core::sc_time_stamp();
         const DramPort::Ticket ticket = port.issue(slot * t.bytes, t.bytes, write, at - now);
         if (ticket >= flying.size()) flying.resize(ticket + 1);
         flying[ticket] = {next, at};
@@ -132,7 +129,7 @@ SC_MODULE(TrafficGenerator) {
         const sc_core::sc_time now = sc_core::sc_time_stamp();
         if (next == 0) {
             first_issue_ns = ns(now);
-            while (next < std::min(t.requests, t.outstanding)) issue_at(now);
+            while (next < std::min(t.requests, t.outstanding)) issue_at(now, now);
             return;
         }
         // In the order they complete (those at one time in the order answered): they come nearly
@@ -146,7 +143,7 @@ SC_MODULE(TrafficGenerator) {
             const InFlight& f = flying[c.ticket];
             latency.set(f.index, c.at.value() - f.issued.value());
             last_done = std::max(last_done, c.at);
-            if (next < t.requests) issue_at(c.at);
+            if (next < t.requests) issue_at(c.at, now);
         }
     }
 };
