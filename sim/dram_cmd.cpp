@@ -37,7 +37,6 @@ struct Traffic {
 // not. Half the memory of a double per request: a long run's list is its largest allocation.
 class Latencies {
 public:
-    Latencies() = default;
     explicit Latencies(std::size_t n) : narrow_(n, 0) {}
     void set(std::size_t i, std::uint64_t ticks) {
         if (wide_.empty() && ticks <= UINT32_MAX)
@@ -82,7 +81,7 @@ SC_MODULE(TrafficGenerator) {
 
     SC_HAS_PROCESS(TrafficGenerator);
     TrafficGenerator(sc_core::sc_module_name n, const DramConfig& cfg, const Traffic& traffic)
-        : sc_module(n), port("port"), dram("dram", cfg), t(traffic) {
+        : sc_module(n), port("port"), dram("dram", cfg), t(traffic), latency(traffic.requests) {
         port.iSocket.bind(dram.tSocket);
         capacity_bytes = std::uint64_t(cfg.channels) * std::uint64_t(cfg.ranks) *
                          std::uint64_t(cfg.banks()) * std::uint64_t(cfg.rows) *
@@ -94,7 +93,6 @@ SC_MODULE(TrafficGenerator) {
         SC_METHOD(run);
         sensitive << port.response_event();
         port.list_completions();
-        latency = Latencies(t.requests);
         slots = std::max<std::uint64_t>(1, capacity_bytes / t.bytes);
     }
 
