@@ -17,6 +17,7 @@ DramChannel::DramChannel(const DramConfig& cfg)
     cands_.resize(banks_.size());
     scan_.resize(banks_.size());
     with_pre_.assign((banks_.size() + 63) / 64, 0);
+    min_packed_key_ = min_packed_key_form();
     for (std::size_t k = 0; k < banks_.size(); ++k) clear_candidate(k);
     for (std::size_t k = 0; k < banks_.size(); ++k) { // by rank, then group, then bank
         banks_[k].group_index = std::uint32_t(k / std::size_t(cfg.banks_per_group));
@@ -147,32 +148,41 @@ void DramChannel::clear_candidate(std::size_t k) {
 }
 
 void DramChannel::update_pick(Bank& bk) {
-    const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
     std::size_t pick = 0;
     bool hit = bk.window[0].row == bk.open_row;
-    if (!hit && fr_fcfs && bk.open_row >= 0) // with the row closed nothing hits
+    if (!hit && cfg_.scheduler == DramScheduler::fr_fcfs &&
+        bk.open_row >= 0) // with the row closed nothing hits
         for (std::size_t i = 1; i < bk.window.size(); ++i)
             if (bk.window[i].row == bk.open_row) { // the oldest hit beats an older miss
                 pick = i;
                 hit = true;
                 break;
             }
+    set_pick(bk, pick, hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act);
+}
+
+[[gnu::always_inline]] inline void DramChannel::set_pick(Bank& bk, std::size_t pick, Cmd cmd) {
+    const bool fr_fcfs = cfg_.scheduler == DramScheduler::fr_fcfs;
+    const bool hit = cmd == Cmd::col;
     const Waiting& e = bk.window[pick];
     bk.pick = std::uint32_t(pick);
-    bk.cmd = hit ? Cmd::col : bk.open_row >= 0 ? Cmd::pre : Cmd::act;
+    bk.cmd = cmd;
     const std::size_t k = bk.index;
     Candidate& cd = cands_[k];
-    scan_.own[k] = std::max(e.visible_ck, bk.cmd == Cmd::col   ? bk.ready_col_ck
-                                          : bk.cmd == Cmd::pre ? bk.ready_pre_ck
-                                                               : bk.ready_act_ck);
+    const std::uint64_t own = std::max(e.visible_ck, cmd == Cmd::col   ? bk.ready_col_ck
+                                                     : cmd == Cmd::pre ? bk.ready_pre_ck
+                                                                       : bk.ready_act_ck);
     cd.order = (std::uint64_t(fr_fcfs && !hit) << 63) | e.seq;
-    scan_.key_order[k] = (std::uint64_t(fr_fcfs && !hit) << 32) + e.seq;
+    const std::uint64_t key_order = (std::uint64_t(fr_fcfs && !hit) << 32) + e.seq;
     const std::uint32_t groups = std::uint32_t(ranks_.size()) * std::uint32_t(cfg_.bank_groups);
-    scan_.floor[k] = std::int32_t(bk.cmd == Cmd::pre ? 0
-                                  : bk.cmd == Cmd::act
-                                      ? 1 + bk.group_index
-                                      : 1 + groups + 2 * bk.group_index + std::uint32_t(e.write));
-    cd.col = bk.cmd == Cmd::col;
+    const std::int32_t floor =
+        std::int32_t(cmd == Cmd::pre   ? 0
+                     : cmd == Cmd::act ? 1 + bk.group_index
+                                       : 1 + groups + 2 * bk.group_index + std::uint32_t(e.write));
+    scan_.own[k] = own;
+    scan_.key_order[k] = key_order;
+    scan_.floor[k] = floor;
+    cd.col = hit;
     if (pick != 0) {
         // FR-FCFS chose a younger row hit over the bank's oldest request (a conflict). The hit
         // is in the queue only from its visible_ck: if the oldest one's precharge can issue
@@ -308,7 +318,7 @@ bool DramChannel::choose(Choice& c, bool stream_tried) {
     std::uint64_t best_key = never;
     const bool packed = queue_.size() < place_max;
     if (packed) {
-        best_key = min_packed_key(scan_, floors, cmd_floor, first_seq);
+        best_key = min_packed_key_(scan_, floors, cmd_floor, first_seq);
         for (std::size_t w = 0; w < with_pre_.size(); ++w)
             for (std::uint64_t bits = with_pre_[w]; bits != 0; bits &= bits - 1) {
                 std::uint64_t t, order;
@@ -352,10 +362,11 @@ bool DramChannel::choose(Choice& c, bool stream_tried) {
     if (found) {
         // The winner is the pick of its bank, or that bank's oldest request's precharge.
         const std::size_t index = index_of(best_seq);
-        const Bank& bk = bank(queue_[index]);
+        const Entry& e = queue_[index];
+        const Bank& bk = bank(e);
         const Cmd cmd = bk.pick != 0 && bk.window[0].seq == best_seq ? Cmd::pre : bk.cmd;
-        const Candidate& cd = cands_[queue_[index].bank_index];
-        c.set(false, queue_[index].b.rank, index, cmd, best_ck, queue_[index].b.txn, best_seq,
+        const Candidate& cd = cands_[e.bank_index];
+        c.set(false, e.b.rank, index, cmd, best_ck, e.b.txn, best_seq,
               cmd == Cmd::pre && bk.pick != 0 ? cd.pre_order : cd.order, false);
     }
     // All-bank refresh is due before that command: it comes first.
@@ -489,7 +500,8 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         if (e.kind < 0) e.kind = 2;
         bk.open_row = -1;
         bk.ready_act_ck = std::max(bk.ready_act_ck, t + std::uint64_t(cfg_.trp));
-        repick(bk);
+        // With the row closed the bank's oldest request is its pick, for an activate.
+        if (windows_valid_) set_pick(bk, 0, Cmd::act);
         break;
     case Cmd::act:
         if (e.kind < 0) e.kind = 1;
@@ -502,7 +514,9 @@ bool DramChannel::issue(const Choice& c, bool ahead, std::uint64_t& data_end) {
         r.last_act_ck = t;
         r.last_act_group = b.bank_group;
         set_act_floors(std::size_t(b.rank));
-        repick(bk);
+        // The activate was for the bank's oldest request (with the row closed nothing else is
+        // picked): it is now a row hit, for a column command.
+        if (windows_valid_) set_pick(bk, 0, Cmd::col);
         break;
     case Cmd::col:
         issue_col(c.index, t, data_end);

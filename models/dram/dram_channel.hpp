@@ -243,6 +243,9 @@ private:
     // The bank's next request to serve, FR-FCFS: the oldest that hits the open row, else the
     // oldest; FCFS: the oldest.
     void update_pick(Bank& bk);
+    // Makes window[pick] the bank's pick, for command cmd (col: a row hit), and sets what
+    // choose() compares of it.
+    void set_pick(Bank& bk, std::size_t pick, Cmd cmd);
     void repick(Bank& bk) { // after a change to the bank, while windows are kept
         if (windows_valid_ && !bk.window.empty()) update_pick(bk);
     }
@@ -327,6 +330,7 @@ private:
     // else never), which goes instead if it can issue before the hit enters the queue
     // (pre_until_ck); such banks are also listed in with_pre_.
     BankScan scan_;
+    MinPackedKey min_packed_key_ = nullptr; // the form this processor takes
     struct Candidate {
         std::uint64_t order, pre_own_ck, pre_until_ck, pre_order;
         bool col;

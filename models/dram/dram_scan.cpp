@@ -85,11 +85,14 @@ __attribute__((target("avx512f"))) std::uint64_t min_packed_key_avx512(const Ban
     return best[0];
 }
 
+MinPackedKey min_packed_key_form() {
+    if (have_avx512f()) return min_packed_key_avx512;
+    return have_avx2() ? min_packed_key_avx2 : min_packed_key_plain;
+}
+
 std::uint64_t min_packed_key(const BankScan& s, const std::uint64_t* floors,
                              std::uint64_t cmd_floor, std::uint64_t first_seq) {
-    if (have_avx512f()) return min_packed_key_avx512(s, floors, cmd_floor, first_seq);
-    return have_avx2() ? min_packed_key_avx2(s, floors, cmd_floor, first_seq)
-                       : min_packed_key_plain(s, floors, cmd_floor, first_seq);
+    return min_packed_key_form()(s, floors, cmd_floor, first_seq);
 }
 
 } // namespace accsim

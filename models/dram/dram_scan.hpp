@@ -43,6 +43,11 @@ inline std::uint64_t packed_key(std::uint64_t t, std::uint64_t cmd_floor, std::u
 // key_order - first_seq) | out, as an unsigned 64-bit number (all ones when every bank is out).
 std::uint64_t min_packed_key(const BankScan& s, const std::uint64_t* floors,
                              std::uint64_t cmd_floor, std::uint64_t first_seq);
+// The form min_packed_key() takes on this processor, chosen once (a scheduler keeps it rather
+// than asking at every scan).
+using MinPackedKey = std::uint64_t (*)(const BankScan&, const std::uint64_t*, std::uint64_t,
+                                       std::uint64_t);
+MinPackedKey min_packed_key_form();
 // The same, one bank at a time, four at a time with AVX2 and eight at a time with AVX-512F (on a
 // processor that has them).
 std::uint64_t min_packed_key_plain(const BankScan& s, const std::uint64_t* floors,
