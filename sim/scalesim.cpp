@@ -182,14 +182,16 @@ ScaleSimConfig read_scalesim_cfg(const std::string& path) {
         std::to_string(mem.ofmap_sram_kb));
     auto [df, df_line] = need("architecture_presets.dataflow", "Dataflow");
     std::string d = trim(df);
-    // SCALE-Sim v2 (scale_config.py) compares the value with ['os', 'ws', 'is'] as written: 'WS'
-    // only prints "Invalid dataflow" and the run is not the one the file asks for.
+    // SCALE-Sim v2 compares the value with ['os', 'ws', 'is'] as written (scale_config.py):
+    // 'WS' only prints "WARNING: Invalid dataflow", and single_layer_sim.py, matching none of
+    // the three, keeps the output-stationary compute system it starts with. The run is os,
+    // not the one the file asks for.
     if ((d != "os" && d != "ws" && d != "is") &&
         (to_lower(d) == "os" || to_lower(d) == "ws" || to_lower(d) == "is"))
         throw InputError(fmt::format("{}:{}: Dataflow = '{}': SCALE-Sim v2 reads the dataflow "
-                                     "case-sensitively, calls '{}' invalid and does not run it "
-                                     "as {}; write '{}'",
-                                     path, df_line, df, d, to_lower(d), to_lower(d)));
+                                     "case-sensitively: it warns that '{}' is invalid and runs "
+                                     "every layer output stationary (os); write '{}'",
+                                     path, df_line, df, d, to_lower(d)));
     if (d != "os" && d != "ws" && d != "is")
         throw InputError(
             fmt::format("{}:{}: Dataflow = '{}' must be os, ws or is", path, df_line, df));

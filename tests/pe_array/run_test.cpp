@@ -240,10 +240,11 @@ TEST_CASE("accsim scalesim splits a DP layer into one single-channel layer per c
 TEST_CASE("accsim scalesim refuses what SCALE-Sim would read differently") {
     const std::string conv = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter "
                              "Width, Channels, Num Filter, Strides,\nc, 8, 8, 3, 3, 4, 10, 1,\n";
-    // An upper-case dataflow: SCALE-Sim v2 calls it invalid.
+    // An upper-case dataflow: SCALE-Sim v2 calls it invalid and runs the layer as os.
     auto [r, rows] = scalesim_4x4(conv, {}, "WS");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("case-sensitively") != std::string::npos);
+    CHECK(r.err.find("output stationary (os)") != std::string::npos);
     // A topology without its header line: SCALE-Sim would skip the first layer as a header.
     auto [r2, rows2] = scalesim_4x4("c, 8, 8, 3, 3, 4, 10, 1,\n");
     CHECK(r2.exit_code == 2);
