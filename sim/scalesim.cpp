@@ -350,7 +350,8 @@ int cmd_scalesim(const std::vector<std::string>& args) {
             sl.filter_w = g.kernel_w;
             sl.channels = g.in.c;
             sl.filters = g.out.c;
-            sl.stride_h = sl.stride_w = g.stride;
+            sl.stride_h = g.stride;
+            sl.stride_w = g.stride_width();
             pe_array::ScaleSimTraces t;
             pe_array::ScaleSimMemoryResult m;
             try {

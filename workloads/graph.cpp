@@ -100,7 +100,7 @@ int Layer::pad_top() const {
 }
 int Layer::pad_left() const {
     return padding == Padding::explicit_pads ? pads[1]
-                                             : pad_before(in.w, kernel_w, stride, padding);
+                                             : pad_before(in.w, kernel_w, stride_width(), padding);
 }
 int Layer::pad_bottom() const {
     return padding == Padding::explicit_pads
@@ -110,7 +110,7 @@ int Layer::pad_bottom() const {
 int Layer::pad_right() const {
     return padding == Padding::explicit_pads
                ? pads[3]
-               : pad_total(in.w, kernel_w, stride, padding) - pad_left();
+               : pad_total(in.w, kernel_w, stride_width(), padding) - pad_left();
 }
 
 std::uint64_t Layer::weights() const {
@@ -179,13 +179,13 @@ int Graph::count(Op op) const {
 }
 
 Shape infer_out(const Layer& l) {
-    auto size = [&](int in, int kernel, int before, int after) {
-        if (l.padding != Padding::explicit_pads) return out_size(in, kernel, l.stride, l.padding);
+    auto size = [&](int in, int kernel, int stride, int before, int after) {
+        if (l.padding != Padding::explicit_pads) return out_size(in, kernel, stride, l.padding);
         const int padded = in + before + after;
-        return padded < kernel ? 0 : (padded - kernel) / l.stride + 1;
+        return padded < kernel ? 0 : (padded - kernel) / stride + 1;
     };
-    const int h = size(l.in.h, l.kernel_h, l.pads[0], l.pads[2]);
-    const int w = size(l.in.w, l.kernel_w, l.pads[1], l.pads[3]);
+    const int h = size(l.in.h, l.kernel_h, l.stride, l.pads[0], l.pads[2]);
+    const int w = size(l.in.w, l.kernel_w, l.stride_width(), l.pads[1], l.pads[3]);
     switch (l.op) {
     case Op::conv:
         return {h, w, l.out.c};
@@ -251,8 +251,10 @@ void Graph::validate(const std::string& where) const {
         if (l.in.h <= 0 || l.in.w <= 0 || l.in.c <= 0 || l.out.h <= 0 || l.out.w <= 0 ||
             l.out.c <= 0)
             fail(l, "shapes must be positive");
-        if (l.kernel_h <= 0 || l.kernel_w <= 0 || l.stride <= 0)
+        if (l.kernel_h <= 0 || l.kernel_w <= 0 || l.stride <= 0 || l.stride_w < 0)
             fail(l, "kernel and stride must be positive");
+        if (l.stride_w > 0 && l.op != Op::conv && l.op != Op::pool)
+            fail(l, "only a conv or a pool has a stride along the width of its own");
         if (l.padding == Padding::explicit_pads)
             for (int p : l.pads)
                 if (p < 0 || p >= std::max(l.kernel_h, l.kernel_w))

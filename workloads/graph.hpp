@@ -59,8 +59,9 @@ struct Layer {
     Shape in;                // shape of the (first) input
     Shape out;
     int kernel_h = 1, kernel_w = 1;
-    int stride = 1;
-    int groups = 1; // conv: in.c and out.c split in this many independent groups
+    int stride = 1;   // along the height, and along the width unless stride_w is set
+    int stride_w = 0; // a conv's or pool's stride along the width where it differs; 0: `stride`
+    int groups = 1;   // conv: in.c and out.c split in this many independent groups
     Padding padding = Padding::same;
     int pads[4] = {0, 0, 0, 0}; // top, left, bottom, right when padding == explicit_pads
     PoolKind pool = PoolKind::max;
@@ -73,6 +74,7 @@ struct Layer {
     std::shared_ptr<const std::vector<float>> weight_values;
 
     bool has_weights() const { return op == Op::conv || op == Op::dense; }
+    int stride_width() const { return stride_w > 0 ? stride_w : stride; }
     bool depthwise() const { return op == Op::conv && groups > 1 && groups == in.c; }
     // An element-wise layer of two inputs read in lockstep (add, sub, mul).
     bool is_join() const { return op == Op::add || op == Op::sub || op == Op::mul; }

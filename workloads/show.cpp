@@ -62,6 +62,7 @@ nlohmann::ordered_json graph_to_json(const Graph& g) {
         e["out"] = shape_json(l.out);
         e["kernel"] = {l.kernel_h, l.kernel_w};
         e["stride"] = l.stride;
+        if (l.stride_width() != l.stride) e["stride_w"] = l.stride_width();
         if (l.op == Op::conv) e["groups"] = l.groups;
         e["padding"] = to_string(l.padding);
         if (l.padding == Padding::explicit_pads)
@@ -101,13 +102,16 @@ void print_graph_table(const Graph& g, std::ostream& out) {
         std::string inputs;
         for (int k : l.inputs) inputs += (inputs.empty() ? "" : ",") + g.layers[k].name;
         if (inputs.empty()) inputs = "(input)";
-        std::string window = has_window(l.op)
-                                 ? fmt::format("{}x{}/{} {}", l.kernel_h, l.kernel_w, l.stride,
-                                               l.padding == Padding::same    ? "s"
-                                               : l.padding == Padding::valid ? "v"
-                                                                             : "p")
-                             : l.op == Op::downsample ? fmt::format("/{}", l.stride)
-                                                      : std::string("-");
+        std::string window =
+            has_window(l.op)         ? fmt::format("{}x{}/{} {}", l.kernel_h, l.kernel_w,
+                                           l.stride_width() == l.stride
+                                                       ? std::to_string(l.stride)
+                                                       : fmt::format("{}x{}", l.stride, l.stride_width()),
+                                           l.padding == Padding::same    ? "s"
+                                                   : l.padding == Padding::valid ? "v"
+                                                                                 : "p")
+                    : l.op == Op::downsample ? fmt::format("/{}", l.stride)
+                                     : std::string("-");
         std::string op = to_string(l.op);
         if (l.op == Op::pool || l.op == Op::global_pool)
             op += l.pool == PoolKind::max ? " max" : " avg";

@@ -24,7 +24,7 @@ const std::vector<std::string> columns = {
     "activation", "weight_bits", "act_bits", "weight_density", "act_density", "skip_path"};
 
 // Columns a header may add; a file without them reads as before.
-const std::vector<std::string> optional_columns = {"groups"};
+const std::vector<std::string> optional_columns = {"groups", "stride_w"};
 
 // Columns a row must fill; the others fall back to Layer's defaults when empty.
 const std::vector<std::string> required = {"name", "op",    "in_h",  "in_w",
@@ -163,6 +163,7 @@ Graph read_trace_csv(const std::string& path) {
         l.kernel_h = integer("kernel_h", 1);
         l.kernel_w = integer("kernel_w", 1);
         l.stride = integer("stride", 1);
+        if (col.count("stride_w")) l.stride_w = integer("stride_w", 0);
         if (cell("padding").find(':') != std::string::npos) {
             // Explicit pads "TOP:LEFT:BOTTOM:RIGHT" (an imported ONNX model's).
             const auto parts = split(cell("padding"), ':');
@@ -229,11 +230,14 @@ void write_trace_csv(const Graph& g, std::ostream& out) {
                 fmt::format("layer name '{}' cannot be written to a CSV trace", l.name));
     out << "# name: " << g.name << "\n";
     out << "# accsim workload trace: one row per layer in topological order (docs/workloads.md)\n";
-    // The optional groups column only when a grouped conv needs it.
+    // The optional columns only when a layer needs them: groups for a grouped conv, stride_w
+    // for a stride along the width that differs (empty where it does not).
     const bool groups =
         std::any_of(g.layers.begin(), g.layers.end(), [](const Layer& l) { return l.groups != 1; });
+    const bool stride_w = std::any_of(g.layers.begin(), g.layers.end(),
+                                      [](const Layer& l) { return l.stride_width() != l.stride; });
     for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i];
-    out << (groups ? ",groups\n" : "\n");
+    out << (groups ? ",groups" : "") << (stride_w ? ",stride_w\n" : "\n");
     for (const auto& l : g.layers) {
         std::string inputs;
         for (int i : l.inputs) inputs += (inputs.empty() ? "" : "|") + g.layers[i].name;
@@ -247,7 +251,10 @@ void write_trace_csv(const Graph& g, std::ostream& out) {
                 : std::string(to_string(l.padding)),
             to_string(l.pool), to_string(l.activation), l.weight_bits, l.act_bits, l.weight_density,
             l.act_density, l.skip_path ? 1 : 0);
-        out << (groups ? fmt::format(",{}\n", l.groups) : std::string("\n"));
+        if (groups) out << ',' << l.groups;
+        if (stride_w)
+            out << ',' << (l.stride_width() != l.stride ? std::to_string(l.stride_w) : "");
+        out << '\n';
     }
 }
 
@@ -292,10 +299,11 @@ bool is_scalesim_gemm_topology(const std::string& path) {
 }
 
 // SCALE-Sim topology: `Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width,
-// Channels, Num Filter, Strides,` (SCALE-Sim v2's topologies/ files), or in GEMM mode
-// `Layer, M, N, K,`. No padding: out = (H - R) / S + 1. A layer whose name contains "DP" is
-// depthwise: SCALE-Sim (load_arrays_conv) runs it as one layer of one channel per channel,
-// named NAME + "Channel_" + index, and so does accsim.
+// Channels, Num Filter, Strides,` (SCALE-Sim v2's topologies/ files), with an optional ninth
+// column, the stride along the width (topology_utils.py takes [7] for both axes without it), or
+// in GEMM mode `Layer, M, N, K,`. No padding: out = (H - R) / S + 1 along each axis. A layer whose
+// name contains "DP" is depthwise: SCALE-Sim (load_arrays_conv) runs it as one layer of one channel
+// per channel, named NAME + "Channel_" + index, and so does accsim.
 Graph read_scalesim_topology(const std::string& path) {
     static const std::vector<std::string> names = {"IFMAP Height", "IFMAP Width", "Filter Height",
                                                    "Filter Width", "Channels",    "Num Filter",
@@ -366,10 +374,6 @@ Graph read_scalesim_topology(const std::string& path) {
                                              path, n, col, cells[i]));
             v[i - 1] = int(*x);
         }
-        if (columns == 9 && v[7] != v[6])
-            throw InputError(fmt::format("{}:{}: stride height {} and width {} differ; accsim's "
-                                         "layers have one stride for both axes",
-                                         path, n, v[6], v[7]));
         Layer l;
         l.name = cells[0];
         l.op = Op::conv;
@@ -377,6 +381,7 @@ Graph read_scalesim_topology(const std::string& path) {
         l.kernel_h = v[2];
         l.kernel_w = v[3];
         l.stride = v[6];
+        if (columns == 9 && v[7] != v[6]) l.stride_w = v[7]; // topology_utils.py: [7], [8]
         l.padding = Padding::valid;
         if (l.kernel_h > l.in.h || l.kernel_w > l.in.w)
             throw InputError(fmt::format("{}:{}: filter {}x{} is larger than the ifmap {}x{}", path,

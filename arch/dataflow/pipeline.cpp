@@ -20,16 +20,17 @@ std::vector<std::uint8_t> layer_iterations(const Layer& l) {
         const int pad_top = l.pad_top(), pad_left = l.pad_left();
         const int rows = pad_top + l.in.h + l.pad_bottom();
         const int cols = pad_left + l.in.w + l.pad_right();
-        auto completes = [&](int p, int k, int out) {
+        auto completes = [&](int p, int k, int stride, int out) {
             int q = p - (k - 1);
-            return q >= 0 && q % l.stride == 0 && q / l.stride < out;
+            return q >= 0 && q % stride == 0 && q / stride < out;
         };
         for (int y = 0; y < rows; ++y)
             for (int x = 0; x < cols; ++x) {
                 std::uint8_t f = 0;
                 if (y >= pad_top && y < pad_top + l.in.h && x >= pad_left && x < pad_left + l.in.w)
                     f |= reads_input;
-                if (completes(y, l.kernel_h, l.out.h) && completes(x, l.kernel_w, l.out.w))
+                if (completes(y, l.kernel_h, l.stride, l.out.h) &&
+                    completes(x, l.kernel_w, l.stride_width(), l.out.w))
                     f |= writes_output;
                 it.push_back(f);
             }

@@ -120,7 +120,7 @@ std::uint64_t window_exp_cycles(const Layer& l, std::uint64_t simd) {
     const std::uint64_t ifm_w = std::uint64_t(l.pad_left() + l.in.w + l.pad_right());
     const std::uint64_t write_block =
         std::uint64_t(l.out.w) * std::uint64_t(l.kernel_w) * std::uint64_t(l.kernel_h) * folds;
-    const std::uint64_t read_block = std::uint64_t(l.stride) * ifm_w * folds;
+    const std::uint64_t read_block = std::uint64_t(l.stride_width()) * ifm_w * folds;
     return ifm_w * std::uint64_t(l.kernel_h) * folds +
            std::uint64_t(l.out.h) * std::max(write_block, read_block);
 }

@@ -58,7 +58,7 @@ Gemm gemm_of(const Layer& l, const ArrayParams& p) {
     std::int64_t pixels = l.out.pixels();
     if (p.scalesim_ofmap_size && l.padding == Padding::valid) // scalesim/topology_utils.py
         pixels = ceil_div(l.in.h - l.kernel_h + l.stride, l.stride) *
-                 ceil_div(l.in.w - l.kernel_w + l.stride, l.stride);
+                 ceil_div(l.in.w - l.kernel_w + l.stride_width(), l.stride_width());
     return {pixels, std::int64_t(l.kernel_h) * l.kernel_w * l.in.c, l.out.c};
 }
 
@@ -168,7 +168,7 @@ void plan_rda(const Layer& l, const ArrayParams& p, int batch, LayerPlan& plan) 
         CO = l.out.c;
     } else {
         XH = std::int64_t(l.out.h) * l.stride;
-        XW = std::int64_t(l.out.w) * l.stride;
+        XW = std::int64_t(l.out.w) * l.stride_width();
         XN = batch;
         KH = l.kernel_h;
         KW = l.kernel_w;

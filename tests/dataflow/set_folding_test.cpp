@@ -1,11 +1,42 @@
 // dataflow.target_fps: FINN's SetFolding (finn/transformation/fpgadataflow/set_folding.py) on
 // accsim's graph, checked against folds worked out by hand with FINN's algorithm.
+#include "arch/dataflow/pipeline.hpp"
+#include "arch/dataflow/set_folding.hpp"
 #include "tests/support.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <string>
 
 using namespace accsim::test;
+
+TEST_CASE("the sliding window takes the stride along the width as FINN does") {
+    // 8x8x4 input, 3x3 kernel, 'valid', strides 1 (height) and 2 (width): 6 x 3 outputs.
+    accsim::Layer l;
+    l.name = "c";
+    l.op = accsim::Op::conv;
+    l.in = {8, 8, 4};
+    l.kernel_h = l.kernel_w = 3;
+    l.stride = 1;
+    l.stride_w = 2;
+    l.padding = accsim::Padding::valid;
+    l.out.c = 10;
+    l.out = accsim::infer_out(l);
+    REQUIRE(l.out == accsim::Shape{6, 3, 10});
+    // ConvolutionInputGenerator.get_exp_cycles with SIMD = 4 (one fold): write block
+    // OFMDim_w x k_w x k_h = 3 x 3 x 3 = 27, read block stride_w x IFMDim_w = 2 x 8 = 16;
+    // 8 x 3 + 6 x max(27, 16) = 186.
+    CHECK(accsim::dataflow::window_exp_cycles(l, 4) == 186);
+    // The line buffer writes an output at each of the 6 x 3 window positions, reading the
+    // 8 x 8 pixels once each.
+    const auto it = accsim::dataflow::layer_iterations(l);
+    REQUIRE(it.size() == 64);
+    CHECK(std::count_if(it.begin(), it.end(),
+                        [](std::uint8_t f) { return f & accsim::dataflow::writes_output; }) == 18);
+    // Output (y, x) = (0, 1) completes at input row 2, column 2 + 2 = 4, not at column 3.
+    CHECK((it[2 * 8 + 4] & accsim::dataflow::writes_output) != 0);
+    CHECK((it[2 * 8 + 3] & accsim::dataflow::writes_output) == 0);
+}
 
 TEST_CASE("SetFolding folds KWS-W3A3 for 200,000 inferences/s as FINN does") {
     // Target: 100 MHz / 200,000 = 500 cycles. An MVAU first grows SIMD over MW's divisors while

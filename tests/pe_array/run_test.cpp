@@ -249,16 +249,32 @@ TEST_CASE("accsim scalesim refuses what SCALE-Sim would read differently") {
     auto [r2, rows2] = scalesim_4x4("c, 8, 8, 3, 3, 4, 10, 1,\n");
     CHECK(r2.exit_code == 2);
     CHECK(r2.err.find("expected the SCALE-Sim header") != std::string::npos);
-    // Separate stride height and width: equal ones run, unequal ones are refused by name.
-    auto [r3, rows3] = scalesim_4x4(
-        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
-        "Filter, Stride Height, Stride Width,\nc, 8, 8, 3, 3, 4, 10, 1, 1,\n");
-    CHECK(r3.exit_code == 0);
-    auto [r4, rows4] = scalesim_4x4(
-        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
-        "Filter, Stride Height, Stride Width,\nc, 8, 8, 3, 3, 4, 10, 1, 2,\n");
-    CHECK(r4.exit_code == 2);
-    CHECK(r4.err.find("stride height 1 and width 2 differ") != std::string::npos);
+}
+
+TEST_CASE("accsim scalesim honours a stride height and a stride width") {
+    // SCALE-Sim's ofmap (topo_calc_hyperparams): 8x8 ifmap, 3x3 filter, strides 1 and 2:
+    // ceil((8 - 3 + 1) / 1) = 6 rows, ceil((8 - 3 + 2) / 2) = 4 columns, 24 pixels, a window of
+    // 3 x 3 x 4 = 36, 10 filters. On 4x4 os: ceil(24 / 4) x ceil(10 / 4) = 18 folds of
+    // 36 + 4 + 4 - 2 = 42 cycles, less one: 755, as for the GEMM M = 24, N = 10, K = 36.
+    const std::string head = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter "
+                             "Width, Channels, Num Filter, Stride Height, Stride Width,\n";
+    auto [r, rows] = scalesim_4x4(head + "c, 8, 8, 3, 3, 4, 10, 1, 2,\n");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].rfind("0, 755, 0, ", 0) == 0);
+    auto [rg, rows_g] = scalesim_4x4("Layer, M, N, K,\ng, 24, 10, 36,\n", {"-i", "gemm"});
+    REQUIRE_MESSAGE(rg.exit_code == 0, rg.err);
+    REQUIRE(rows_g.size() == 1);
+    CHECK(rows_g[0].rfind("0, 755, 0, ", 0) == 0);
+    // The other way round, strides 2 and 1: 4 rows x 6 columns, the same 24 pixels.
+    auto [r2, rows2] = scalesim_4x4(head + "c, 8, 8, 3, 3, 4, 10, 2, 1,\n");
+    REQUIRE_MESSAGE(r2.exit_code == 0, r2.err);
+    CHECK(rows2.at(0).rfind("0, 755, 0, ", 0) == 0);
+    // Equal strides in both columns run as the one-stride file: 6 x 6 = 36 pixels, 9 x 3 = 27
+    // folds of 42 cycles, less one: 1133.
+    auto [r3, rows3] = scalesim_4x4(head + "c, 8, 8, 3, 3, 4, 10, 1, 1,\n");
+    REQUIRE_MESSAGE(r3.exit_code == 0, r3.err);
+    CHECK(rows3.at(0).rfind("0, 1133, 0, ", 0) == 0);
 }
 
 TEST_CASE("accsim scalesim names a missing array size") {

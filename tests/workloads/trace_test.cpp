@@ -155,6 +155,38 @@ TEST_CASE("SCALE-Sim topology: valid convs, trailing commas") {
     CHECK(g.weights() == 11ULL * 11 * 3 * 96 + 5ULL * 5 * 96 * 256 + 4096ULL * 1000);
 }
 
+TEST_CASE("SCALE-Sim topology: a stride along the width of its own, kept in accsim's CSV") {
+    // topology_utils.py reads a ninth column as the stride along the width. 8x8 ifmap, 3x3
+    // filter, strides 1 (height) and 2 (width): (8 - 3) / 1 + 1 = 6 rows, (8 - 3) / 2 + 1 = 3
+    // columns; 6 x 3 x 3 x 3 x 4 x 10 MACs.
+    const std::string path = test::temp_file(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+        "Stride Height, Stride Width,\nc, 8, 8, 3, 3, 4, 10, 1, 2,\nd, 8, 8, 3, 3, 4, 10, 2, 2,\n",
+        ".csv");
+    const Graph g = read_scalesim_topology(path);
+    REQUIRE(g.layers.size() == 2);
+    CHECK(g.layers[0].stride == 1);
+    CHECK(g.layers[0].stride_width() == 2);
+    CHECK(g.layers[0].out == Shape{6, 3, 10});
+    CHECK(g.macs() == 6ULL * 3 * 3 * 3 * 4 * 10 + 3ULL * 3 * 3 * 3 * 4 * 10);
+    CHECK(g.layers[1].stride_width() == 2);
+    // Written with a stride_w column (empty where the strides agree) and read back the same.
+    std::ostringstream os;
+    write_trace_csv(g, os);
+    CHECK(os.str().find(",stride_w\n") != std::string::npos);
+    const Graph back = read_trace_csv(test::temp_file(os.str(), ".csv"));
+    CHECK(back.layers[0].stride == 1);
+    CHECK(back.layers[0].stride_width() == 2);
+    CHECK(back.layers[0].out == Shape{6, 3, 10});
+    CHECK(back.layers[1].stride == 2);
+    CHECK(back.layers[1].stride_width() == 2);
+    // A width stride on a layer without a window is refused.
+    Graph bad = g;
+    bad.layers[0].op = Op::dense;
+    CHECK(error_of([&] { bad.validate("here"); }).find("stride along the width") !=
+          std::string::npos);
+}
+
 TEST_CASE("SCALE-Sim topology errors name file and line") {
     const std::string head = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
                              "Channels, Num Filter, Strides,\n";
