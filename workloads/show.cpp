@@ -102,16 +102,17 @@ void print_graph_table(const Graph& g, std::ostream& out) {
         std::string inputs;
         for (int k : l.inputs) inputs += (inputs.empty() ? "" : ",") + g.layers[k].name;
         if (inputs.empty()) inputs = "(input)";
-        std::string window =
-            has_window(l.op)         ? fmt::format("{}x{}/{} {}", l.kernel_h, l.kernel_w,
-                                           l.stride_width() == l.stride
-                                                       ? std::to_string(l.stride)
-                                                       : fmt::format("{}x{}", l.stride, l.stride_width()),
-                                           l.padding == Padding::same    ? "s"
-                                                   : l.padding == Padding::valid ? "v"
-                                                                                 : "p")
-                    : l.op == Op::downsample ? fmt::format("/{}", l.stride)
-                                     : std::string("-");
+        // A window: kernel / stride (height x width where they differ), padding.
+        const std::string stride = l.stride_width() == l.stride
+                                       ? std::to_string(l.stride)
+                                       : fmt::format("{}x{}", l.stride, l.stride_width());
+        const char* pad = l.padding == Padding::same    ? "s"
+                          : l.padding == Padding::valid ? "v"
+                                                        : "p";
+        std::string window = has_window(l.op)
+                                 ? fmt::format("{}x{}/{} {}", l.kernel_h, l.kernel_w, stride, pad)
+                             : l.op == Op::downsample ? fmt::format("/{}", l.stride)
+                                                      : std::string("-");
         std::string op = to_string(l.op);
         if (l.op == Op::pool || l.op == Op::global_pool)
             op += l.pool == PoolKind::max ? " max" : " avg";

@@ -180,6 +180,13 @@ TEST_CASE("SCALE-Sim topology: a stride along the width of its own, kept in accs
     CHECK(back.layers[0].out == Shape{6, 3, 10});
     CHECK(back.layers[1].stride == 2);
     CHECK(back.layers[1].stride_width() == 2);
+    // Shown as height x width where they differ.
+    std::ostringstream table;
+    print_graph_table(g, table);
+    CHECK(table.str().find("3x3/1x2 v") != std::string::npos);
+    CHECK(table.str().find("3x3/2 v") != std::string::npos);
+    CHECK(graph_to_json(g)["layers"][0]["stride_w"] == 2);
+    CHECK(!graph_to_json(g)["layers"][1].contains("stride_w"));
     // A width stride on a layer without a window is refused.
     Graph bad = g;
     bad.layers[0].op = Op::dense;
