@@ -70,6 +70,23 @@ RdaTotals rda_model(const Graph& g, int rows, int cols, int xn) {
     return t;
 }
 
+// Runs accsim scalesim on a config and a topology file (the config's run_name is `run`);
+// returns its exit and the COMPUTE_REPORT's header and rows.
+std::pair<accsim::test::CommandResult, std::vector<std::string>>
+scalesim_compute_report(const std::string& cfg, const std::string& topo, const std::string& run,
+                        const std::vector<std::string>& more = {}) {
+    const std::string out = temp_path("_dir");
+    std::filesystem::remove(out);
+    std::vector<std::string> args{"scalesim", "-c", cfg, "-t", topo, "-p", out};
+    args.insert(args.end(), more.begin(), more.end());
+    auto r = run_accsim(args);
+    std::vector<std::string> lines;
+    std::ifstream f(out + "/" + run + "/COMPUTE_REPORT.csv");
+    for (std::string line; std::getline(f, line);) lines.push_back(line);
+    std::filesystem::remove_all(out);
+    return {r, lines};
+}
+
 } // namespace
 
 TEST_CASE("the first tile waits for its DRAM loads: tRCD + CL + burst, then a row hit") {
@@ -169,16 +186,10 @@ TEST_CASE("accsim scalesim's Overall Util counts the MACs of SCALE-Sim's own ofm
         "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
         "Filter, Strides,\nconv, 8, 8, 3, 3, 4, 10, 2,\n",
         ".csv");
-    const std::string out = temp_path("_dir");
-    std::filesystem::remove(out);
-    auto r = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out});
+    auto [r, lines] = scalesim_compute_report(cfg, topo, "util");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    std::ifstream f(out + "/util/COMPUTE_REPORT.csv");
-    std::string header, row;
-    std::getline(f, header);
-    std::getline(f, row);
-    CHECK(row.rfind("0, 503, 0, 71.5705765407554", 0) == 0);
-    std::filesystem::remove_all(out);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[1].rfind("0, 503, 0, 71.5705765407554", 0) == 0);
 }
 
 namespace {
@@ -193,19 +204,9 @@ scalesim_4x4(const std::string& topology, const std::vector<std::string>& more =
                                       "FilterSramSzkB: 64\nOfmapSramSzkB: 64\nDataflow: " +
                                           dataflow + "\n",
                                       ".cfg");
-    const std::string out = temp_path("_dir");
-    std::filesystem::remove(out);
-    std::vector<std::string> args{"scalesim", "-c", cfg, "-t", temp_file(topology, ".csv"),
-                                  "-p",       out};
-    args.insert(args.end(), more.begin(), more.end());
-    auto r = run_accsim(args);
-    std::vector<std::string> rows;
-    std::ifstream f(out + "/t/COMPUTE_REPORT.csv");
-    std::string line;
-    std::getline(f, line);
-    while (std::getline(f, line)) rows.push_back(line);
-    std::filesystem::remove_all(out);
-    return {r, rows};
+    auto [r, lines] = scalesim_compute_report(cfg, temp_file(topology, ".csv"), "t", more);
+    if (!lines.empty()) lines.erase(lines.begin()); // the header
+    return {r, lines};
 }
 
 } // namespace
@@ -298,16 +299,10 @@ TEST_CASE("accsim scalesim with two strides and USER bandwidth equals SCALE-Sim 
                       "Dataflow : " +
                           df + "\nBandwidth : 1\n[run_presets]\nInterfaceBandwidth: USER\n",
                       ".cfg");
-        const std::string out = temp_path("_dir");
-        std::filesystem::remove(out);
-        auto r = run_accsim({"scalesim", "-c", cfg, "-t", topo, "-p", out});
+        auto [r, lines] = scalesim_compute_report(cfg, topo, "s");
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-        std::ifstream f(out + "/s/COMPUTE_REPORT.csv");
-        std::string header, got;
-        std::getline(f, header);
-        std::getline(f, got);
-        CHECK(got == row);
-        std::filesystem::remove_all(out);
+        REQUIRE(lines.size() == 2);
+        CHECK(lines[1] == row);
     }
 }
 
