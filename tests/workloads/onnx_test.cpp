@@ -149,8 +149,8 @@ TEST_CASE("workloads show and export read any workload file") {
 
 TEST_CASE("an imported model exported as a CSV trace reads back layer for layer") {
     // Grouped convs (DS-CNN), quantized bit widths (QONNX) and joins (Concat, Mul) all survive.
-    for (const char* name :
-         {"resnet8_bn.onnx", "ds_cnn_kws.onnx", "qonnx_mlp_w4a3.onnx", "concat_resize.onnx"}) {
+    for (const char* name : {"resnet8_bn.onnx", "ds_cnn_kws.onnx", "qonnx_mlp_w4a3.onnx",
+                             "concat_resize.onnx", "unequal_strides.onnx"}) {
         CAPTURE(name);
         const Graph g = read_onnx(fixture(name));
         std::ostringstream csv;
@@ -218,6 +218,37 @@ TEST_CASE("MLPerf Tiny's DS-CNN imports with depthwise convs and runs on every a
                                "workload.weight_bits=16", "--set", "workload.act_bits=16"});
     CHECK(e.exit_code == 2);
     CHECK(e.err.find("layer conv1") != std::string::npos);
+}
+
+TEST_CASE("a window's stride down and stride across import apart") {
+    // 12x15x2 input. conv_a 3x3, strides 1 and 2, SAME_UPPER: ceil(12 / 1) x ceil(15 / 2) =
+    // 12 x 8, TensorFlow's 'same' (1 row and 1 column each side). pool 2x2, strides 2 and 1:
+    // (12 - 2) / 2 + 1 = 6 by (8 - 2) / 1 + 1 = 7. conv_b 2x3, strides 2 and 3, pads 0, 1, 0, 1:
+    // (6 - 2) / 2 + 1 = 3 by (7 + 2 - 3) / 3 + 1 = 3, which is also 'same' along each axis.
+    const Graph g = read_onnx(fixture("unequal_strides.onnx"));
+    REQUIRE(g.layers.size() == 3);
+    const Layer &a = g.layers[0], &pool = g.layers[1], &b = g.layers[2];
+    CHECK(a.stride == 1);
+    CHECK(a.stride_width() == 2);
+    CHECK(a.out == Shape{12, 8, 4});
+    CHECK(a.padding == Padding::same);
+    CHECK(pool.stride == 2);
+    CHECK(pool.stride_width() == 1);
+    CHECK(pool.out == Shape{6, 7, 4});
+    CHECK(pool.padding == Padding::valid);
+    CHECK(b.stride == 2);
+    CHECK(b.stride_width() == 3);
+    CHECK(b.out == Shape{3, 3, 5});
+    CHECK(b.padding == Padding::same);
+    CHECK(g.macs() == 12ULL * 8 * 4 * 3 * 3 * 2 + 3ULL * 3 * 5 * 2 * 3 * 4);
+    // The streaming pipeline and the PE array take it.
+    for (const char* arch : {"dataflow", "pe_array", "roofline"}) {
+        CAPTURE(arch);
+        auto r =
+            test::run_accsim({"run", test::temp_file(std::string("[run]\narch = ") + arch + "\n"),
+                              "--set", "run.workload=" + fixture("unequal_strides.onnx")});
+        CHECK_MESSAGE(r.exit_code == 0, r.err);
+    }
 }
 
 TEST_CASE("Concat, Mul, Sigmoid, Resize and Softmax import and stream through the pipeline") {

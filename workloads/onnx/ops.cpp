@@ -29,12 +29,14 @@ double density_of(const std::vector<float>& v) {
     return std::max<double>(1, double(nz)) / double(v.size());
 }
 
-// Spatial attributes of a conv or pool: kernel, one stride, padding (with a Pad before it).
+// Spatial attributes of a conv or pool: kernel, strides (height, width), padding (with a Pad
+// before it).
 void window(Importer& im, Layer& l, const Value& in, std::int64_t kh, std::int64_t kw) {
     auto strides = im.attr_ints("strides");
     if (strides.empty()) strides = {1, 1};
-    if (strides.size() != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > 1024)
-        im.fail(fmt::format("strides ({}) must be two equal numbers from 1 to 1024",
+    if (strides.size() != 2 || strides[0] < 1 || strides[0] > 1024 || strides[1] < 1 ||
+        strides[1] > 1024)
+        im.fail(fmt::format("strides ({}) must be two numbers from 1 to 1024",
                             fmt::join(strides, ", ")));
     for (auto d : im.attr_ints("dilations"))
         if (d != 1) im.fail("dilations other than 1 are not modelled");
@@ -43,13 +45,15 @@ void window(Importer& im, Layer& l, const Value& in, std::int64_t kh, std::int64
     l.kernel_h = int(kh);
     l.kernel_w = int(kw);
     l.stride = int(strides[0]);
+    if (strides[1] != strides[0]) l.stride_w = int(strides[1]);
     int pads[4] = {0, 0, 0, 0}; // top, left, bottom, right
     const std::string auto_pad = im.attr_string("auto_pad", "NOTSET");
     if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
         for (int axis = 0; axis < 2; ++axis) {
             const int n = axis ? l.in.w : l.in.h, k = axis ? l.kernel_w : l.kernel_h;
-            const int out = (n + l.stride - 1) / l.stride;
-            const int total = std::max(0, (out - 1) * l.stride + k - n);
+            const int s = axis ? l.stride_width() : l.stride;
+            const int out = (n + s - 1) / s;
+            const int total = std::max(0, (out - 1) * s + k - n);
             const int small = total / 2;
             pads[axis] = auto_pad == "SAME_UPPER" ? small : total - small;
             pads[axis + 2] = total - pads[axis];

@@ -187,9 +187,28 @@ def unsupported():
     save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "unsupported_op.onnx")
 
 
+def unequal_strides():
+    """Windows with a stride down and a different one across: a conv (SAME_UPPER), a max pool
+    and a conv with explicit pads."""
+    b = Builder(13)
+    wa = b.const("a_w", b.rng.uniform(0.1, 1, (4, 2, 3, 3)).astype(np.float32))
+    x = b.node("Conv", ["input", wa], "conv_a", kernel_shape=[3, 3], strides=[1, 2],
+               auto_pad="SAME_UPPER")
+    x = b.node("MaxPool", [x], "pool", kernel_shape=[2, 2], strides=[2, 1])
+    wb = b.const("b_w", b.rng.uniform(0.1, 1, (5, 4, 2, 3)).astype(np.float32))
+    b.node("Conv", [x, wb], "conv_b", kernel_shape=[2, 3], strides=[2, 3], pads=[0, 1, 0, 1])
+    graph = helper.make_graph(
+        b.nodes, "unequal_strides",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 2, 12, 15])],
+        [helper.make_tensor_value_info("conv_b", TensorProto.FLOAT, [1, 5, 3, 3])], b.inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+         "unequal_strides.onnx")
+
+
 if __name__ == "__main__":
     resnet8()
     qonnx_mlp()
     ds_cnn()
     concat_model()
     unsupported()
+    unequal_strides()
