@@ -320,8 +320,8 @@ Graph read_scalesim_topology(const std::string& path) {
         std::string t = trim(line);
         if (t.empty() || t[0] == '#') continue;
         auto cells = split(t, ',');
-        while (!cells.empty() && cells.back().empty()) cells.pop_back(); // trailing commas
         if (!header) {
+            while (!cells.empty() && cells.back().empty()) cells.pop_back(); // trailing commas
             const std::string first = cells.empty() ? "" : to_lower(cells[0]);
             gemm = cells.size() >= 4 && first.rfind("layer", 0) == 0 && to_lower(cells[1]) == "m" &&
                    to_lower(cells[2]) == "n" && to_lower(cells[3]) == "k";
@@ -337,6 +337,25 @@ Graph read_scalesim_topology(const std::string& path) {
             header = true;
             continue;
         }
+        // SCALE-Sim splits a row at its commas and drops the last piece (topology_utils.py,
+        // `row.split(',')[:-1]`), which a row's closing comma leaves empty. Without that comma
+        // it drops the row's last value: refused when that is one SCALE-Sim reads (the K of a
+        // GEMM, the stride of a conv, or its stride width, which it would take as the height's).
+        const std::size_t used = gemm ? 4 : 9;
+        if (!cells.back().empty() && cells.size() <= used) {
+            static const char* gemm_names[] = {"Layer", "M", "N", "K"};
+            const std::size_t last = cells.size() - 1;
+            const std::string col = gemm        ? gemm_names[std::min<std::size_t>(last, 3)]
+                                    : last == 0 ? "Layer name"
+                                    : last <= 7 ? names[last - 1]
+                                                : "Stride Width";
+            throw InputError(fmt::format(
+                "{}:{}: the row does not end with a comma: SCALE-Sim drops a row's last piece "
+                "(topology_utils.py splits at commas and drops the last), so it would lose "
+                "'{}' ({}); end the row with a comma",
+                path, n, col, cells.back()));
+        }
+        cells.pop_back(); // the piece SCALE-Sim drops
         const std::size_t want = gemm ? 4 : 8;
         if (cells.size() < want)
             throw InputError(

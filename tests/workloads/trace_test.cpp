@@ -211,6 +211,31 @@ TEST_CASE("SCALE-Sim topology errors name file and line") {
     CHECK(error_of([&] {
               read_scalesim_topology(path);
           }).find(path + ":1: expected the SCALE-Sim header") == 0);
+    // SCALE-Sim drops each row's last piece (row.split(',')[:-1]): without the closing comma a
+    // row would lose its stride (8 values), its stride width (9: SCALE-Sim would take the
+    // height's) or a GEMM's K. Two closing commas leave an empty value, which it cannot read.
+    path = test::temp_file(head + "Conv1, 224, 224, 11, 11, 3, 96, 4\n", ".csv");
+    msg = error_of([&] { read_scalesim_topology(path); });
+    CHECK(msg.find(path + ":2: the row does not end with a comma") == 0);
+    CHECK(msg.find("'Strides' (4)") != std::string::npos);
+    path = test::temp_file("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                           "Channels, Num Filter, Stride Height, Stride Width,\n"
+                           "c, 8, 8, 3, 3, 4, 10, 1, 2\n",
+                           ".csv");
+    CHECK(error_of([&] { read_scalesim_topology(path); }).find("'Stride Width' (2)") !=
+          std::string::npos);
+    path = test::temp_file("Layer, M, N, K,\ng, 8, 10, 36\n", ".csv");
+    CHECK(error_of([&] { read_scalesim_topology(path); }).find("'K' (36)") != std::string::npos);
+    path = test::temp_file(head + "Conv1, 224, 224, 11, 11, 3, 96, 4,,\n", ".csv");
+    CHECK(error_of([&] {
+              read_scalesim_topology(path);
+          }).find(path + ":2: column 'Stride Width': ''") == 0);
+    // A piece beyond the values read is dropped as SCALE-Sim drops it: M, N, K = 8, 10, 36.
+    path = test::temp_file("Layer, M, N, K,\ng, 8, 10, 36, 5\n", ".csv");
+    const Graph g = read_scalesim_topology(path);
+    REQUIRE(g.layers.size() == 1);
+    CHECK(g.layers[0].in == Shape{8, 36, 1});
+    CHECK(g.layers[0].out.c == 10);
 }
 
 TEST_CASE("committed traces read back to their generators' totals") {
