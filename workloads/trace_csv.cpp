@@ -305,15 +305,20 @@ bool is_scalesim_gemm_topology(const std::string& path) {
 // name contains "DP" is depthwise: SCALE-Sim (load_arrays_conv) runs it as one layer of one channel
 // per channel, named NAME + "Channel_" + index, and so does accsim.
 Graph read_scalesim_topology(const std::string& path) {
-    static const std::vector<std::string> names = {"IFMAP Height", "IFMAP Width", "Filter Height",
-                                                   "Filter Width", "Channels",    "Num Filter",
-                                                   "Strides"};
     std::ifstream in = open_or_throw(path);
     Graph g;
     g.name = file_stem(path);
     std::string line;
     int n = 0;
     bool header = false, gemm = false;
+    // Column i's name in SCALE-Sim's header (0: the layer's).
+    auto column = [&](std::size_t i) -> std::string {
+        static const char* conv[] = {"Layer name",    "IFMAP Height", "IFMAP Width",
+                                     "Filter Height", "Filter Width", "Channels",
+                                     "Num Filter",    "Strides",      "Stride Width"};
+        static const char* mnk[] = {"Layer", "M", "N", "K"};
+        return gemm ? mnk[std::min<std::size_t>(i, 3)] : conv[std::min<std::size_t>(i, 8)];
+    };
     std::set<std::string> layer_names;
     while (std::getline(in, line)) {
         ++n;
@@ -342,19 +347,12 @@ Graph read_scalesim_topology(const std::string& path) {
         // it drops the row's last value: refused when that is one SCALE-Sim reads (the K of a
         // GEMM, the stride of a conv, or its stride width, which it would take as the height's).
         const std::size_t used = gemm ? 4 : 9;
-        if (!cells.back().empty() && cells.size() <= used) {
-            static const char* gemm_names[] = {"Layer", "M", "N", "K"};
-            const std::size_t last = cells.size() - 1;
-            const std::string col = gemm        ? gemm_names[std::min<std::size_t>(last, 3)]
-                                    : last == 0 ? "Layer name"
-                                    : last <= 7 ? names[last - 1]
-                                                : "Stride Width";
+        if (!cells.back().empty() && cells.size() <= used)
             throw InputError(fmt::format(
                 "{}:{}: the row does not end with a comma: SCALE-Sim drops a row's last piece "
                 "(topology_utils.py splits at commas and drops the last), so it would lose "
                 "'{}' ({}); end the row with a comma",
-                path, n, col, cells.back()));
-        }
+                path, n, column(cells.size() - 1), cells.back()));
         cells.pop_back(); // the piece SCALE-Sim drops
         const std::size_t want = gemm ? 4 : 8;
         if (cells.size() < want)
@@ -362,13 +360,13 @@ Graph read_scalesim_topology(const std::string& path) {
                 fmt::format("{}:{}: expected {} columns, found {}", path, n, want, cells.size()));
         if (gemm) {
             std::int64_t v[3];
-            static const char* mnk[] = {"M", "N", "K"};
             for (int i = 0; i < 3; ++i) {
                 auto x = parse_int(cells[std::size_t(i) + 1]);
                 if (!x || *x <= 0 || *x > (1 << 24))
                     throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a positive "
                                                  "integer up to 2^24",
-                                                 path, n, mnk[i], cells[std::size_t(i) + 1]));
+                                                 path, n, column(std::size_t(i) + 1),
+                                                 cells[std::size_t(i) + 1]));
                 v[i] = *x;
             }
             Layer l = gemm_layer(trim(cells[0]), v[0], v[1], v[2]);
@@ -387,10 +385,9 @@ Graph read_scalesim_topology(const std::string& path) {
         const std::size_t columns = std::min<std::size_t>(cells.size(), 9); // a stride-width column
         for (std::size_t i = 1; i < columns; ++i) {
             auto x = parse_int(cells[i]);
-            const std::string col = i <= 7 ? names[i - 1] : "Stride Width";
             if (!x || *x <= 0 || *x > (1 << 30))
                 throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a positive integer",
-                                             path, n, col, cells[i]));
+                                             path, n, column(i), cells[i]));
             v[i - 1] = int(*x);
         }
         Layer l;

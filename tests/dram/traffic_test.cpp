@@ -5,14 +5,25 @@
 
 using accsim::test::run_accsim;
 
+namespace {
+
+// The summary of `accsim dram ARGS --format json`, which must succeed.
+nlohmann::json dram_summary(std::vector<std::string> args) {
+    args.insert(args.begin(), "dram");
+    args.insert(args.end(), {"--format", "json"});
+    auto r = run_accsim(args);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return r.json()["summary"];
+}
+
+} // namespace
+
 TEST_CASE("accsim dram on ideal memory: K requests every latency") {
     // 100 ns per access whatever the size, 4 in flight, 64 bytes each: 256 bytes every 100 ns,
     // 2.56 GB/s, and every request takes exactly 100 ns.
-    auto r = run_accsim({"dram", "--set", "dram.preset=ideal", "--set", "dram.ideal_latency_ns=100",
-                         "--pattern", "sequential", "--requests", "1000", "--bytes", "64",
-                         "--outstanding", "4", "--format", "json"});
-    REQUIRE(r.exit_code == 0);
-    auto s = r.json()["summary"];
+    auto s = dram_summary({"--set", "dram.preset=ideal", "--set", "dram.ideal_latency_ns=100",
+                           "--pattern", "sequential", "--requests", "1000", "--bytes", "64",
+                           "--outstanding", "4"});
     CHECK(s["bandwidth_gb_per_s"].get<double>() == doctest::Approx(2.56));
     CHECK(s["latency_p50_ns"].get<double>() == doctest::Approx(100));
     CHECK(s["latency_p99_ns"].get<double>() == doctest::Approx(100));
@@ -21,21 +32,16 @@ TEST_CASE("accsim dram on ideal memory: K requests every latency") {
 
 TEST_CASE("accsim dram: one read on an idle DDR4-2400 takes tRCD + CL + burst") {
     // 16 + 16 + 4 tCK of 1/1.2 GHz = 30 ns; one burst of 64 bytes is a row miss.
-    auto r =
-        run_accsim({"dram", "--set", "dram.preset=ddr4-2400", "--pattern", "sequential",
-                    "--requests", "1", "--bytes", "64", "--outstanding", "1", "--format", "json"});
-    REQUIRE(r.exit_code == 0);
-    auto s = r.json()["summary"];
+    auto s = dram_summary({"--set", "dram.preset=ddr4-2400", "--pattern", "sequential",
+                           "--requests", "1", "--bytes", "64", "--outstanding", "1"});
     CHECK(s["latency_mean_ns"].get<double>() == doctest::Approx(30.0).epsilon(1e-6));
     CHECK(s["row_misses"] == 1);
     CHECK(s["peak_gb_per_s"].get<double>() == doctest::Approx(19.2));
     // A sequential stream of 64-byte reads rotates over the bank groups (tCCD_S = 4 tCK, the
     // burst's own 4 tCK on the bus): near peak, less the time the refreshes take (tRFC = 420 tCK
     // each, during which no data moves) and the first row openings.
-    r = run_accsim({"dram", "--pattern", "sequential", "--requests", "20000", "--bytes", "64",
-                    "--outstanding", "16", "--format", "json"});
-    REQUIRE(r.exit_code == 0);
-    s = r.json()["summary"];
+    s = dram_summary(
+        {"--pattern", "sequential", "--requests", "20000", "--bytes", "64", "--outstanding", "16"});
     const double e = s["efficiency"].get<double>();
     const double refresh_ns = s["refreshes"].get<double>() * 420 / 1.2;
     CHECK(e <= 1 - refresh_ns / s["elapsed_ns"].get<double>());
@@ -49,11 +55,9 @@ TEST_CASE("accsim dram: latencies past 2^32 ps are kept whole, with those before
     //   #1 ACT 4 (tRRD_S), READ 14, ends 34 tCK: 4.352 ms, past 2^32 ps (4.295 ms);
     //   #2 issued at 30: ACT 30, READ 40, ends 60: 30 tCK; #3 issued at 34: ends 64, 30 tCK.
     // Mean 31 tCK = 3.968 ms; p50 is rank 2 (30 tCK), p99 rank 4 (34 tCK).
-    auto r = run_accsim({"dram", "--set", "dram.clock_mhz=0.0078125", "--set", "dram.trcd_ck=10",
-                         "--pattern", "sequential", "--requests", "4", "--bytes", "64",
-                         "--outstanding", "2", "--format", "json"});
-    REQUIRE(r.exit_code == 0);
-    auto s = r.json()["summary"];
+    auto s =
+        dram_summary({"--set", "dram.clock_mhz=0.0078125", "--set", "dram.trcd_ck=10", "--pattern",
+                      "sequential", "--requests", "4", "--bytes", "64", "--outstanding", "2"});
     CHECK(s["row_misses"] == 4);
     CHECK(s["latency_mean_ns"].get<double>() == 3968000.0);
     CHECK(s["latency_p50_ns"].get<double>() == 3840000.0);
@@ -77,11 +81,9 @@ TEST_CASE("accsim dram refuses what it cannot use") {
 namespace {
 
 double random_efficiency(const std::string& outstanding) {
-    auto r =
-        run_accsim({"dram", "--set", "dram.preset=ddr4-2400", "--pattern", "random", "--requests",
-                    "20000", "--bytes", "64", "--outstanding", outstanding, "--format", "json"});
-    REQUIRE(r.exit_code == 0);
-    return r.json()["summary"]["efficiency"].get<double>();
+    return dram_summary({"--set", "dram.preset=ddr4-2400", "--pattern", "random", "--requests",
+                         "20000", "--bytes", "64", "--outstanding", outstanding})["efficiency"]
+        .get<double>();
 }
 
 } // namespace
