@@ -223,6 +223,13 @@ private:
         std::vector<std::uint64_t> write_end_ck; // per bank group (tWTR)
         std::uint64_t last_write_end_ck = 0;     // the latest of them
         bool any_write = false;
+        // What the channel had done by this rank's last refresh (its column commands and
+        // activates), and the refresh intervals since the last column command in which rows
+        // were opened, with the least delay of a refresh past its due time among them (see
+        // refresh()).
+        std::uint64_t cols_at_refresh = 0, acts_at_refresh = 0;
+        int wasted = 0;
+        std::uint64_t least_late = 0;
     };
 
     bool choose(Choice& c, bool stream_tried);
@@ -278,6 +285,9 @@ private:
     // Applies command c (ahead: a column command issued before its slot has come).
     bool issue(const Choice& c, bool ahead, std::uint64_t& data_end);
     void refresh(int rank);
+    // After a refresh of rank r, `late` clocks past its due time: an InputError when the
+    // refreshes leave no request a chance to be served.
+    void check_progress(Rank& r, std::uint64_t late);
     std::uint32_t bank_index(const DramBurst& b) const {
         return std::uint32_t((std::size_t(b.rank) * cfg_.bank_groups + b.bank_group) *
                                  cfg_.banks_per_group +

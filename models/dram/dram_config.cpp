@@ -172,6 +172,14 @@ DramConfig dram_config_from(const Config& cfg) {
     if (d.model == DramModel::timing && d.trefi != 0 && d.trfc >= d.trefi)
         throw InputError(fmt::format("{}: dram.trfc_ck = {} must be below dram.trefi_ck = {}",
                                      cfg.at("dram.trfc_ck").origin, d.trfc, d.trefi));
+    // After an all-bank refresh every row is closed: a column command comes tRFC + tRCD after
+    // the refresh at the soonest, and must come before the next one, due tREFI after it.
+    if (d.model == DramModel::timing && d.trefi != 0 && d.trfc + d.trcd >= d.trefi)
+        throw InputError(fmt::format(
+            "{}: dram.trefi_ck = {} leaves no time to serve a request between two refreshes: "
+            "a row opened after a refresh is read tRFC + tRCD = {} + {} clocks after it at the "
+            "soonest (dram.trfc_ck, dram.trcd_ck)",
+            cfg.at("dram.trefi_ck").origin, d.trefi, d.trfc, d.trcd));
     return d;
 }
 

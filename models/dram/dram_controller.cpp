@@ -205,6 +205,17 @@ bool DramController::feed() {
 }
 
 void DramController::schedule() {
+    // An error (timings that can serve no request) stops the simulation and is rethrown by
+    // finish(), so that it reaches the command line as itself, not as a SystemC report.
+    try {
+        decide();
+    } catch (...) {
+        failure_ = std::current_exception();
+        sc_core::sc_stop();
+    }
+}
+
+void DramController::decide() {
     wake_pending_ = false;
     const sc_time now = sc_core::sc_time_stamp();
     // Every request a command at a slot before `horizon` could serve has arrived: one arriving
@@ -254,6 +265,7 @@ void DramController::answer(std::uint64_t id, const sc_time& at, const sc_time& 
 }
 
 const DramStats& DramController::finish() {
+    if (failure_) std::rethrow_exception(failure_);
     stats_.bursts = DramCounters{};
     for (const auto& ch : channels_) stats_.bursts += ch.counters();
     flush_trace();

@@ -10,6 +10,7 @@
 
 #include "models/dram/dram_channel.hpp"
 
+#include <exception>
 #include <functional>
 #include <memory>
 #include <systemc>
@@ -33,7 +34,9 @@ public:
     SC_HAS_PROCESS(DramController);
     DramController(sc_core::sc_module_name name, const DramConfig& cfg);
 
-    // Commits every burst still queued (call after sc_start returns) and returns the totals.
+    // Commits every burst still queued (call after sc_start returns) and returns the totals;
+    // throws the error that stopped the simulation, if one did (timings with which no request
+    // can be served, an InputError).
     const DramStats& finish();
     const DramStats& stats() const { return stats_; }
     const DramConfig& config() const { return cfg_; }
@@ -64,6 +67,8 @@ private:
     // SC_METHOD: decides the commands due, answers each transaction once its completion time is
     // known, and sleeps until the latest time the next command can wait to be decided.
     void schedule();
+    void decide();               // schedule()'s work
+    std::exception_ptr failure_; // an error of decide(), rethrown by finish()
     // BEGIN_RESP for transaction id, which completes at `at` (annotated: at - now).
     void answer(std::uint64_t id, const sc_core::sc_time& at, const sc_core::sc_time& now);
     // schedule() runs at `at` or before. The earliest wake asked for in an evaluation phase is

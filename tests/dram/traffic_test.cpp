@@ -78,6 +78,53 @@ TEST_CASE("accsim dram refuses what it cannot use") {
     CHECK(r.err.find("--outstanding") != std::string::npos);
 }
 
+TEST_CASE("accsim dram: refreshes that close every row before its read are an error, not a hang") {
+    // DDR4-2400 with tREFI = 50, tRFC = 1, tRP = 8 (tRCD 16, tRAS 39, tRRD_S 4). Two sequential
+    // 128-byte reads, one in flight: the first (bank groups 0 and 1) opens its rows at 0 and 4
+    // and is read at 16 and 20; the second is issued at its completion, 40, and opens bank
+    // groups 2 and 3 at 40 and 44. Its reads would come at 56 and 60, past the refresh due at
+    // 50, so the refresh goes first; it waits for the rows just opened (tRAS after 44, then tRP)
+    // and starts at 91, 41 clocks late. The rows opened again at 92 and 96 would be read at
+    // 108, past the refresh due at 100, which again waits for them (96 + 39 + 8 = 143): every
+    // refresh is at least 41 clocks late, and a row needs 1 + 16 after it, beyond the 9 left.
+    const std::vector<std::string> stuck{"dram",
+                                         "--set",
+                                         "dram.trp_ck=8",
+                                         "--set",
+                                         "dram.trfc_ck=1",
+                                         "--set",
+                                         "dram.trefi_ck=50",
+                                         "--pattern",
+                                         "sequential",
+                                         "--requests",
+                                         "2",
+                                         "--bytes",
+                                         "128",
+                                         "--outstanding",
+                                         "1"};
+    auto r = run_accsim(stuck);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("no request can be served") != std::string::npos);
+    CHECK(r.out.empty());
+    // tREFI = 100: the second read's data ends at 80, before the first refresh is due.
+    std::vector<std::string> args(stuck.begin() + 1, stuck.end());
+    args[5] = "dram.trefi_ck=100";
+    auto s = dram_summary(args);
+    CHECK(s["read_bytes"] == 256);
+    CHECK(s["refreshes"] == 0);
+    // Each 40 clocks (33.333 ns); completion times are kept to the picosecond.
+    CHECK(s["latency_mean_ns"].get<double>() == doctest::Approx(40 / 1.2).epsilon(1e-4));
+    // With tRP = 16 and tREFI = 55, refreshes also come late and up to five intervals in a row
+    // open rows that none is read in (counted in a traced run), yet the lateness recedes and
+    // every request is served: such a stretch is not taken for a dead end.
+    args[1] = "dram.trp_ck=16";
+    args[5] = "dram.trefi_ck=55";
+    args[9] = "20";
+    s = dram_summary(args);
+    CHECK(s["read_bytes"] == 20 * 128);
+    CHECK(s["refreshes"].get<int>() > 5);
+}
+
 namespace {
 
 double random_efficiency(const std::string& outstanding) {
