@@ -1,7 +1,5 @@
 #include "models/dram/dram_channel.hpp"
 
-#include "common/error.hpp"
-
 #include <algorithm>
 #include <fmt/format.h>
 #include <limits>
@@ -421,7 +419,7 @@ void DramChannel::check_progress(Rank& r, std::uint64_t late) {
     // ever. Such a stretch shows as refresh intervals with activates and no column command, in
     // which the delay of the refreshes past their due times no longer falls (while it falls,
     // the refreshes are catching up and the rows may yet be read). 64 of them in a row are
-    // taken for good: an error, since the timings cannot serve a request.
+    // taken for good: the timings cannot serve a request.
     const std::uint64_t cols = counters_.read_bursts + counters_.write_bursts;
     if (cols != r.cols_at_refresh) {
         r.wasted = 0;
@@ -431,14 +429,14 @@ void DramChannel::check_progress(Rank& r, std::uint64_t late) {
             r.least_late = late;
         }
         if (++r.wasted >= 64)
-            throw InputError(fmt::format(
+            failure_ = fmt::format(
                 "dram: no request can be served: in 64 refresh intervals in a row every row "
                 "opened was closed by the next all-bank refresh before its column command; a "
                 "refresh, due every dram.trefi_ck = {}, waits for the rows opened before it "
                 "(dram.tras_ck = {}, then dram.trp_ck = {}) and takes dram.trfc_ck = {}, and a "
                 "row is read dram.trcd_ck = {} after it opens: raise trefi_ck or shorten the "
                 "others",
-                cfg_.trefi, cfg_.tras, cfg_.trp, cfg_.trfc, cfg_.trcd));
+                cfg_.trefi, cfg_.tras, cfg_.trp, cfg_.trfc, cfg_.trcd);
     }
     r.cols_at_refresh = cols;
     r.acts_at_refresh = counters_.activates;

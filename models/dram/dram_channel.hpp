@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -122,6 +123,7 @@ public:
                 if (c.ck >= horizon && !settled) return;
                 cached_ = false;
                 refresh(c.rank);
+                if (!failure_.empty()) return;
                 continue;
             }
             const bool later = c.ck >= horizon && !settled;
@@ -142,6 +144,9 @@ public:
     }
 
     const DramCounters& counters() const { return counters_; }
+    // Why no request can ever be served with these timings, once that is certain (then
+    // advance() decides nothing more); empty while all is well.
+    const std::string& failure() const { return failure_; }
 
     // When the run is traced: each burst's arrival (+1) and column command (-1), in DRAM clocks,
     // in the order they were decided (DramController sorts them).
@@ -285,9 +290,10 @@ private:
     // Applies command c (ahead: a column command issued before its slot has come).
     bool issue(const Choice& c, bool ahead, std::uint64_t& data_end);
     void refresh(int rank);
-    // After a refresh of rank r, `late` clocks past its due time: an InputError when the
+    // After a refresh of rank r, `late` clocks past its due time: sets failure_ when the
     // refreshes leave no request a chance to be served.
     void check_progress(Rank& r, std::uint64_t late);
+    std::string failure_;
     std::uint32_t bank_index(const DramBurst& b) const {
         return std::uint32_t((std::size_t(b.rank) * cfg_.bank_groups + b.bank_group) *
                                  cfg_.banks_per_group +

@@ -1,5 +1,7 @@
 #include "models/dram/dram_controller.hpp"
 
+#include "common/error.hpp"
+#include "models/kernel/simulate.hpp"
 #include "models/kernel/time.hpp"
 #include "models/trace/trace.hpp"
 
@@ -205,17 +207,6 @@ bool DramController::feed() {
 }
 
 void DramController::schedule() {
-    // An error (timings that can serve no request) stops the simulation and is rethrown by
-    // finish(), so that it reaches the command line as itself, not as a SystemC report.
-    try {
-        decide();
-    } catch (...) {
-        failure_ = std::current_exception();
-        sc_core::sc_stop();
-    }
-}
-
-void DramController::decide() {
     wake_pending_ = false;
     const sc_time now = sc_core::sc_time_stamp();
     // Every request a command at a slot before `horizon` could serve has arrived: one arriving
@@ -238,8 +229,17 @@ void DramController::decide() {
     };
     // Issue what is due, topping the queues up from the backlog as they drain.
     do {
-        for (std::size_t c = 0; c < channels_.size(); ++c)
+        for (std::size_t c = 0; c < channels_.size(); ++c) {
             channels_[c].advance(horizon, done, backlog_bursts_[c] > 0);
+            if (!channels_[c].failure().empty()) {
+                // Timings that can serve no request: the simulation stops, and finish() throws
+                // the error (made here without a throw, which inside the kernel SystemC would
+                // turn into a report of its own).
+                failure_ = std::make_exception_ptr(InputError(channels_[c].failure()));
+                stop_simulation();
+                return;
+            }
+        }
     } while (feed());
     std::uint64_t next = UINT64_MAX;
     for (auto& ch : channels_) next = std::min(next, ch.next_command_ck());

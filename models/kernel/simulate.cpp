@@ -1,6 +1,8 @@
 #include "models/kernel/simulate.hpp"
 
+#include <string>
 #include <systemc>
+#include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define ACCSIM_ASAN 1
@@ -36,6 +38,19 @@ void back_on_thread_stack() {
 
 } // namespace
 
+namespace {
+
+// Every thread process below `obj` that has not ended.
+void live_threads(sc_core::sc_object* obj, std::vector<sc_core::sc_process_handle>& out) {
+    if (std::string(obj->kind()) == "sc_thread_process") {
+        sc_core::sc_process_handle h(obj);
+        if (!h.terminated()) out.push_back(h);
+    }
+    for (sc_core::sc_object* child : obj->get_child_objects()) live_threads(child, out);
+}
+
+} // namespace
+
 void simulate() {
     // A model that stops the run on an error (sc_stop) reports the error itself, after
     // sc_start returns: SystemC's note that the run was stopped would only come first.
@@ -46,6 +61,16 @@ void simulate() {
 #ifdef ACCSIM_ASAN
     back_on_thread_stack();
 #endif
+}
+
+void stop_simulation() {
+    // Threads can only be killed while the simulation runs (IEEE 1666-2011, 5.6.6.1).
+    std::vector<sc_core::sc_process_handle> threads;
+    for (sc_core::sc_object* top : sc_core::sc_get_top_level_objects()) live_threads(top, threads);
+    const sc_core::sc_process_handle self = sc_core::sc_get_current_process_handle();
+    for (auto& h : threads)
+        if (h != self) h.kill();
+    sc_core::sc_stop();
 }
 
 } // namespace accsim

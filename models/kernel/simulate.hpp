@@ -13,4 +13,9 @@ namespace accsim {
 
 void simulate();
 
+// Ends the run from within a process that met an error it reports after simulate() returns:
+// every other thread is killed, which unwinds its stack (its locals are destroyed, as they would
+// not be if it were left waiting), and the kernel stops (sc_stop).
+void stop_simulation();
+
 } // namespace accsim
