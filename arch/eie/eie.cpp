@@ -99,7 +99,7 @@ SC_MODULE(EieEngine) {
                 }
         } catch (...) {
             failure = std::current_exception();
-            sc_core::sc_stop();
+            stop_simulation();
         }
     }
 };

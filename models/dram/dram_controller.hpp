@@ -67,8 +67,7 @@ private:
     // SC_METHOD: decides the commands due, answers each transaction once its completion time is
     // known, and sleeps until the latest time the next command can wait to be decided.
     void schedule();
-    void decide();               // schedule()'s work
-    std::exception_ptr failure_; // an error of decide(), rethrown by finish()
+    std::exception_ptr failure_; // the error that stopped the simulation, thrown by finish()
     // BEGIN_RESP for transaction id, which completes at `at` (annotated: at - now).
     void answer(std::uint64_t id, const sc_core::sc_time& at, const sc_core::sc_time& now);
     // schedule() runs at `at` or before. The earliest wake asked for in an evaluation phase is

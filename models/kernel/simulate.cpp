@@ -36,10 +36,6 @@ void back_on_thread_stack() {
 }
 #endif
 
-} // namespace
-
-namespace {
-
 // Every thread process below `obj` that has not ended.
 void live_threads(sc_core::sc_object* obj, std::vector<sc_core::sc_process_handle>& out) {
     if (std::string(obj->kind()) == "sc_thread_process") {
@@ -64,7 +60,7 @@ void simulate() {
 }
 
 void stop_simulation() {
-    // Threads can only be killed while the simulation runs (IEEE 1666-2011, 5.6.6.1).
+    // From within the run: SystemC kills a thread only while the simulation runs.
     std::vector<sc_core::sc_process_handle> threads;
     for (sc_core::sc_object* top : sc_core::sc_get_top_level_objects()) live_threads(top, threads);
     const sc_core::sc_process_handle self = sc_core::sc_get_current_process_handle();
