@@ -144,8 +144,8 @@ public:
     }
 
     const DramCounters& counters() const { return counters_; }
-    // Why no request can ever be served with these timings, once that is certain (then
-    // advance() decides nothing more); empty while all is well.
+    // Why no request can ever be served with these timings, once that is certain (advance()
+    // returns at the refresh that shows it); empty while all is well.
     const std::string& failure() const { return failure_; }
 
     // When the run is traced: each burst's arrival (+1) and column command (-1), in DRAM clocks,

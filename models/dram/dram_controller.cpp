@@ -229,18 +229,18 @@ void DramController::schedule() {
     };
     // Issue what is due, topping the queues up from the backlog as they drain.
     do {
-        for (std::size_t c = 0; c < channels_.size(); ++c) {
+        for (std::size_t c = 0; c < channels_.size(); ++c)
             channels_[c].advance(horizon, done, backlog_bursts_[c] > 0);
-            if (!channels_[c].failure().empty()) {
-                // Timings that can serve no request: the simulation stops, and finish() throws
-                // the error (made here without a throw, which inside the kernel SystemC would
-                // turn into a report of its own).
-                failure_ = std::make_exception_ptr(InputError(channels_[c].failure()));
-                stop_simulation();
-                return;
-            }
-        }
     } while (feed());
+    for (const auto& ch : channels_)
+        if (!ch.failure().empty()) {
+            // Timings that can serve no request (the channel returned at the refresh that showed
+            // it): the simulation stops, and finish() throws the error (made here without a throw,
+            // which inside the kernel SystemC would turn into a report of its own).
+            failure_ = std::make_exception_ptr(InputError(ch.failure()));
+            stop_simulation();
+            return;
+        }
     std::uint64_t next = UINT64_MAX;
     for (auto& ch : channels_) next = std::min(next, ch.next_command_ck());
     if (next != UINT64_MAX) wake_at_ck(std::max(next, horizon) + first_data_ck_);
