@@ -87,40 +87,31 @@ TEST_CASE("accsim dram: refreshes that close every row before its read are an er
     // and starts at 91, 41 clocks late. The rows opened again at 92 and 96 would be read at
     // 108, past the refresh due at 100, which again waits for them (96 + 39 + 8 = 143): every
     // refresh is at least 41 clocks late, and a row needs 1 + 16 after it, beyond the 9 left.
-    const std::vector<std::string> stuck{"dram",
-                                         "--set",
-                                         "dram.trp_ck=8",
-                                         "--set",
-                                         "dram.trfc_ck=1",
-                                         "--set",
-                                         "dram.trefi_ck=50",
-                                         "--pattern",
-                                         "sequential",
-                                         "--requests",
-                                         "2",
-                                         "--bytes",
-                                         "128",
-                                         "--outstanding",
-                                         "1"};
+    auto reads = [](const std::string& trp, const std::string& trefi, const std::string& n) {
+        return std::vector<std::string>{"--set",         "dram.trp_ck=" + trp,
+                                        "--set",         "dram.trfc_ck=1",
+                                        "--set",         "dram.trefi_ck=" + trefi,
+                                        "--pattern",     "sequential",
+                                        "--requests",    n,
+                                        "--bytes",       "128",
+                                        "--outstanding", "1"};
+    };
+    std::vector<std::string> stuck = reads("8", "50", "2");
+    stuck.insert(stuck.begin(), "dram");
     auto r = run_accsim(stuck);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("no request can be served") != std::string::npos);
     CHECK(r.out.empty());
     // tREFI = 100: the second read's data ends at 80, before the first refresh is due.
-    std::vector<std::string> args(stuck.begin() + 1, stuck.end());
-    args[5] = "dram.trefi_ck=100";
-    auto s = dram_summary(args);
+    auto s = dram_summary(reads("8", "100", "2"));
     CHECK(s["read_bytes"] == 256);
     CHECK(s["refreshes"] == 0);
     // Each 40 clocks (33.333 ns); completion times are kept to the picosecond.
     CHECK(s["latency_mean_ns"].get<double>() == doctest::Approx(40 / 1.2).epsilon(1e-4));
     // With tRP = 16 and tREFI = 55, refreshes also come late and up to five intervals in a row
-    // open rows that none is read in (counted in a traced run), yet the lateness recedes and
-    // every request is served: such a stretch is not taken for a dead end.
-    args[1] = "dram.trp_ck=16";
-    args[5] = "dram.trefi_ck=55";
-    args[9] = "20";
-    s = dram_summary(args);
+    // open rows that none is read in (counted by printing the check's count), yet the lateness
+    // recedes and every request is served: such a stretch is not taken for a dead end.
+    s = dram_summary(reads("16", "55", "20"));
     CHECK(s["read_bytes"] == 20 * 128);
     CHECK(s["refreshes"].get<int>() > 5);
 }
