@@ -231,7 +231,7 @@ private:
         // What the channel had done by this rank's last refresh (its column commands and
         // activates), and the refresh intervals since the last column command in which rows
         // were opened, with the least delay of a refresh past its due time among them (see
-        // refresh()).
+        // check_progress()).
         std::uint64_t cols_at_refresh = 0, acts_at_refresh = 0;
         int wasted = 0;
         std::uint64_t least_late = 0;
