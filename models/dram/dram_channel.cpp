@@ -373,7 +373,7 @@ bool DramChannel::choose(Choice& c, bool stream_tried) {
     // All-bank refresh is due before that command: it comes first.
     const Rank& r = ranks_[std::size_t(c.rank)];
     if (found && c.ck >= r.next_refresh_ck) {
-        c.set(true, c.rank, 0, Cmd::col, r.next_refresh_ck, 0, 0, 0, false);
+        c.set(true, c.rank, 0, Cmd::col, r.next_refresh_ck, 0, 0, c.ck, false);
     }
     return found;
 }
@@ -392,24 +392,45 @@ bool DramChannel::unbeatable(const Choice& c) const {
     return c.cmd == Cmd::col && c.index == 0 && col_unbeatable(c.ck);
 }
 
-void DramChannel::refresh(int rank) {
+void DramChannel::refresh(int rank, std::uint64_t horizon, std::uint64_t cmd_ck) {
     // All-bank refresh: every bank of the rank is precharged, then the rank is busy for tRFC.
     Rank& r = ranks_[std::size_t(rank)];
-    std::uint64_t start = r.next_refresh_ck;
+    const std::uint64_t due = r.next_refresh_ck;
+    std::uint64_t start = due;
+    bool any_open = false;
     const std::size_t first = std::size_t(rank) * std::size_t(cfg_.banks());
-    for (std::size_t k = first; k < first + std::size_t(cfg_.banks()); ++k) {
+    const std::size_t end = first + std::size_t(cfg_.banks());
+    for (std::size_t k = first; k < end; ++k) {
         const Bank& bk = banks_[k];
+        any_open = any_open || bk.open_row >= 0;
         start = std::max(start, bk.open_row >= 0 ? bk.ready_pre_ck + std::uint64_t(cfg_.trp)
                                                  : bk.ready_act_ck);
     }
-    for (std::size_t k = first; k < first + std::size_t(cfg_.banks()); ++k) {
+    check_progress(r, start - due);
+    const std::uint64_t trefi = std::uint64_t(cfg_.trefi), trfc = std::uint64_t(cfg_.trfc);
+    // When every row of the rank was closed and this refresh starts when due, all it changes is
+    // the earliest activate of the rank's banks, to due + tRFC. Every command's slot was at least
+    // cmd_ck, the slot of the command chosen after it. When cmd_ck >= due + tREFI, each
+    // activate of this rank had its slot whatever its bank's earliest activate (at most due),
+    // and keeps it with due + tRFC < cmd_ck: no slot moves, the same command is chosen next, and
+    // the refresh due tREFI later goes before it, on time too (the banks are ready from due +
+    // tRFC). So every refresh due up to cmd_ck follows this one with nothing between, unless a
+    // request seen from `horizon` on changes the command. They are counted at once: a rank idle
+    // for long (behind a slowly clocked PE array) has millions due. Each finds the channel's
+    // counters as this one leaves them, so check_progress() does nothing for them.
+    std::uint64_t more = 0;
+    if (!any_open && start == due && cmd_ck >= due + trefi) {
+        more = (cmd_ck - due) / trefi;
+        if (horizon != never) more = std::min(more, (horizon - due - 1) / trefi);
+    }
+    start += more * trefi;
+    for (std::size_t k = first; k < end; ++k) {
         banks_[k].open_row = -1;
-        banks_[k].ready_act_ck = start + std::uint64_t(cfg_.trfc);
+        banks_[k].ready_act_ck = start + trfc;
         repick(banks_[k]);
     }
-    check_progress(r, start - r.next_refresh_ck);
-    r.next_refresh_ck += std::uint64_t(cfg_.trefi);
-    ++counters_.refreshes;
+    r.next_refresh_ck += (more + 1) * trefi;
+    counters_.refreshes += more + 1;
 }
 
 void DramChannel::check_progress(Rank& r, std::uint64_t late) {

@@ -122,7 +122,7 @@ public:
             if (c.refresh) {
                 if (c.ck >= horizon && !settled) return;
                 cached_ = false;
-                refresh(c.rank);
+                refresh(c.rank, settled ? ~std::uint64_t(0) : horizon, c.order);
                 if (!failure_.empty()) return;
                 continue;
             }
@@ -177,8 +177,10 @@ private:
         std::size_t index = 0; // in queue_
         Cmd cmd = Cmd::col;
         std::uint64_t ck = 0, txn = 0, seq = 0;
-        std::uint64_t order = 0; // of the command chosen (as Candidate::order)
-        bool stream = false;     // the stream case: not compared with the other banks
+        // Of the command chosen (as Candidate::order); for a refresh, the slot of the command
+        // it comes before.
+        std::uint64_t order = 0;
+        bool stream = false; // the stream case: not compared with the other banks
         // Every field, one store each: a choice is read back field by field right after it is
         // made, and a wider copy of a few narrow stores (as `c = Choice{...}` compiles to) would
         // wait for them to reach the cache.
@@ -289,7 +291,9 @@ private:
     bool unbeatable(const Choice& c) const;
     // Applies command c (ahead: a column command issued before its slot has come).
     bool issue(const Choice& c, bool ahead, std::uint64_t& data_end);
-    void refresh(int rank);
+    // The refresh due on `rank`, before a command at slot cmd_ck, and with it those due after
+    // it, up to cmd_ck and before `horizon`, when nothing could come between them (see there).
+    void refresh(int rank, std::uint64_t horizon, std::uint64_t cmd_ck);
     // After a refresh of rank r, `late` clocks past its due time: sets failure_ when the
     // refreshes leave no request a chance to be served.
     void check_progress(Rank& r, std::uint64_t late);

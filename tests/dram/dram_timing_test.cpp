@@ -7,6 +7,7 @@
 #include "models/kernel/time.hpp"
 #include "sim/registry.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <deque>
 #include <doctest/doctest.h>
@@ -194,6 +195,25 @@ TEST_CASE("a read arriving when refresh is due waits tRFC first") {
     });
     // Refresh at tREFI = 9360 tCK occupies the rank for tRFC = 420, then tRCD + CL + burst = 36.
     CHECK(done_ns == doctest::Approx(ck(cfg, 9360 + 420 + 36)).epsilon(1e-4));
+}
+
+TEST_CASE("a read after a million idle refresh intervals finds every refresh done, on time") {
+    DramConfig cfg = preset("ddr4-2400");
+    const double n = 1e6;
+    double done_ns = 0;
+    auto s = simulate(cfg, [&](Driver& d) {
+        d.port.wait_for(d.port.issue(0, 64, false));
+        sc_core::wait(sc_time(ck(cfg, 9360 * n + 100), SC_NS) - sc_core::sc_time_stamp());
+        d.port.wait_for(d.port.issue(0, 64, false));
+        done_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    });
+    // The first read opens row 0 at 0 (tRAS ends at 39). Refreshes are due every tREFI = 9360:
+    // the first closes the row, on time, and so do the rest, the n-th at 9360 n. The second read
+    // arrives at 9360 n + 100, with the rank busy until 9360 n + tRFC 420: ACT then, data done
+    // tRCD + CL + burst = 36 later, before the next refresh (9360 (n + 1)).
+    CHECK(s.bursts.refreshes == std::uint64_t(n));
+    CHECK(std::abs(done_ns - ck(cfg, 9360 * n + 420 + 36)) < 0.01);
+    CHECK(s.bursts.row_misses == 2);
 }
 
 TEST_CASE("ideal DRAM answers after its fixed latency whatever the size") {
