@@ -2,6 +2,7 @@
 
 #include "common/memory_budget.hpp"
 #include "models/kernel/simulate.hpp"
+#include "models/kernel/time.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -84,19 +85,18 @@ SC_MODULE(StageProcess) {
     PixelStage* stage = nullptr;
     sc_core::sc_event wake;
     const sc_core::sc_time* pass_start = nullptr;
-    sc_core::sc_time period;
+    Clock clock;
     std::size_t* finished = nullptr;
 
     SC_HAS_PROCESS(StageProcess);
     StageProcess(sc_core::sc_module_name n, PixelStage * s, const sc_core::sc_time* start,
-                 sc_core::sc_time clock_period, std::size_t* finished_count)
-        : sc_module(n), stage(s), pass_start(start), period(clock_period),
-          finished(finished_count) {
+                 const Clock& c, std::size_t* finished_count)
+        : sc_module(n), stage(s), pass_start(start), clock(c), finished(finished_count) {
         SC_THREAD(run);
     }
 
     void catch_up(std::uint64_t cycle) {
-        const sc_core::sc_time at = *pass_start + period * double(cycle);
+        const sc_core::sc_time at = clock.after(*pass_start, double(cycle));
         if (at > sc_core::sc_time_stamp()) wait(at - sc_core::sc_time_stamp());
     }
 
@@ -212,11 +212,11 @@ Pipeline::Pipeline(const Graph& g, const std::vector<StageTiming>& timing,
         for (const auto& r : list) connect(clone, r.stage, shape, bits, r.slot);
     }
 
-    const sc_core::sc_time period(1e3 / clock_mhz, sc_core::SC_NS);
+    const Clock clock(clock_mhz, "dataflow.clock_mhz");
     for (std::size_t i = 0; i < stages.size(); ++i)
         processes_->threads.emplace_back(new StageProcess(
             process_name(stages[i].stage->name(), i).c_str(), stages[i].stage.get(),
-            &processes_->pass_start, period, &processes_->finished));
+            &processes_->pass_start, clock, &processes_->finished));
 }
 
 Pipeline::~Pipeline() = default;

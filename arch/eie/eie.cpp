@@ -4,6 +4,7 @@
 #include "arch/eie/pe_cost.hpp"
 #include "common/error.hpp"
 #include "models/kernel/simulate.hpp"
+#include "models/kernel/time.hpp"
 #include "workloads/npy.hpp"
 
 #include <algorithm>
@@ -76,18 +77,14 @@ std::string origin_of(const Config& cfg, const std::string& key) {
 // SystemC carries time: one process runs each layer's cycle model and waits once for its cycles.
 SC_MODULE(EieEngine) {
     EieModel& model;
-    sc_core::sc_time period;
+    Clock clock;
     std::uint64_t total_cycles = 0;
 
     SC_HAS_PROCESS(EieEngine);
-    EieEngine(sc_core::sc_module_name name, EieModel & m)
-        : sc_module(name), model(m), period(1e3 / m.params().clock_mhz, sc_core::SC_NS) {
+    EieEngine(sc_core::sc_module_name name, EieModel & m, const Clock& c)
+        : sc_module(name), model(m), clock(c) {
         SC_THREAD(process);
     }
-
-    // An error inside the process is kept and rethrown by the run after sc_start, so that it
-    // reaches the CLI as itself (exit 2 or 3), not as a SystemC report.
-    std::exception_ptr failure;
 
     void process() {
         try {
@@ -95,11 +92,14 @@ SC_MODULE(EieEngine) {
                 for (std::size_t i = 0; i < model.graph().layers.size(); ++i) {
                     const std::uint64_t c = model.run_layer(i, n, total_cycles);
                     total_cycles += c;
-                    if (c) wait(period * double(c));
+                    if (c) wait(clock.cycles(double(c)));
                 }
+        } catch (const sc_core::sc_unwind_exception&) {
+            throw; // killed: the run is ending (SystemC requires the rethrow)
         } catch (...) {
-            failure = std::current_exception();
-            stop_simulation();
+            // Thrown by simulate(), so that it reaches the CLI as itself (exit 2 or 3), not as
+            // a SystemC report.
+            fail_simulation(std::current_exception());
         }
     }
 };
@@ -198,9 +198,9 @@ public:
 
         EieModel model(g, p);
         const auto [spmat_kib, pointer_kib] = sram_kib(cfg, g, model);
-        EieEngine engine("eie", model);
+        const Clock clock(p.clock_mhz, "eie.clock_mhz");
+        EieEngine engine("eie", model, clock);
         simulate();
-        if (engine.failure) std::rethrow_exception(engine.failure);
         fill_report(cfg, model, engine.total_cycles, spmat_kib, pointer_kib, report);
         if (!output_npy.empty()) {
             write_output(output_npy, cfg.at("eie.output_npy").origin, model);

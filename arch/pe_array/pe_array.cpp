@@ -7,6 +7,7 @@
 #include "models/dram/dram_controller.hpp"
 #include "models/dram/dram_port.hpp"
 #include "models/kernel/simulate.hpp"
+#include "models/kernel/time.hpp"
 #include "models/stats/occupancy.hpp"
 #include "models/trace/trace.hpp"
 
@@ -117,9 +118,9 @@ SC_MODULE(ArrayController) {
 
     SC_HAS_PROCESS(ArrayController);
     ArrayController(sc_core::sc_module_name n, const std::vector<LayerPlan>& plans,
-                    const std::vector<LayerRegions>& regions, double clock_mhz)
+                    const std::vector<LayerRegions>& regions, const Clock& clock)
         : sc_module(n), port("port"), timing(plans.size()), plans_(plans), regions_(regions),
-          period_(1e3 / clock_mhz, sc_core::SC_NS) {
+          clock_(clock) {
         SC_THREAD(run);
     }
 
@@ -131,12 +132,12 @@ SC_MODULE(ArrayController) {
 private:
     const std::vector<LayerPlan>& plans_;
     const std::vector<LayerRegions>& regions_;
-    sc_core::sc_time period_;
+    Clock clock_;
     std::uint64_t input_offset_ = 0, weight_offset_ = 0, output_offset_ = 0;
 
     // The current cycle, after moving to the next clock edge if DRAM answered between edges.
     std::uint64_t align() {
-        const auto now = sc_core::sc_time_stamp().value(), p = period_.value();
+        const auto now = sc_core::sc_time_stamp().value(), p = clock_.period().value();
         const std::uint64_t c = (now + p - 1) / p;
         if (c * p > now) sc_core::wait(sc_core::sc_time::from_value(c * p - now));
         return c;
@@ -207,7 +208,7 @@ private:
                 ifmap_occupancy.record(start, t.ifmap_bytes + next_bytes_in);
                 filter_occupancy.record(start, t.filter_bytes + next_bytes_w);
                 ofmap_occupancy.record(start, t.ofmap_bytes * (stores.size() + 1));
-                if (t.compute_cycles > 0) sc_core::wait(period_ * double(t.compute_cycles));
+                if (t.compute_cycles > 0) sc_core::wait(clock_.cycles(double(t.compute_cycles)));
                 if (state_trace) state_trace->change(start + t.compute_cycles, TraceState::idle);
                 std::vector<DramPort::Ticket> out;
                 const LayerRegions& r = regions_[i];
@@ -275,8 +276,9 @@ public:
             }
         }
 
+        const Clock clock(clock_mhz, "pe_array.clock_mhz");
         DramController dram("dram", dram_cfg);
-        ArrayController array("array", plans, regions, clock_mhz);
+        ArrayController array("array", plans, regions, clock);
         array.port.iSocket.bind(dram.tSocket);
         if (Trace* t = active_trace()) {
             t->set_clock_mhz(clock_mhz);

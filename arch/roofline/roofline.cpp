@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "models/kernel/simulate.hpp"
+#include "models/kernel/time.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -30,13 +31,11 @@ std::uint64_t bytes_of(std::int64_t elements, int bits) {
 SC_MODULE(RooflineEngine) {
     std::vector<std::uint64_t> layer_cycles;
     std::vector<std::uint64_t> start_cycle;
-    sc_core::sc_time period;
+    Clock clock;
 
     SC_HAS_PROCESS(RooflineEngine);
-    RooflineEngine(sc_core::sc_module_name name, std::vector<std::uint64_t> cycles,
-                   double clock_mhz)
-        : sc_module(name), layer_cycles(std::move(cycles)),
-          period(1e3 / clock_mhz, sc_core::SC_NS) {
+    RooflineEngine(sc_core::sc_module_name name, std::vector<std::uint64_t> cycles, const Clock& c)
+        : sc_module(name), layer_cycles(std::move(cycles)), clock(c) {
         SC_THREAD(process);
     }
 
@@ -44,7 +43,7 @@ SC_MODULE(RooflineEngine) {
         std::uint64_t now = 0;
         for (auto c : layer_cycles) {
             start_cycle.push_back(now);
-            wait(period * static_cast<double>(c));
+            wait(clock.cycles(static_cast<double>(c)));
             now += c;
         }
     }
@@ -78,7 +77,8 @@ public:
             bounds.push_back(layer_bound(g, l, macs_per_cycle, bytes_per_cycle));
             cycles.push_back(bounds.back().cycles() * batch);
         }
-        RooflineEngine engine("roofline", cycles, clock_mhz);
+        const Clock clock(clock_mhz, "roofline.clock_mhz");
+        RooflineEngine engine("roofline", cycles, clock);
         simulate();
 
         std::uint64_t total = 0, bytes = 0, one_inference = 0;

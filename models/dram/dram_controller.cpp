@@ -160,7 +160,14 @@ sc_time DramController::time_of(std::uint64_t ck) const {
     const double ns = double(ck) * 1e3 / cfg_.clock_mhz;
     // At accsim's time resolution, 1 ps, the rounding sc_time(double, SC_NS) does (to the
     // nearest picosecond, halves up), without its lookups; tests/dram checks the two agree.
-    if (ps_resolution_) return sc_time::from_value(sc_time::value_type(ns * 1000.0 + 0.5));
+    if (ps_resolution_) {
+        const double ps = ns * 1000.0 + 0.5;
+        if (ps >= time_limit_units) return time_out_of_range("dram.clock_mhz", cfg_.clock_mhz, ps);
+        return sc_time::from_value(sc_time::value_type(ps));
+    }
+    const double units = ns * 1e-9 / sc_core::sc_get_time_resolution().to_seconds();
+    if (units >= time_limit_units)
+        return time_out_of_range("dram.clock_mhz", cfg_.clock_mhz, units);
     return sc_time(ns, SC_NS);
 }
 
@@ -235,10 +242,9 @@ void DramController::schedule() {
     for (const auto& ch : channels_)
         if (!ch.failure().empty()) {
             // Timings that can serve no request (the channel returned at the refresh that showed
-            // it): the simulation stops, and finish() throws the error (made here without a throw,
-            // which inside the kernel SystemC would turn into a report of its own).
-            failure_ = std::make_exception_ptr(InputError(ch.failure()));
-            stop_simulation();
+            // it): the simulation stops, and simulate() throws the error (made here without a
+            // throw, which inside the kernel SystemC would turn into a report of its own).
+            fail_simulation(std::make_exception_ptr(InputError(ch.failure())));
             return;
         }
     std::uint64_t next = UINT64_MAX;
@@ -265,7 +271,6 @@ void DramController::answer(std::uint64_t id, const sc_time& at, const sc_time& 
 }
 
 const DramStats& DramController::finish() {
-    if (failure_) std::rethrow_exception(failure_);
     stats_.bursts = DramCounters{};
     for (const auto& ch : channels_) stats_.bursts += ch.counters();
     flush_trace();

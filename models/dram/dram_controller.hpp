@@ -10,7 +10,6 @@
 
 #include "models/dram/dram_channel.hpp"
 
-#include <exception>
 #include <functional>
 #include <memory>
 #include <systemc>
@@ -34,13 +33,12 @@ public:
     SC_HAS_PROCESS(DramController);
     DramController(sc_core::sc_module_name name, const DramConfig& cfg);
 
-    // Commits every burst still queued (call after sc_start returns) and returns the totals;
-    // throws the error that stopped the simulation, if one did (timings with which no request
-    // can be served, an InputError).
+    // Commits every burst still queued (call after simulate() returns) and returns the totals.
     const DramStats& finish();
     const DramStats& stats() const { return stats_; }
     const DramConfig& config() const { return cfg_; }
-    // The time of DRAM clock edge ck: rounded once to the time resolution.
+    // The time of DRAM clock edge ck: rounded once to the time resolution. Past the time range a
+    // run may span (time_limit_units) the run stops with an input error.
     sc_core::sc_time time_of(std::uint64_t ck) const;
     // How many bursts beyond queue_depth a channel is given ahead from the backlog (64 unless
     // set). It bounds the memory a long transaction takes, and changes no result.
@@ -67,7 +65,6 @@ private:
     // SC_METHOD: decides the commands due, answers each transaction once its completion time is
     // known, and sleeps until the latest time the next command can wait to be decided.
     void schedule();
-    std::exception_ptr failure_; // the error that stopped the simulation, thrown by finish()
     // BEGIN_RESP for transaction id, which completes at `at` (annotated: at - now).
     void answer(std::uint64_t id, const sc_core::sc_time& at, const sc_core::sc_time& now);
     // schedule() runs at `at` or before. The earliest wake asked for in an evaluation phase is

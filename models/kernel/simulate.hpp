@@ -9,13 +9,19 @@
 // on its own stack. Without ASan it is sc_start() and nothing else.
 #pragma once
 
+#include <exception>
+
 namespace accsim {
 
+// Runs the kernel until no event is left; then throws the error a process stopped the run with
+// (fail_simulation()), if any.
 void simulate();
 
-// Ends the run from within a process that met an error it reports after simulate() returns:
-// every other thread is killed, which unwinds its stack (its locals are destroyed, as they would
-// not be if it were left waiting), and the kernel stops (sc_stop).
-void stop_simulation();
+// Ends the run from within a process with `error`, which simulate() throws once the kernel has
+// returned: an error found inside a process reaches the caller as itself (an InputError, exit 2;
+// a DesignFailure, exit 3), not as a SystemC report. The first error of a run is the one thrown.
+// Every thread is killed, the calling one included (then fail_simulation() does not return),
+// which unwinds their stacks, and the kernel stops (sc_stop).
+void fail_simulation(std::exception_ptr error);
 
 } // namespace accsim
