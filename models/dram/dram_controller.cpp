@@ -162,9 +162,12 @@ sc_time DramController::time_of(std::uint64_t ck) const {
     // nearest picosecond, halves up), without its lookups; tests/dram checks the two agree.
     if (ps_resolution_) {
         const double ps = ns * 1000.0 + 0.5;
-        if (ps >= time_limit_units) return time_out_of_range("dram.clock_mhz", cfg_.clock_mhz, ps);
-        return sc_time::from_value(sc_time::value_type(ps));
+        if (ps < time_limit_units) return sc_time::from_value(sc_time::value_type(ps));
     }
+    return time_of_rest(ns);
+}
+
+sc_time DramController::time_of_rest(double ns) const {
     const double units = ns * 1e-9 / sc_core::sc_get_time_resolution().to_seconds();
     if (units >= time_limit_units)
         return time_out_of_range("dram.clock_mhz", cfg_.clock_mhz, units);

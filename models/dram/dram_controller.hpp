@@ -53,6 +53,9 @@ public:
     unsigned int transport_dbg(tlm::tlm_generic_payload&) override { return 0; }
 
 private:
+    // time_of() at another resolution than 1 ps, or past the range: apart, so that the common
+    // case stays small enough to inline.
+    [[gnu::cold, gnu::noinline]] sc_core::sc_time time_of_rest(double ns) const;
     void accept(tlm::tlm_generic_payload& trans, const sc_core::sc_time& now,
                 const sc_core::sc_time& arrival);
     // ck_at(now, true), kept for the last time asked (edge_time_: its edge is edge_ck_).
