@@ -17,8 +17,9 @@ void register_dram_options(OptionRegistry& reg) {
             "timing: banks, rows and JEDEC timings; ideal: fixed latency, unlimited bandwidth")
         .one_of({"timing", "ideal"});
     reg.add("dram.ideal_latency_ns", OptType::real, "0", "ns",
-            "latency of every access when model = ideal")
-        .at_least(0);
+            "latency of every access when model = ideal (bounded: 10^15 ns keeps simulated time "
+            "within SystemC's range)")
+        .range(0, 1e15);
     reg.add("dram.clock_mhz", OptType::real, "1200", "MHz",
             "DRAM command clock (tCK = 1/clock); data moves on both edges")
         .above(0);

@@ -24,6 +24,7 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
     tracing_ = active_trace() != nullptr;
     for (auto& ch : channels_) ch.trace_queue = tracing_;
     ps_resolution_ = ps_resolution();
+    ideal_latency_ = sc_time(cfg.ideal_latency_ns, SC_NS);
     // A column command's data ends this many clocks after it at the soonest.
     first_data_ck_ = std::uint64_t(std::min(cfg.cl, cfg.cwl) + cfg.burst_cycles());
     while ((1 << burst_shift_) < cfg.burst_bytes()) ++burst_shift_;
@@ -60,7 +61,12 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
 
     if (cfg_.model == DramModel::ideal || bytes == 0) {
         pending_.emplace_back(&trans, 0, arrival);
-        ideal_answers_.push_back({id, arrival + sc_time(cfg_.ideal_latency_ns, SC_NS)});
+        // Both below 2^62 time units (the latency's range): the sum does not wrap.
+        sc_time at = arrival + ideal_latency_;
+        if (double(at.value()) >= time_limit_units)
+            at = time_out_of_range("dram.ideal_latency_ns", cfg_.ideal_latency_ns,
+                                   double(at.value()));
+        ideal_answers_.push_back({id, at});
         wake_at(now);
         return;
     }

@@ -152,6 +152,7 @@ private:
     // Transactions of the ideal model: answered at the next wake (not from within
     // nb_transport_fw), each with its completion time.
     std::vector<std::pair<std::uint64_t, sc_core::sc_time>> ideal_answers_;
+    sc_core::sc_time ideal_latency_; // dram.ideal_latency_ns
     std::uint64_t next_txn_ = 0;
     sc_core::sc_event schedule_event_;
     DramStats stats_;

@@ -32,10 +32,10 @@ inline double seconds_of(const sc_core::sc_time& t, bool ps) {
 constexpr double time_limit_units = 4611686018427387904.0; // 2^62
 
 // Ends the run with an input error (fail_simulation(), simulate.hpp): a time of `units`
-// resolution units, at or past time_limit_units, was asked of the clock `key` = `mhz`. From a
-// thread it does not return; from a method it returns the last time below the limit, which the
-// caller may wait for (the kernel stops first).
-sc_core::sc_time time_out_of_range(const std::string& key, double mhz, double units);
+// resolution units, at or past time_limit_units, came of the setting `key` = `value` (a clock or
+// a latency). From a thread it does not return; from a method it returns the last time below the
+// limit, which the caller may wait for (the kernel stops first).
+sc_core::sc_time time_out_of_range(const std::string& key, double value, double units);
 
 // A clock of `mhz` set by the config key `key`: every time a model waits for on it is made here,
 // checked against time_limit_units.
