@@ -61,7 +61,8 @@ void DramController::accept(tlm::tlm_generic_payload& trans, const sc_time& now,
 
     if (cfg_.model == DramModel::ideal || bytes == 0) {
         pending_.emplace_back(&trans, 0, arrival);
-        // Both below 2^62 time units (the latency's range): the sum does not wrap.
+        // The arrival is below 2^62 time units and the latency at most 10^18 (its range): the
+        // sum does not wrap.
         sc_time at = arrival + ideal_latency_;
         if (double(at.value()) >= time_limit_units)
             at = time_out_of_range("dram.ideal_latency_ns", cfg_.ideal_latency_ns,
