@@ -251,6 +251,22 @@ TEST_CASE("a window's stride down and stride across import apart") {
     }
 }
 
+TEST_CASE("a Pad before a conv is the conv's own padding, and ONNX's shape rule agrees") {
+    // Pad adds 1 row and 1 column on each side of an 8x8x2 image (10x10x2, as the model's
+    // value_info declares); a 3x3 conv without pads then gives (10 - 3) / 1 + 1 = 8: 8x8x4, and
+    // 8 * 8 * 4 outputs of 2 * 3 * 3 MACs each = 4,608 MACs. The Pad is no layer of its own.
+    const Graph g = read_onnx(fixture("pad_conv.onnx"));
+    REQUIRE(g.layers.size() == 1);
+    const Layer& c = g.layers[0];
+    CHECK(c.in == Shape{8, 8, 2});
+    CHECK(c.out == Shape{8, 8, 4});
+    CHECK(c.pad_top() == 1);
+    CHECK(c.pad_left() == 1);
+    CHECK(c.pad_bottom() == 1);
+    CHECK(c.pad_right() == 1);
+    CHECK(g.macs() == 4608);
+}
+
 TEST_CASE("Concat, Mul, Sigmoid, Resize and Softmax import and stream through the pipeline") {
     const Graph g = read_onnx(fixture("concat_resize.onnx"));
     auto layer = [&](const char* n) { return g.layers[std::size_t(g.find(n))]; };

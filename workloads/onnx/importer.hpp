@@ -38,8 +38,11 @@ public:
     // twice in memory.
     std::map<std::string, Constant> constants;
     std::map<std::string, const onnx::TensorProto*> initializers;
-    std::map<std::string, int> readers;                        // how many nodes read each tensor
-    std::map<std::string, std::vector<std::int64_t>> inferred; // shape inference's dims (no batch)
+    std::map<std::string, const onnx::TensorProto*> constant_tensors; // Constant nodes' values
+    std::map<std::string, int> readers; // how many nodes read each tensor
+    // The dims (no batch) the model's value_info declares for its tensors.
+    std::map<std::string, std::vector<std::int64_t>> declared;
+    std::map<std::string, int> opsets; // the version of each operator domain ("": ONNX's)
 
     [[noreturn]] void fail(const std::string& what) const;
     const Value& value(int input) const; // a non-constant input of the node
@@ -62,6 +65,12 @@ public:
     int foldable_producer(int input) const;
     // The H x W x C of an image value (dims C, H, W); fails for other ranks.
     Shape image_shape(const Value& v, const char* what) const;
+    // The dims (no batch) of the node's output `index` by ONNX's own shape rule for the node's
+    // operator, given the inputs accsim's rules shaped; none where ONNX's rule gives none
+    // (infer.cpp).
+    std::optional<std::vector<std::int64_t>> onnx_inferred(int index) const;
+    // A whole number from a constant's float value within [lo, hi], or fail naming `what`.
+    std::int64_t whole(float value, std::int64_t lo, std::int64_t hi, const char* what) const;
 
 private:
     std::string path_;
@@ -75,7 +84,10 @@ void map_standard_op(Importer& im);
 void map_qonnx_op(Importer& im);
 bool is_qonnx_domain(const std::string& domain);
 
+// The number of values of `dims`; INT64_MAX when it overflows.
 std::int64_t product(const std::vector<std::int64_t>& dims);
+// The dims (no batch) of the tensor a value is in the model: a padded value's with its zeros.
+std::vector<std::int64_t> tensor_dims(const Value& v);
 
 // The ops without hardware (views.cpp).
 void map_alias(Importer& im, std::vector<std::int64_t> dims); // the input, with other dims

@@ -14,7 +14,8 @@ namespace accsim::onnx_import {
 
 std::int64_t product(const std::vector<std::int64_t>& d) {
     std::int64_t n = 1;
-    for (auto x : d) n *= x;
+    for (auto x : d)
+        if (__builtin_mul_overflow(n, x, &n)) return INT64_MAX;
     return n;
 }
 

@@ -1,5 +1,5 @@
-// read_onnx_model: load and check the model, infer its shapes, walk its nodes in order (ops.cpp
-// maps each), then mark the skip branches.
+// read_onnx_model: load and check the model, walk its nodes in order (ops.cpp maps each, and
+// ONNX's own shape rule checks each output, infer.cpp), then mark the skip branches.
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/text.hpp"
@@ -7,6 +7,7 @@
 #include "workloads/onnx/onnx.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -14,7 +15,6 @@
 #include <functional>
 #include <map>
 #include <onnx/checker.h>
-#include <onnx/shape_inference/implementation.h>
 #include <set>
 
 namespace accsim {
@@ -77,7 +77,10 @@ std::vector<std::int64_t> dims_of(const onnx::TypeProto& t, bool* known) {
 } // namespace
 
 Importer::Importer(const std::string& path, const onnx::ModelProto& model)
-    : path_(path), model_(model) {}
+    : path_(path), model_(model) {
+    for (const auto& o : model.opset_import())
+        opsets[o.domain() == "ai.onnx" ? "" : o.domain()] = int(o.version());
+}
 
 void Importer::fail(const std::string& what) const {
     if (!node) throw InputError(fmt::format("{}: {}", path_, what));
@@ -194,16 +197,28 @@ int Importer::add_layer(Layer l, const Value& from) {
 void Importer::set_output(Value v, int index) {
     if (index >= node->output_size()) return;
     const std::string& name = node->output(index);
-    // Shape inference, where it ran, must agree with accsim's own shape rules.
-    const auto it = inferred.find(name);
-    if (it != inferred.end() && it->second.size() == v.dims.size()) {
-        for (std::size_t k = 0; k < v.dims.size(); ++k)
-            if (it->second[k] >= 0 && it->second[k] != v.dims[k])
-                fail(fmt::format("ONNX shape inference gives its output ({}) where accsim's "
-                                 "rules give ({}): an attribute accsim does not model",
-                                 fmt::join(it->second, ", "), fmt::join(v.dims, ", ")));
-    }
+    // The shape the model declares and ONNX's own rule for the op, where they give one, must
+    // agree with accsim's rules.
+    const std::vector<std::int64_t> dims = tensor_dims(v);
+    auto agree = [&](const std::vector<std::int64_t>& other, const char* who, const char* why) {
+        if (other.size() != dims.size()) return;
+        for (std::size_t k = 0; k < dims.size(); ++k)
+            if (other[k] >= 0 && other[k] != dims[k])
+                fail(fmt::format("{} its output ({}) where accsim's rules give ({}){}", who,
+                                 fmt::join(other, ", "), fmt::join(dims, ", "), why));
+    };
+    if (const auto it = declared.find(name); it != declared.end())
+        agree(it->second, "the model's value_info declares", "");
+    if (const auto inferred = onnx_inferred(index))
+        agree(*inferred, "ONNX shape inference gives", ": an attribute accsim does not model");
     values[name] = std::move(v);
+}
+
+std::int64_t Importer::whole(float value, std::int64_t lo, std::int64_t hi,
+                             const char* what) const {
+    if (!(value >= float(lo) && value <= float(hi)) || value != std::round(value))
+        fail(fmt::format("{} {:g} is not a whole number from {} to {}", what, value, lo, hi));
+    return std::int64_t(value);
 }
 
 int Importer::foldable_producer(int input) const {
@@ -269,7 +284,7 @@ Graph Importer::run() {
     for (const auto& vi : graph.value_info()) {
         bool known = false;
         auto d = dims_of(vi.type(), &known);
-        if (known && !d.empty()) inferred[vi.name()] = {d.begin() + 1, d.end()};
+        if (known && !d.empty()) declared[vi.name()] = {d.begin() + 1, d.end()};
     }
     int inputs = 0;
     for (const auto& in : graph.input()) {
@@ -323,77 +338,6 @@ std::string first_line(const std::string& text) {
     return text.substr(0, text.find('\n'));
 }
 
-// libonnx's shape inference of a conv or pool (convPoolShapeInference) reads as many spatial
-// dimensions of its input as its kernel has, whatever the input's rank: a 2-D input into a 2-D
-// kernel crashes it. Ranks are followed through the ops whose output rank is plain (the input's,
-// a constant's, a flattened 2), and a conv or pool whose input rank is known must have rank >= 3,
-// its weights the same rank, and kernel_shape, strides, dilations and pads of its spatial rank.
-void check_conv_ranks(const onnx::GraphProto& g, const std::string& path) {
-    std::map<std::string, int> rank;
-    for (const auto& t : g.initializer()) rank[t.name()] = t.dims_size();
-    for (const auto& i : g.input())
-        if (i.type().has_tensor_type() && i.type().tensor_type().has_shape())
-            rank[i.name()] = i.type().tensor_type().shape().dim_size();
-    static const std::set<std::string> same = {"Relu",
-                                               "Clip",
-                                               "LeakyRelu",
-                                               "Sigmoid",
-                                               "Tanh",
-                                               "Softmax",
-                                               "BatchNormalization",
-                                               "Identity",
-                                               "Dropout",
-                                               "Quant",
-                                               "BipolarQuant",
-                                               "Trunc",
-                                               "MultiThreshold",
-                                               "Pad",
-                                               "Resize",
-                                               "Upsample"};
-    static const std::set<std::string> conv_pool = {"Conv", "ConvTranspose", "MaxPool",
-                                                    "AveragePool", "LpPool"};
-    for (const auto& node : g.node()) {
-        const std::string& op = node.op_type();
-        auto known = [&](int k) {
-            return node.input_size() > k && rank.count(node.input(k)) ? rank[node.input(k)] : -1;
-        };
-        const int in = known(0);
-        if (conv_pool.count(op) && in >= 0) {
-            auto fail = [&](const std::string& why) {
-                throw InputError(fmt::format("{}: node '{}' ({}): {}", path, printable(node.name()),
-                                             printable(op), why));
-            };
-            if (in < 3)
-                fail(
-                    fmt::format("its input has rank {}; a conv or pool takes N x C x spatial", in));
-            const int spatial = in - 2;
-            if (op.find("Conv") != std::string::npos && known(1) >= 0 && known(1) != in)
-                fail(fmt::format("its weights have rank {}, its input {}", known(1), in));
-            for (const auto& a : node.attribute()) {
-                const int want = a.name() == "pads" ? 2 * spatial
-                                 : a.name() == "kernel_shape" || a.name() == "strides" ||
-                                         a.name() == "dilations" || a.name() == "output_padding"
-                                     ? spatial
-                                     : -1;
-                if (want >= 0 && a.ints_size() != want)
-                    fail(fmt::format("{} has {} values for {} spatial dimensions", a.name(),
-                                     a.ints_size(), spatial));
-            }
-        }
-        // The output ranks this pass can tell.
-        int out = -1;
-        if (same.count(op) || conv_pool.count(op))
-            out = in;
-        else if (op == "Flatten" || op == "Gemm")
-            out = 2;
-        else if (op == "GlobalAveragePool" || op == "GlobalMaxPool")
-            out = in;
-        else if (op == "Add" || op == "Sub" || op == "Mul")
-            out = std::max(in, known(1));
-        for (int k = 0; k < node.output_size() && out >= 0; ++k) rank[node.output(k)] = out;
-    }
-}
-
 } // namespace
 
 Graph read_onnx_model(const std::string& path) {
@@ -410,47 +354,32 @@ Graph read_onnx_model(const std::string& path) {
         throw InputError(
             fmt::format("{}: the ONNX checker refuses the model: {}", path, first_line(e.what())));
     }
-    // libonnx's shape inference trusts every node to match its operator's schema (a Conv
-    // without its weight input makes it read a null type), and its checker returns early on a
-    // model with an experimental op: every node with a known schema is verified first.
-    {
-        std::map<std::string, int> versions;
-        for (const auto& o : model.opset_import())
-            versions[o.domain() == "ai.onnx" ? "" : o.domain()] = int(o.version());
-        std::function<void(const onnx::GraphProto&)> verify = [&](const onnx::GraphProto& g) {
-            for (const auto& node : g.node()) {
-                const std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
-                auto v = versions.find(domain);
-                if (v != versions.end())
-                    if (const auto* schema =
-                            onnx::OpSchemaRegistry::Schema(node.op_type(), v->second, domain)) {
-                        try {
-                            schema->Verify(node);
-                        } catch (const std::exception& e) {
-                            throw InputError(
-                                fmt::format("{}: node '{}' ({}): {}", path, printable(node.name()),
-                                            printable(node.op_type()), first_line(e.what())));
-                        }
-                    }
-                for (const auto& a : node.attribute()) {
-                    if (a.has_g()) verify(a.g());
-                    for (const auto& sub : a.graphs()) verify(sub);
-                }
-            }
-        };
-        verify(model.graph());
-    }
-    check_conv_ranks(model.graph(), path);
-    try {
-        onnx::ShapeInferenceOptions options;
-        options.check_type = false;
-        options.error_mode = 0; // skip what cannot be inferred (QONNX's custom ops)
-        onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
-    } catch (const std::exception& e) {
-        throw InputError(
-            fmt::format("{}: ONNX shape inference fails: {}", path, first_line(e.what())));
-    }
     onnx_import::Importer im(path, model);
+    // ONNX's shape rule for a node (infer.cpp) trusts the node to match its operator's schema
+    // (a Conv without its weight input makes it read a null type), and the checker returns
+    // early on a model with an experimental op: every node with a known schema is verified.
+    std::function<void(const onnx::GraphProto&)> verify = [&](const onnx::GraphProto& g) {
+        for (const auto& node : g.node()) {
+            const std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+            auto v = im.opsets.find(domain);
+            if (v != im.opsets.end())
+                if (const auto* schema =
+                        onnx::OpSchemaRegistry::Schema(node.op_type(), v->second, domain)) {
+                    try {
+                        schema->Verify(node);
+                    } catch (const std::exception& e) {
+                        throw InputError(
+                            fmt::format("{}: node '{}' ({}): {}", path, printable(node.name()),
+                                        printable(node.op_type()), first_line(e.what())));
+                    }
+                }
+            for (const auto& a : node.attribute()) {
+                if (a.has_g()) verify(a.g());
+                for (const auto& sub : a.graphs()) verify(sub);
+            }
+        }
+    };
+    verify(model.graph());
     return im.run();
 }
 

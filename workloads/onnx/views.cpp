@@ -38,16 +38,21 @@ void map_reshape(Importer& im) {
     const Value& x = im.value(0);
     const Constant& s = im.weights(1);
     std::vector<std::int64_t> dims;
-    for (std::size_t k = 1; k < s.values.size(); ++k) dims.push_back(std::int64_t(s.values[k]));
-    for (std::size_t k = 0; k < dims.size(); ++k) {
+    for (std::size_t k = 1; k < s.values.size(); ++k)
+        dims.push_back(im.whole(s.values[k], -1, std::int64_t(1) << 31, "shape value"));
+    // allowzero = 1 takes a 0 as an empty dimension, not as the input's.
+    if (im.attr_int("allowzero", 0) != 0 && std::count(dims.begin(), dims.end(), 0))
+        im.fail("a shape value of 0 with allowzero = 1 (an empty tensor) is not modelled");
+    for (std::size_t k = 0; k < dims.size(); ++k)
         if (dims[k] == 0 && k < x.dims.size()) dims[k] = x.dims[k]; // 0: keep that dimension
-        if (dims[k] == -1) {
-            std::int64_t rest = 1;
-            for (std::size_t j = 0; j < dims.size(); ++j)
-                if (j != k) rest *= dims[j];
-            dims[k] = rest > 0 ? product(x.dims) / rest : -1;
+    if (std::count(dims.begin(), dims.end(), -1) > 1) im.fail("more than one shape value is -1");
+    for (auto& d : dims)
+        if (d == -1) {
+            std::vector<std::int64_t> rest = dims;
+            rest.erase(std::find(rest.begin(), rest.end(), -1));
+            const std::int64_t r = product(rest);
+            d = r > 0 && r != INT64_MAX ? product(x.dims) / r : -1;
         }
-    }
     if (dims.size() == 1 && x.dims.size() == 3 && (x.dims[1] != 1 || x.dims[2] != 1)) {
         map_flatten(im); // (N, -1) of an image
         return;
@@ -73,7 +78,7 @@ void map_squeeze(Importer& im, bool squeeze) {
     const Value& x = im.value(0);
     std::vector<std::int64_t> axes = im.attr_ints("axes");
     if (const Constant* c = im.constant(1))
-        for (float a : c->values) axes.push_back(std::int64_t(a));
+        for (float a : c->values) axes.push_back(im.whole(a, -64, 64, "axis"));
     std::vector<std::int64_t> dims = x.dims;
     if (squeeze) {
         if (axes.empty()) {
@@ -109,7 +114,7 @@ void map_pad(Importer& im) {
         im.fail("only constant padding is modelled");
     std::vector<std::int64_t> p = im.attr_ints("pads");
     if (const Constant* c = im.constant(1))
-        for (float v : c->values) p.push_back(std::int64_t(v));
+        for (float v : c->values) p.push_back(im.whole(v, -1023, 1023, "pad"));
     if (const Constant* v = im.constant(2); v && !v->values.empty() && v->values[0] != 0)
         im.fail("only padding with zeros is modelled");
     if (p.size() != 8 || x.dims.size() != 3)
@@ -133,6 +138,7 @@ void map_constant(Importer& im) {
         if (a.name() == "value" && a.has_t()) {
             try {
                 im.constants[im.node->output(0)] = constant_of(a.t());
+                im.constant_tensors[im.node->output(0)] = &a.t();
             } catch (const std::runtime_error& e) {
                 im.fail(e.what());
             }

@@ -205,6 +205,46 @@ def unequal_strides():
          "unequal_strides.onnx")
 
 
+def one_conv_model(name, nodes, inits, out_shape, value_info=()):
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 2, 8, 8])],
+        [helper.make_tensor_value_info(nodes[-1].output[0], TensorProto.FLOAT, out_shape)], inits,
+        value_info=list(value_info))
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), name + ".onnx")
+
+
+def shape_checks():
+    """Small models about shapes: a Pad folded into the conv after it (pad_conv); and models
+    refused, each before libonnx's shape rule could misread them: a pool of stride 0 (SIGFPE in
+    libonnx 1.12's convPoolShapeInference), a conv whose pads and auto_pad disagree (ONNX's rule
+    takes the pads, accsim's the auto_pad), a value_info that declares the wrong shape."""
+    b = Builder(14)
+    w = b.const("w", b.rng.uniform(0.1, 1, (4, 2, 3, 3)).astype(np.float32))
+    pads = b.const("pads", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64))
+    x = b.node("Pad", ["input", pads], "pad")
+    b.node("Conv", [x, w], "conv", kernel_shape=[3, 3])
+    one_conv_model("pad_conv", b.nodes, b.inits, [1, 4, 8, 8],
+                   [helper.make_tensor_value_info("pad", TensorProto.FLOAT, [1, 2, 10, 10])])
+
+    b = Builder(15)
+    b.node("MaxPool", ["input"], "pool", kernel_shape=[2, 2], strides=[0, 0])
+    one_conv_model("pool_zero_stride", b.nodes, b.inits, [1, 2, 4, 4])
+
+    b = Builder(16)
+    w = b.const("w", b.rng.uniform(0.1, 1, (4, 2, 3, 3)).astype(np.float32))
+    b.node("Conv", ["input", w], "conv", kernel_shape=[3, 3], auto_pad="SAME_UPPER",
+           pads=[0, 0, 0, 0])
+    one_conv_model("pads_and_auto_pad", b.nodes, b.inits, [1, 4, 8, 8])
+
+    b = Builder(17)
+    w = b.const("w", b.rng.uniform(0.1, 1, (4, 2, 3, 3)).astype(np.float32))
+    x = b.node("Conv", ["input", w], "conv", kernel_shape=[3, 3])
+    b.relu(x, "relu")
+    one_conv_model("wrong_value_info", b.nodes, b.inits, [1, 4, 6, 6],
+                   [helper.make_tensor_value_info("conv", TensorProto.FLOAT, [1, 4, 8, 8])])
+
+
 if __name__ == "__main__":
     resnet8()
     qonnx_mlp()
@@ -212,3 +252,4 @@ if __name__ == "__main__":
     concat_model()
     unsupported()
     unequal_strides()
+    shape_checks()
