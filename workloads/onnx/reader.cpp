@@ -208,7 +208,7 @@ void Importer::set_output(Value v, int index) {
                                  fmt::join(other, ", "), fmt::join(dims, ", "), why));
     };
     if (const auto it = declared.find(name); it != declared.end())
-        agree(it->second, "the model's value_info declares", "");
+        agree(it->second, "the model declares", "");
     if (const auto inferred = onnx_inferred(index))
         agree(*inferred, "ONNX shape inference gives", ": an attribute accsim does not model");
     values[name] = std::move(v);
@@ -281,11 +281,14 @@ Graph Importer::run() {
     const auto& graph = model_.graph();
     g.name = std::filesystem::path(path_).stem().string();
     for (const auto& t : graph.initializer()) initializers[t.name()] = &t;
-    for (const auto& vi : graph.value_info()) {
+    // The shapes the model declares: of its inner tensors (value_info) and of its outputs.
+    auto declare = [&](const onnx::ValueInfoProto& vi) {
         bool known = false;
         auto d = dims_of(vi.type(), &known);
         if (known && !d.empty()) declared[vi.name()] = {d.begin() + 1, d.end()};
-    }
+    };
+    for (const auto& vi : graph.value_info()) declare(vi);
+    for (const auto& vi : graph.output()) declare(vi);
     int inputs = 0;
     for (const auto& in : graph.input()) {
         if (initializers.count(in.name())) continue; // older models list initializers as inputs

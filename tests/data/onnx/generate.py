@@ -218,8 +218,8 @@ def shape_checks():
     """Small models about shapes: a Pad folded into the conv after it (pad_conv); and models
     refused, each before libonnx's shape rule could misread them: a pool of stride 0 (SIGFPE in
     libonnx 1.12's convPoolShapeInference), a conv whose pads and auto_pad disagree (ONNX's rule
-    takes the pads, accsim's the auto_pad), a value_info that declares the wrong shape, a Reshape
-    whose dims multiply past 64 bits."""
+    takes the pads, accsim's the auto_pad), a value_info and a graph output that declare the
+    wrong shape, a Reshape whose dims multiply past 64 bits."""
     b = Builder(14)
     w = b.const("w", b.rng.uniform(0.1, 1, (4, 2, 3, 3)).astype(np.float32))
     pads = b.const("pads", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64))
@@ -244,6 +244,11 @@ def shape_checks():
     b.relu(x, "relu")
     one_conv_model("wrong_value_info", b.nodes, b.inits, [1, 4, 6, 6],
                    [helper.make_tensor_value_info("conv", TensorProto.FLOAT, [1, 4, 8, 8])])
+
+    b = Builder(19)
+    w = b.const("w", b.rng.uniform(0.1, 1, (4, 2, 3, 3)).astype(np.float32))
+    b.node("Conv", ["input", w], "conv", kernel_shape=[3, 3])
+    one_conv_model("wrong_output_shape", b.nodes, b.inits, [1, 4, 8, 8])
 
     # A Reshape to 2^62 x 4: the product of its dims is beyond 64 bits.
     b = Builder(18)
