@@ -198,7 +198,7 @@ int cmd_dram(const std::vector<std::string>& args) {
     const DramConfig dc = dram_config_from(cfg);
     TrafficGenerator gen("traffic", dc, t);
     simulate();
-    const DramStats& st = gen.dram.finish();
+    const DramStats& st = gen.dram.finish(gen.last_done);
 
     ojson doc;
     doc["accsim_version"] = ACCSIM_VERSION;

@@ -288,7 +288,8 @@ public:
             array.state_trace = t->state("array", "state");
         }
         simulate();
-        const DramStats& ds = dram.finish();
+        const DramStats& ds =
+            dram.finish(clock.after(sc_core::SC_ZERO_TIME, double(array.total_cycles)));
         fill_report(cfg, g, p, clock_mhz, batch, dram_cfg, table, plans, array, ds, report);
     }
 

@@ -433,6 +433,16 @@ void DramChannel::refresh(int rank, std::uint64_t horizon, std::uint64_t cmd_ck)
     counters_.refreshes += more + 1;
 }
 
+void DramChannel::count_refreshes_until(std::uint64_t end_ck) {
+    const std::uint64_t trefi = std::uint64_t(cfg_.trefi);
+    for (Rank& r : ranks_)
+        if (trefi > 0 && r.next_refresh_ck <= end_ck) {
+            const std::uint64_t n = (end_ck - r.next_refresh_ck) / trefi + 1;
+            counters_.refreshes += n;
+            r.next_refresh_ck += n * trefi;
+        }
+}
+
 void DramChannel::check_progress(Rank& r, std::uint64_t late) {
     // A refresh is due every tREFI whatever the commands, and waits for the open rows' tRAS and
     // tRP. When it comes late enough that each row opened after it is closed by the next one

@@ -144,6 +144,9 @@ public:
     }
 
     const DramCounters& counters() const { return counters_; }
+    // Counts the refreshes due on each rank up to end_ck (a clock edge) and not taken yet: a
+    // rank is refreshed only before a command, so those after its last one are counted here.
+    void count_refreshes_until(std::uint64_t end_ck);
     // Why no request can ever be served with these timings, once that is certain (advance()
     // returns at the refresh that shows it); empty while all is well.
     const std::string& failure() const { return failure_; }

@@ -280,9 +280,15 @@ void DramController::answer(std::uint64_t id, const sc_time& at, const sc_time& 
     tSocket->nb_transport_bw(*trans, phase, delay);
 }
 
-const DramStats& DramController::finish() {
+const DramStats& DramController::finish(const sc_time& end) {
+    // Refreshes are taken when the next command needs them: those due after a rank's last
+    // command and by the end of the run are counted here, so that `refreshes` covers the run.
+    const std::uint64_t end_ck = ck_at(end, false);
     stats_.bursts = DramCounters{};
-    for (const auto& ch : channels_) stats_.bursts += ch.counters();
+    for (auto& ch : channels_) {
+        if (cfg_.model == DramModel::timing) ch.count_refreshes_until(end_ck);
+        stats_.bursts += ch.counters();
+    }
     flush_trace();
     return stats_;
 }

@@ -33,8 +33,9 @@ public:
     SC_HAS_PROCESS(DramController);
     DramController(sc_core::sc_module_name name, const DramConfig& cfg);
 
-    // Commits every burst still queued (call after simulate() returns) and returns the totals.
-    const DramStats& finish();
+    // The totals, once simulate() has returned; `end`, the end of the run (no earlier than the
+    // last completion), bounds the refreshes counted: every one due by then (once).
+    const DramStats& finish(const sc_core::sc_time& end = sc_core::SC_ZERO_TIME);
     const DramStats& stats() const { return stats_; }
     const DramConfig& config() const { return cfg_; }
     // The time of DRAM clock edge ck: rounded once to the time resolution. Past the time range a

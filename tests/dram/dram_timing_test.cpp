@@ -44,11 +44,13 @@ SC_MODULE(Driver) {
     }
 };
 
-// Runs `body` in a thread and returns the DRAM statistics afterwards.
-DramStats simulate(const DramConfig& cfg, std::function<void(Driver&)> body) {
+// Runs `body` in a thread and returns the DRAM statistics afterwards, for a run that ends at
+// `end` (none: the refreshes the last command needed).
+DramStats simulate(const DramConfig& cfg, std::function<void(Driver&)> body,
+                   const sc_time& end = sc_core::SC_ZERO_TIME) {
     Driver d("driver", cfg, std::move(body));
     accsim::simulate();
-    return d.dram.finish();
+    return d.dram.finish(end);
 }
 
 double ck(const DramConfig& cfg, double cycles) {
@@ -214,6 +216,25 @@ TEST_CASE("a read after a million idle refresh intervals finds every refresh don
     CHECK(s.bursts.refreshes == std::uint64_t(n));
     CHECK(std::abs(done_ns - ck(cfg, 9360 * n + 420 + 36)) < 0.01);
     CHECK(s.bursts.row_misses == 2);
+}
+
+namespace {
+
+// One read, done at 36 tCK, in a run ending at `end_ck`: refreshes are due at 9,360 k.
+std::uint64_t refreshes_by(std::uint64_t end_ck) {
+    DramConfig cfg = preset("ddr4-2400");
+    auto one_read = [](Driver& d) { d.port.wait_for(d.port.issue(0, 64, false)); };
+    return simulate(cfg, one_read, sc_time(ck(cfg, double(end_ck)), SC_NS)).bursts.refreshes;
+}
+
+} // namespace
+
+TEST_CASE("the refreshes due after the last command and by the end of the run are counted") {
+    CHECK(refreshes_by(10 * 9360 + 5) == 10);
+}
+
+TEST_CASE("a refresh due at the run's last clock is counted, not the next") {
+    CHECK(refreshes_by(2 * 9360) == 2);
 }
 
 TEST_CASE("ideal DRAM answers after its fixed latency whatever the size") {

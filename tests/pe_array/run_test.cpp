@@ -143,6 +143,18 @@ TEST_CASE("a layer's cycles are its compute plus the cycles it waits on DRAM") {
     CHECK(stalls > 0); // LPDDR4 latency is never hidden for a layer's first tile
 }
 
+TEST_CASE("the DRAM's refreshes cover the whole run, its idle end too") {
+    // At 100 Hz the array's last cycle alone spans 10 ms, 1,282 DDR4 refresh intervals, after
+    // the last DRAM command. A rank is refreshed every tREFI = 9,360 tCK of 1/1,200 us whatever
+    // it does: floor(latency x 1,200 MHz / 9,360) refreshes in the run (one rank, one channel).
+    auto j = run_json({"run", source_path("configs/pe_array/resnet8.ini"), "--set",
+                       "pe_array.clock_mhz=0.0001", "--set", "dram.preset=ddr4-2400"});
+    const double latency_us = j["summary"]["latency_us"].get<double>();
+    const auto expected = std::uint64_t(std::floor(latency_us * 1200 / 9360));
+    CHECK(expected > 80'000'000);
+    CHECK(j["dram"]["refreshes"].get<std::uint64_t>() == expected);
+}
+
 TEST_CASE("accsim scalesim writes SCALE-Sim's reports with its cycle counts") {
     const std::string cfg = temp_file("[general]\nrun_name = hand\n\n[architecture_presets]\n"
                                       "ArrayHeight:    4\nArrayWidth:     4\nIfmapSramSzkB:  64\n"
