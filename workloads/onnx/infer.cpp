@@ -5,9 +5,9 @@
 // without checking it (a zero stride is SIGFPE), reads as many input dimensions as the kernel
 // has, and steps through an input dimension one stride at a time. Run over a whole model
 // (onnx::shape_inference::InferShapes), they see whatever shapes the file declares and whatever
-// they infer themselves. Here a node's rule runs only after accsim's mapper has checked the node
-// (its attributes, its input's rank and sizes), and sees only the shapes accsim computed and the
-// model's constants, so that libonnx never meets a shape or attribute accsim has not bounded.
+// they infer themselves. Here a node's rule runs only after accsim's mapper has checked what it
+// reads of the node (strides, kernel, pads, its input's rank and sizes), and sees only the
+// shapes accsim computed and the model's constants.
 #include "workloads/onnx/importer.hpp"
 
 #include <onnx/defs/schema.h>
