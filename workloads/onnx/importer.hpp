@@ -6,6 +6,7 @@
 #include "workloads/onnx/tensors.hpp"
 
 #include <map>
+#include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 #include <optional>
 #include <string>
@@ -43,6 +44,8 @@ public:
     // The dims (no batch) the model's value_info declares for its tensors.
     std::map<std::string, std::vector<std::int64_t>> declared;
     std::map<std::string, int> opsets; // the version of each operator domain ("": ONNX's)
+    // The schema of n's operator in the model's opset (null for QONNX's and unknown ops).
+    const onnx::OpSchema* schema_of(const onnx::NodeProto& n) const;
 
     [[noreturn]] void fail(const std::string& what) const;
     const Value& value(int input) const; // a non-constant input of the node

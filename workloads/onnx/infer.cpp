@@ -10,7 +10,6 @@
 // shapes accsim computed and the model's constants.
 #include "workloads/onnx/importer.hpp"
 
-#include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
 #include <unordered_map>
 
@@ -26,11 +25,8 @@ std::vector<std::int64_t> tensor_dims(const Value& v) {
 }
 
 std::optional<std::vector<std::int64_t>> Importer::onnx_inferred(int index) const {
-    const std::string& domain = node->domain();
-    const auto opset = opsets.find(domain == "ai.onnx" ? "" : domain);
-    if (opset == opsets.end() || node->op_type() == "Constant") return std::nullopt;
-    const onnx::OpSchema* schema =
-        onnx::OpSchemaRegistry::Schema(node->op_type(), opset->second, opset->first);
+    if (node->op_type() == "Constant") return std::nullopt;
+    const onnx::OpSchema* schema = schema_of(*node);
     if (!schema || !schema->has_type_and_shape_inference_function()) return std::nullopt;
 
     // The type of every input accsim knows: an activation as accsim's rules shaped it (batch 1),

@@ -82,6 +82,13 @@ Importer::Importer(const std::string& path, const onnx::ModelProto& model)
         opsets[o.domain() == "ai.onnx" ? "" : o.domain()] = int(o.version());
 }
 
+const onnx::OpSchema* Importer::schema_of(const onnx::NodeProto& n) const {
+    const std::string domain = n.domain() == "ai.onnx" ? "" : n.domain();
+    const auto v = opsets.find(domain);
+    return v == opsets.end() ? nullptr
+                             : onnx::OpSchemaRegistry::Schema(n.op_type(), v->second, domain);
+}
+
 void Importer::fail(const std::string& what) const {
     if (!node) throw InputError(fmt::format("{}: {}", path_, what));
     // Every refusal of a node lists what accsim reads, so the user sees what to export instead.
@@ -363,19 +370,15 @@ Graph read_onnx_model(const std::string& path) {
     // early on a model with an experimental op: every node with a known schema is verified.
     std::function<void(const onnx::GraphProto&)> verify = [&](const onnx::GraphProto& g) {
         for (const auto& node : g.node()) {
-            const std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
-            auto v = im.opsets.find(domain);
-            if (v != im.opsets.end())
-                if (const auto* schema =
-                        onnx::OpSchemaRegistry::Schema(node.op_type(), v->second, domain)) {
-                    try {
-                        schema->Verify(node);
-                    } catch (const std::exception& e) {
-                        throw InputError(
-                            fmt::format("{}: node '{}' ({}): {}", path, printable(node.name()),
-                                        printable(node.op_type()), first_line(e.what())));
-                    }
+            if (const auto* schema = im.schema_of(node)) {
+                try {
+                    schema->Verify(node);
+                } catch (const std::exception& e) {
+                    throw InputError(fmt::format("{}: node '{}' ({}): {}", path,
+                                                 printable(node.name()), printable(node.op_type()),
+                                                 first_line(e.what())));
                 }
+            }
             for (const auto& a : node.attribute()) {
                 if (a.has_g()) verify(a.g());
                 for (const auto& sub : a.graphs()) verify(sub);

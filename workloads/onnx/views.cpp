@@ -46,13 +46,11 @@ void map_reshape(Importer& im) {
     for (std::size_t k = 0; k < dims.size(); ++k)
         if (dims[k] == 0 && k < x.dims.size()) dims[k] = x.dims[k]; // 0: keep that dimension
     if (std::count(dims.begin(), dims.end(), -1) > 1) im.fail("more than one shape value is -1");
-    for (auto& d : dims)
-        if (d == -1) {
-            std::vector<std::int64_t> rest = dims;
-            rest.erase(std::find(rest.begin(), rest.end(), -1));
-            const std::int64_t r = product(rest);
-            d = r > 0 && r != INT64_MAX ? product(x.dims) / r : -1;
-        }
+    if (const auto unknown = std::find(dims.begin(), dims.end(), -1); unknown != dims.end()) {
+        *unknown = 1; // the product of the others
+        const std::int64_t rest = product(dims);
+        *unknown = rest > 0 && rest != INT64_MAX ? product(x.dims) / rest : -1;
+    }
     if (dims.size() == 1 && x.dims.size() == 3 && (x.dims[1] != 1 || x.dims[2] != 1)) {
         map_flatten(im); // (N, -1) of an image
         return;
