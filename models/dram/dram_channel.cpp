@@ -504,10 +504,13 @@ void DramChannel::check_progress(Rank& r, std::uint64_t late) {
     counters_.last_data_ck = std::max(counters_.last_data_ck, data_end);
     // Out of its bank's window; the first request beyond the controller queue comes in.
     if (windows_valid_) {
+        // Moved down one by one rather than by vector::erase(), a call to memmove for the few
+        // requests of a window.
         auto& w = bk.window;
         std::size_t at = 0;
         while (w[at].seq != e.seq) ++at;
-        w.erase(w.begin() + std::ptrdiff_t(at));
+        for (; at + 1 < w.size(); ++at) w[at] = w[at + 1];
+        w.pop_back();
         if (w.empty())
             clear_candidate(e.bank_index);
         else

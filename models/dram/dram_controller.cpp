@@ -24,6 +24,7 @@ DramController::DramController(sc_core::sc_module_name name, const DramConfig& c
     tracing_ = active_trace() != nullptr;
     for (auto& ch : channels_) ch.trace_queue = tracing_;
     ps_resolution_ = ps_resolution();
+    one_ps_ = sc_time(1, sc_core::SC_PS);
     ideal_latency_ = sc_time(cfg.ideal_latency_ns, SC_NS);
     // A column command's data ends this many clocks after it at the soonest.
     first_data_ck_ = std::uint64_t(std::min(cfg.cl, cfg.cwl) + cfg.burst_cycles());
@@ -167,9 +168,13 @@ sc_time DramController::time_of(std::uint64_t ck) const {
     const double ns = double(ck) * 1e3 / cfg_.clock_mhz;
     // At accsim's time resolution, 1 ps, the rounding sc_time(double, SC_NS) does (to the
     // nearest picosecond, halves up), without its lookups; tests/dram checks the two agree.
-    if (ps_resolution_) {
-        const double ps = ns * 1000.0 + 0.5;
-        if (ps < time_limit_units) return sc_time::from_value(sc_time::value_type(ps));
+    // The time is made from one picosecond by sc_time::operator*=, which is inline and rounds
+    // the same way (x 1.0, + 0.5, truncated), rather than by sc_time::from_value(), a call into
+    // libsystemc for every answer.
+    if (ps_resolution_ && ns * 1000.0 + 0.5 < time_limit_units) {
+        sc_time t = one_ps_;
+        t *= ns * 1000.0;
+        return t;
     }
     return time_of_rest(ns);
 }

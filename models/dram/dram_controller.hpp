@@ -64,6 +64,7 @@ private:
     sc_core::sc_time edge_time_;
     std::uint64_t edge_ck_ = 0;
     bool ps_resolution_ = false; // the time resolution is 1 ps
+    sc_core::sc_time one_ps_;
     // The DRAM clock at time t: the edge at or before it, or (round_up) at or after it.
     std::uint64_t ck_at(const sc_core::sc_time& t, bool round_up = false) const;
     // SC_METHOD: decides the commands due, answers each transaction once its completion time is
