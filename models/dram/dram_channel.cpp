@@ -315,7 +315,7 @@ bool DramChannel::choose(Choice& c, bool stream_tried) {
     // The pairs are compared as they are (with branches) when the slots are too far apart to
     // pack, or (below) when a slot that a column command issued ahead holds is in the way.
     constexpr std::uint64_t place_max = 0xffffffffu;
-    const std::uint64_t first_seq = queue_.front().seq;
+    const std::uint64_t first_seq = front_seq();
     std::uint64_t best_key = never;
     const bool packed = queue_.size() < place_max;
     if (packed) {
@@ -548,9 +548,8 @@ void DramChannel::check_progress(Rank& r, std::uint64_t late) {
             low = std::min(low, queue_.front().visible_ck);
         while (!future_cols_.empty() && future_cols_.front() < low) future_cols_.pop_front();
     } else {
-        any_cmd_ = true;
-        last_cmd_ck_ = std::max(last_cmd_ck_, t);
-        while (!future_cols_.empty() && future_cols_.front() <= last_cmd_ck_)
+        cmd_free_ck_ = std::max(cmd_free_ck_, t + 1);
+        while (!future_cols_.empty() && future_cols_.front() < cmd_free_ck_)
             future_cols_.pop_front();
     }
 }

@@ -201,7 +201,7 @@ private:
         }
     };
     // The first slot the command bus has after the in-order commands.
-    std::uint64_t cmd_bus_free_ck() const { return any_cmd_ ? last_cmd_ck_ + 1 : 0; }
+    std::uint64_t cmd_bus_free_ck() const { return cmd_free_ck_; }
     // After a request entered bank k's window: whether the cached choice stands, without
     // comparing every bank again (only bank k changed; the floors did not).
     bool still_chosen(std::size_t k) const;
@@ -266,8 +266,10 @@ private:
     void repick(Bank& bk) { // after a change to the bank, while windows are kept
         if (windows_valid_ && !bk.window.empty()) update_pick(bk);
     }
+    // queue_.front().seq, without reading the entry: the bursts in queue_ are numbered in a row.
+    std::uint64_t front_seq() const { return next_seq_ - queue_.size(); }
     std::size_t index_of(std::uint64_t seq) const { // in queue_
-        return std::size_t(seq - queue_.front().seq);
+        return std::size_t(seq - front_seq());
     }
     // choose()'s answer, kept until a command, a refresh or a request entering the controller
     // queue changes it (the time does not); null when nothing is queued.
@@ -323,8 +325,9 @@ private:
     std::uint64_t last_col_ck_ = 0;
     int last_col_rank_ = 0, last_col_group_ = 0;
     std::uint64_t data_bus_free_ck_ = 0;
-    std::uint64_t last_cmd_ck_ = 0; // commands issue in slot order except pre-issued columns
-    bool any_cmd_ = false;
+    // The slot after the last in-order command (0 before any): commands issue in slot order,
+    // except columns issued ahead.
+    std::uint64_t cmd_free_ck_ = 0;
     RequestRing<std::uint64_t> future_cols_; // slots of column commands issued ahead of time
     // The controller queue's free slots, each with the time it freed (0 for the queue_depth
     // slots free at the start), taken in order by the requests entering (see visible()).
