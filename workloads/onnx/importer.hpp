@@ -32,6 +32,7 @@ public:
 
     // --- used by the op mappers (ops.cpp) ---
     const onnx::NodeProto* node = nullptr; // the node being mapped
+    int node_index = -1;                   // its place in the graph's list of nodes
     Graph g;
     std::map<std::string, Value> values;
     // Constants decoded so far (and the outputs of quantizers on constants); initializers are

@@ -93,10 +93,12 @@ void Importer::fail(const std::string& what) const {
     if (!node) throw InputError(fmt::format("{}: {}", path_, what));
     // Every refusal of a node lists what accsim reads, so the user sees what to export instead.
     const bool listed = what.find("accsim reads:") != std::string::npos;
+    // Named by its name, else its first output, else its place in the graph ('#0' first).
+    std::string label = node->name();
+    if (label.empty() && node->output_size() > 0) label = node->output(0);
+    if (label.empty()) label = fmt::format("#{}", node_index);
     throw InputError(fmt::format(
-        "{}: node '{}' ({}): {}{}", path_,
-        printable(node->name().empty() ? node->output(0) : node->name()),
-        printable(node->op_type()), what,
+        "{}: node '{}' ({}): {}{}", path_, printable(label), printable(node->op_type()), what,
         listed ? "" : fmt::format(" (accsim reads: {})", fmt::join(onnx_supported_ops(), ", "))));
 }
 
@@ -240,6 +242,8 @@ int Importer::foldable_producer(int input) const {
 }
 
 void Importer::map_node() {
+    // Every op accsim reads has an output (the mappers name layers and values after the first).
+    if (node->output_size() == 0) fail("has no output");
     const std::string& domain = node->domain();
     if (domain.empty() || domain == "ai.onnx")
         map_standard_op(*this);
@@ -323,8 +327,9 @@ Graph Importer::run() {
     for (const auto& n : graph.node())
         for (const auto& i : n.input()) ++readers[i];
     for (const auto& o : graph.output()) ++readers[o.name()];
-    for (const auto& n : graph.node()) {
-        node = &n;
+    for (int i = 0; i < graph.node_size(); ++i) {
+        node = &graph.node(i);
+        node_index = i;
         map_node();
     }
     node = nullptr;

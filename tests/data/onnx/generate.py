@@ -257,6 +257,23 @@ def shape_checks():
     one_conv_model("reshape_huge", b.nodes, b.inits, [1, 2 ** 62, 4])
 
 
+def node_without_output():
+    """A nameless node with no output before a conv: refused, and named by its place in the
+    graph ('#0'), having neither a name nor an output to be called by. Its op is GRUUnit, one of
+    ONNX's experimental ops, which ONNX's checker passes over (it refuses a Relu without
+    output), so the file is written without the checker."""
+    b = Builder(20)
+    w = b.const("w", b.rng.uniform(0.1, 1, (4, 2, 3, 3)).astype(np.float32))
+    odd = helper.make_node("GRUUnit", ["input"], [])
+    b.node("Conv", ["input", w], "conv", kernel_shape=[3, 3])
+    graph = helper.make_graph(
+        [odd] + b.nodes, "node_without_output",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 2, 8, 8])],
+        [helper.make_tensor_value_info("conv", TensorProto.FLOAT, [1, 4, 6, 6])], b.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.save(model, os.path.join(HERE, "node_without_output.onnx"))
+
+
 if __name__ == "__main__":
     resnet8()
     qonnx_mlp()
@@ -265,3 +282,4 @@ if __name__ == "__main__":
     unsupported()
     unequal_strides()
     shape_checks()
+    node_without_output()
