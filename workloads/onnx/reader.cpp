@@ -89,16 +89,26 @@ const onnx::OpSchema* Importer::schema_of(const onnx::NodeProto& n) const {
                              : onnx::OpSchemaRegistry::Schema(n.op_type(), v->second, domain);
 }
 
+namespace {
+
+// How a refusal names node n, the index-th of its graph: by its name, else its first output, else
+// its place in the graph ('#0' for the first).
+std::string node_label(const onnx::NodeProto& n, int index) {
+    std::string label = n.name();
+    if (label.empty() && n.output_size() > 0) label = n.output(0);
+    if (label.empty()) label = fmt::format("#{}", index);
+    return printable(label);
+}
+
+} // namespace
+
 void Importer::fail(const std::string& what) const {
     if (!node) throw InputError(fmt::format("{}: {}", path_, what));
     // Every refusal of a node lists what accsim reads, so the user sees what to export instead.
     const bool listed = what.find("accsim reads:") != std::string::npos;
-    // Named by its name, else its first output, else its place in the graph ('#0' first).
-    std::string label = node->name();
-    if (label.empty() && node->output_size() > 0) label = node->output(0);
-    if (label.empty()) label = fmt::format("#{}", node_index);
     throw InputError(fmt::format(
-        "{}: node '{}' ({}): {}{}", path_, printable(label), printable(node->op_type()), what,
+        "{}: node '{}' ({}): {}{}", path_, node_label(*node, node_index),
+        printable(node->op_type()), what,
         listed ? "" : fmt::format(" (accsim reads: {})", fmt::join(onnx_supported_ops(), ", "))));
 }
 
@@ -374,14 +384,15 @@ Graph read_onnx_model(const std::string& path) {
     // (a Conv without its weight input makes it read a null type), and the checker returns
     // early on a model with an experimental op: every node with a known schema is verified.
     std::function<void(const onnx::GraphProto&)> verify = [&](const onnx::GraphProto& g) {
-        for (const auto& node : g.node()) {
+        for (int i = 0; i < g.node_size(); ++i) {
+            const onnx::NodeProto& node = g.node(i);
             if (const auto* schema = im.schema_of(node)) {
                 try {
                     schema->Verify(node);
                 } catch (const std::exception& e) {
                     throw InputError(fmt::format("{}: node '{}' ({}): {}", path,
-                                                 printable(node.name()), printable(node.op_type()),
-                                                 first_line(e.what())));
+                                                 onnx_import::node_label(node, i),
+                                                 printable(node.op_type()), first_line(e.what())));
                 }
             }
             for (const auto& a : node.attribute()) {
