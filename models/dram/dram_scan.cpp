@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <immintrin.h>
 
 namespace accsim {
 
@@ -52,28 +53,54 @@ __attribute__((target("avx2"))) std::uint64_t min_packed_key_avx2(const BankScan
 // extensions); each lane is exactly the plain form's arithmetic. The floors are loaded one by
 // one, not gathered: choose() has just written them, and on Zen 4 a gather of them stalled
 // (perf put a third of the scan's samples just after it), where plain loads do not.
+namespace {
+
+typedef unsigned long long u64x8 __attribute__((vector_size(64)));
+
+// Banks k to k + 7, packed (all ones for a bank left out).
+__attribute__((target("avx512f"), always_inline)) inline u64x8
+packed_keys_avx512(const BankScan& s, const std::uint64_t* floors, std::size_t k, u64x8 floor_v,
+                   u64x8 seq_v) {
+    const u64x8 max_v = u64x8{} + scan_slot_max;
+    u64x8 own, key, out;
+    std::memcpy(&own, &s.own[k], sizeof own);
+    std::memcpy(&key, &s.key_order[k], sizeof key);
+    std::memcpy(&out, &s.out[k], sizeof out);
+    const u64x8 fl = {floors[s.floor[k]],     floors[s.floor[k + 1]], floors[s.floor[k + 2]],
+                      floors[s.floor[k + 3]], floors[s.floor[k + 4]], floors[s.floor[k + 5]],
+                      floors[s.floor[k + 6]], floors[s.floor[k + 7]]};
+    // Maxima and minimum as the instructions (vpmaxuq, vpminuq): GCC makes `slot < max_v ? slot
+    // : max_v` a compare with max_v - 1 and a blend, two steps on the scan's chain.
+    // (The zero-masked forms with every lane kept: the plain ones leave GCC 12 warning about an
+    // undefined pass-through operand.)
+    const __mmask8 all = 0xff;
+    const __m512i t = _mm512_maskz_max_epu64(
+        all, _mm512_maskz_max_epu64(all, (__m512i)own, (__m512i)fl), (__m512i)floor_v);
+    const u64x8 slot =
+        (u64x8)_mm512_maskz_min_epu64(all, (__m512i)((u64x8)t - floor_v), (__m512i)max_v);
+    return ((slot << 33) + key - seq_v) | out;
+}
+
+} // namespace
+
 __attribute__((target("avx512f"))) std::uint64_t min_packed_key_avx512(const BankScan& s,
                                                                        const std::uint64_t* floors,
                                                                        std::uint64_t cmd_floor,
                                                                        std::uint64_t first_seq) {
-    typedef unsigned long long u64x8 __attribute__((vector_size(64)));
-    const u64x8 floor_v = u64x8{} + cmd_floor, seq_v = u64x8{} + first_seq,
-                max_v = u64x8{} + scan_slot_max;
-    u64x8 best = u64x8{} + ~0ull;
-    for (std::size_t k = 0; k < s.own.size(); k += 8) {
-        u64x8 own, key, out;
-        std::memcpy(&own, &s.own[k], sizeof own);
-        std::memcpy(&key, &s.key_order[k], sizeof key);
-        std::memcpy(&out, &s.out[k], sizeof out);
-        const u64x8 fl = {floors[s.floor[k]],     floors[s.floor[k + 1]], floors[s.floor[k + 2]],
-                          floors[s.floor[k + 3]], floors[s.floor[k + 4]], floors[s.floor[k + 5]],
-                          floors[s.floor[k + 6]], floors[s.floor[k + 7]]};
-        u64x8 t = own > fl ? own : fl;
-        t = t > floor_v ? t : floor_v;
-        u64x8 slot = t - floor_v;
-        slot = slot < max_v ? slot : max_v;
-        const u64x8 packed = ((slot << 33) + key - seq_v) | out;
-        best = packed < best ? packed : best;
+    const u64x8 floor_v = u64x8{} + cmd_floor, seq_v = u64x8{} + first_seq;
+    u64x8 best;
+    if (s.own.size() == 16) {
+        // 16 banks (a DDR4 rank) without a loop: the two groups' loads and arithmetic overlap
+        // (on Zen 5, runs of `accsim dram` 3.5 % faster than through the loop).
+        const u64x8 a = packed_keys_avx512(s, floors, 0, floor_v, seq_v),
+                    b = packed_keys_avx512(s, floors, 8, floor_v, seq_v);
+        best = a < b ? a : b;
+    } else {
+        best = u64x8{} + ~0ull;
+        for (std::size_t k = 0; k < s.own.size(); k += 8) {
+            const u64x8 a = packed_keys_avx512(s, floors, k, floor_v, seq_v);
+            best = a < best ? a : best;
+        }
     }
     // The minimum of the eight lanes, halving three times.
     u64x8 other = __builtin_shufflevector(best, best, 4, 5, 6, 7, 4, 5, 6, 7);
